@@ -1,0 +1,45 @@
+import { toCurl } from '../client/curl.js';
+import type { Exchange } from '../client/transport.js';
+import type { RuleId } from '../rules/catalogue.js';
+
+/**
+ * What a check returns when a target breaks a rule: never a bare boolean. Everything here is plain data, so it
+ * crosses from the vitest worker to the reporter (as task meta) and into the JSON report unchanged.
+ */
+export interface Failure {
+  rule: RuleId;
+  /** A short name for what was checked, e.g. `status code` or `response body schema`. */
+  title: string;
+  expected: string;
+  received: string;
+  /** A curl line that repeats the request, with the bearer token and client secret replaced by variables. */
+  replay?: string;
+  /** Extra lines: schema violations, the offending items, a fast-check seed and path. */
+  details?: string[];
+}
+
+export function failure(
+  rule: RuleId,
+  title: string,
+  expected: string,
+  received: string,
+  exchange?: Exchange,
+  details?: string[],
+): Failure {
+  return {
+    rule,
+    title,
+    expected,
+    received,
+    ...(exchange ? { replay: toCurl(exchange) } : {}),
+    ...(details && details.length > 0 ? { details } : {}),
+  };
+}
+
+/** The message a failing test throws: `RULE title: expected X but got Y`, then details and the replay line. */
+export function formatFailure(f: Failure): string {
+  const lines = [`${f.rule} ${f.title}: expected ${f.expected} but got ${f.received}`];
+  for (const detail of f.details ?? []) lines.push(`  ${detail}`);
+  if (f.replay) lines.push(`  Reproduce with: ${f.replay}`);
+  return lines.join('\n');
+}

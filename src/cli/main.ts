@@ -1,0 +1,130 @@
+import { parseArgs } from 'node:util';
+import { describeError, ExitCode, UserError } from '../errors.js';
+import { toolName, toolVersion } from '../version.js';
+
+const usage = `Usage: ${toolName} <command> [options]
+
+Commands:
+  run        Run the conformance suites against a target (default: the embedded mock)
+  mock       Serve the reference mock on 127.0.0.1 until interrupted
+  rules      List the rule catalogue with test coverage
+  generate   Resolve the spec and regenerate generated/openapi.ts if it changed
+
+run options:
+  --target mock|URL        Server under test (default: SCALEKIT_ENVIRONMENT_URL if set, else mock)
+  --spec PATH|URL          OpenAPI spec, JSON or YAML (default: SCALEKIT_OPENAPI, else the pinned download)
+  --only RULE-GLOB         Run only tests citing matching rules, e.g. ALG-010 or 'ALG-*' (repeatable, or comma-separated)
+  --seed N                 Seed for every generated value (printed on each run)
+  --report-json PATH       Write the JSON report
+  --report-junit PATH      Write a JUnit XML report
+  --client-id ID           Default: SCALEKIT_CLIENT_ID
+  --client-secret SECRET   Default: SCALEKIT_CLIENT_SECRET (prefer the variable: flags show in process lists)
+  --config PATH            JSON config file (default: ./scalekit-conformance.config.json if present)
+  --timeout-ms N           Per-request timeout (default 10000)
+  --mock-fault ID          Start the embedded mock with a seeded fault (repeatable; see \`${toolName} mock --list-faults\`)
+
+mock options:
+  --port N                 Port on 127.0.0.1 (default: a free port)
+  --fault ID               Seeded fault (repeatable)
+  --list-faults            List the seeded faults and the rules each one breaks
+
+rules options:
+  --uncovered              Only rules no test cites
+  --json                   Machine-readable output
+
+Exit codes: 0 every MUST rule that ran passed; 1 conformance failures; 2 usage or configuration error;
+3 internal error (a bug in ${toolName}).`;
+
+function parse(args: string[], options: NonNullable<Parameters<typeof parseArgs>[0]>['options']) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false });
+  } catch (error) {
+    const first = (describeError(error).split('\n')[0] ?? '').replace(/\.$/, '');
+    throw new UserError(
+      first.replace(/ argument is ambiguous$/, " needs a value (write --option=VALUE for a value starting with '-')"),
+      `Run \`${toolName} --help\` for the options`,
+    );
+  }
+}
+
+export async function main(argv: string[]): Promise<ExitCode> {
+  const [command, ...rest] = argv;
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  switch (command) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      out(usage);
+      return command === undefined ? ExitCode.usage : ExitCode.ok;
+    case '--version':
+    case '-v':
+      out(toolVersion);
+      return ExitCode.ok;
+    case 'run': {
+      const { values } = parse(rest, {
+        target: { type: 'string' },
+        spec: { type: 'string' },
+        only: { type: 'string', multiple: true },
+        seed: { type: 'string' },
+        'report-json': { type: 'string' },
+        'report-junit': { type: 'string' },
+        'client-id': { type: 'string' },
+        'client-secret': { type: 'string' },
+        config: { type: 'string' },
+        'timeout-ms': { type: 'string' },
+        'mock-fault': { type: 'string', multiple: true },
+      });
+      const { runCommand } = await import('./run.js');
+      return runCommand(values as Parameters<typeof runCommand>[0], { out, env: process.env, cwd: process.cwd() });
+    }
+    case 'mock': {
+      const { values } = parse(rest, {
+        port: { type: 'string' },
+        fault: { type: 'string', multiple: true },
+        'list-faults': { type: 'boolean' },
+        'client-id': { type: 'string' },
+      });
+      const { mockCommand } = await import('./mock.js');
+      return mockCommand(values as Parameters<typeof mockCommand>[0], { out, env: process.env });
+    }
+    case 'rules': {
+      const { values } = parse(rest, { uncovered: { type: 'boolean' }, json: { type: 'boolean' } });
+      const { rulesCommand } = await import('./rules.js');
+      return rulesCommand(values as Parameters<typeof rulesCommand>[0], out);
+    }
+    case 'generate': {
+      const { values } = parse(rest, { spec: { type: 'string' } });
+      const { resolveSpec } = await import('../spec/resolve.js');
+      const { ensureGeneratedTypes, generatedTypesPath } = await import('../spec/generate.js');
+      const spec = await resolveSpec({ flag: (values as { spec?: string }).spec, env: process.env.SCALEKIT_OPENAPI });
+      const wrote = await ensureGeneratedTypes(spec);
+      out(
+        `${wrote ? 'generated' : 'up to date:'} ${generatedTypesPath} (spec ${spec.origin}, sha256 ${spec.sha256.slice(0, 12)})`,
+      );
+      return ExitCode.ok;
+    }
+    default:
+      throw new UserError(`unknown command "${command}"`, `Run \`${toolName} --help\``);
+  }
+}
+
+/** Runs the CLI and exits: a UserError prints one line (no stack), anything else is reported as a bug. */
+export async function runCli(argv: string[]): Promise<void> {
+  let code: ExitCode;
+  try {
+    code = await main(argv);
+  } catch (error) {
+    if (error instanceof UserError) {
+      process.stderr.write(`${error.line}\n`);
+      code = error.exitCode;
+    } else {
+      const detail = process.env.SCALEKIT_CONFORMANCE_DEBUG && error instanceof Error ? `\n${error.stack}` : '';
+      process.stderr.write(
+        `${toolName}: internal error: ${describeError(error)}. Please report it (set SCALEKIT_CONFORMANCE_DEBUG=1 for a stack trace)${detail}\n`,
+      );
+      code = ExitCode.internal;
+    }
+  }
+  process.exitCode = code;
+}

@@ -1,0 +1,55 @@
+import { systemClock } from '../clock.js';
+import { ExitCode, UserError } from '../errors.js';
+import { type FaultId, faults, isFaultId } from '../mock/faults.js';
+import { serveMock } from '../mock/http-server.js';
+import { createMock } from '../mock/index.js';
+
+/** The built-in mock credentials: public test values, not secrets. RUNNING.md documents them. */
+export const defaultMockCredentials = { clientId: 'skc_mock', clientSecret: 'mock-client-secret' } as const;
+
+export async function mockCommand(
+  flags: { port?: string; fault?: string[]; 'list-faults'?: boolean; 'client-id'?: string },
+  io: { out: (line: string) => void; env: NodeJS.ProcessEnv },
+): Promise<ExitCode> {
+  if (flags['list-faults']) {
+    for (const fault of faults) io.out(`${fault.id}  [${fault.rules.join(', ')}]  ${fault.description}`);
+    return ExitCode.ok;
+  }
+  const port = flags.port === undefined ? 0 : Number(flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new UserError(`--port must be a port number, got "${flags.port}"`, 'Pass --port 0 for any free port');
+  }
+  for (const fault of flags.fault ?? []) {
+    if (!isFaultId(fault))
+      throw new UserError(`unknown fault "${fault}"`, 'List them with `scalekit-conformance mock --list-faults`');
+  }
+  const clientId = flags['client-id'] ?? io.env.SCALEKIT_CLIENT_ID ?? defaultMockCredentials.clientId;
+  const clientSecret = io.env.SCALEKIT_CLIENT_SECRET ?? defaultMockCredentials.clientSecret;
+  let served: Awaited<ReturnType<typeof serveMock>>;
+  try {
+    served = await serveMock(
+      createMock({
+        clock: systemClock,
+        credentials: { clientId, clientSecret },
+        faults: (flags.fault ?? []) as FaultId[],
+      }),
+      port,
+    );
+  } catch (error) {
+    throw new UserError(`cannot listen on 127.0.0.1:${port} (${(error as Error).message})`, 'Pick another --port');
+  }
+  io.out(`mock listening on ${served.url}`);
+  io.out(`client id:     ${clientId}`);
+  io.out(
+    `client secret: ${io.env.SCALEKIT_CLIENT_SECRET ? 'the value of SCALEKIT_CLIENT_SECRET' : `${defaultMockCredentials.clientSecret} (built-in test value; set SCALEKIT_CLIENT_SECRET to choose one)`}`,
+  );
+  if (flags.fault?.length) io.out(`faults:        ${flags.fault.join(', ')}`);
+  io.out('Press Ctrl+C to stop.');
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await served.close();
+  return ExitCode.ok;
+}

@@ -1,0 +1,24 @@
+// Time is injected everywhere (token expiry, log timestamps, later webhook retries), so tests move it by hand
+// instead of sleeping.
+
+export interface Clock {
+  /** Milliseconds since the Unix epoch. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** A clock that only moves when told to. */
+export class ManualClock implements Clock {
+  #now: number;
+  constructor(start: number | Date = Date.UTC(2026, 0, 1)) {
+    this.#now = typeof start === 'number' ? start : start.getTime();
+  }
+  now(): number {
+    return this.#now;
+  }
+  advance(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`clock can only move forward, got ${ms} ms`);
+    this.#now += ms;
+  }
+}

@@ -1,0 +1,47 @@
+// Exit codes are part of the CLI contract (README "Exit codes"); keep this table and the docs in step.
+export const ExitCode = {
+  /** Every MUST rule that ran passed. */
+  ok: 0,
+  /** At least one MUST rule failed. */
+  conformanceFailure: 1,
+  /** Bad flag, bad URL, missing credentials, unreachable target, unusable spec. */
+  usage: 2,
+  /** A bug in scalekit-conformance itself (a suite that crashed while loading, an unexpected exception). */
+  internal: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * A problem the user can fix. `message` is one line naming the problem; `fix` says what to do. The CLI prints
+ * both on one line and exits with `exitCode`; it never prints a stack trace for these.
+ */
+export class UserError extends Error {
+  readonly fix: string;
+  readonly exitCode: ExitCode;
+  constructor(message: string, fix: string, exitCode: ExitCode = ExitCode.usage) {
+    super(message);
+    this.name = 'UserError';
+    this.fix = fix;
+    this.exitCode = exitCode;
+  }
+  /** The single line the CLI prints. */
+  get line(): string {
+    return `scalekit-conformance: ${this.message}. ${this.fix}`;
+  }
+}
+
+/** A short description of any thrown value, for one-line messages (no stack). */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    const code = cause && typeof cause === 'object' && 'code' in cause ? String((cause as { code: unknown }).code) : '';
+    const causeMessage = cause instanceof Error ? cause.message : '';
+    if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'timed out';
+    // undici refuses ports on the fetch spec's blocked list (9, 25, 6000, ...) before connecting.
+    if (causeMessage === 'bad port') return 'the port is on the fetch blocked-port list, so no request was sent';
+    if (code)
+      return `${error.message} (${code}${causeMessage && !causeMessage.includes(code) ? `: ${causeMessage}` : ''})`;
+    return causeMessage ? `${error.message} (${causeMessage})` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,24 @@
+// What the CLI (or vitest.config.ts) hands every test worker through vitest's `provide`. Plain data only: it
+// is serialised into each worker and never written to disk.
+
+export type TargetSpec =
+  /** The reference mock, inside the worker, behind msw (no socket). */
+  | { kind: 'in-process-mock'; faults: string[] }
+  /** Any server reachable over HTTP: a live target, or the mock served on a loopback port. */
+  | { kind: 'url'; baseUrl: string; clientId: string; clientSecret: string };
+
+export interface RunContext {
+  target: TargetSpec;
+  /** A local file holding the resolved spec. */
+  specPath: string;
+  /** Seeds fast-check and every faker instance; printed at the start of a run. */
+  seed: number;
+  /** Per-request timeout. */
+  timeoutMs: number;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    conformance: RunContext;
+  }
+}

@@ -1,0 +1,105 @@
+import fc from 'fast-check';
+import { test as base, TestRunner } from 'vitest';
+
+import { type Failure, formatFailure } from '../checks/failure.js';
+import type { HookName } from '../client/control-hooks.js';
+import type { Exchange } from '../client/transport.js';
+import { connectTarget, type Target } from './target.js';
+
+export type { Target } from './target.js';
+
+declare module 'vitest' {
+  interface TaskMeta {
+    /** The typed failures a conformance test found; the reporter copies them into the reports. */
+    failures?: Failure[];
+    /** Why a test did not run, e.g. a control hook the target does not advertise. */
+    precondition?: string;
+  }
+}
+
+/** The suites' `test`: a vitest test with the target under test as a file-scoped fixture. */
+export const test = base.extend<{ target: Target }>({
+  target: [
+    // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from this pattern.
+    async ({}, use) => {
+      const file = TestRunner.getCurrentTest()?.file?.filepath ?? 'unknown';
+      const { target, close } = await connectTarget(file);
+      try {
+        await use(target);
+      } finally {
+        close();
+      }
+    },
+    { scope: 'file' },
+  ],
+});
+
+/**
+ * Fails the current test when any check returned a failure: the failures go into the test's metadata (for the
+ * reports) and into the thrown message (for a human reading the console).
+ */
+export function assertConforms(...results: (Failure | undefined)[]): void {
+  const failures = results.filter((f): f is Failure => f !== undefined);
+  if (failures.length === 0) return;
+  const task = TestRunner.getCurrentTest();
+  if (task) task.meta.failures = [...(task.meta.failures ?? []), ...failures];
+  throw new ConformanceError(failures.map(formatFailure).join('\n'));
+}
+
+export class ConformanceError extends Error {
+  override name = 'ConformanceError';
+}
+
+/** Skips the current test, reported as "precondition not met", unless the target advertises the hook. */
+export async function requireHook(target: Target, hook: HookName, skip: (note?: string) => never): Promise<void> {
+  if (await target.hooks.has(hook)) return;
+  const note = `precondition not met: the target does not advertise the "${hook}" control hook`;
+  const task = TestRunner.getCurrentTest();
+  if (task) task.meta.precondition = note;
+  skip(note);
+}
+
+/** Runs a request and returns its result with the exchange it produced (the last one, after any token retry). */
+export async function exchangeOf<T>(target: Target, call: () => Promise<T>): Promise<T & { exchange: Exchange }> {
+  const before = target.exchanges.length;
+  const result = await call();
+  const exchange = target.exchanges.at(-1);
+  if (!exchange || target.exchanges.length === before) throw new Error('the call made no HTTP request');
+  return Object.assign(result as object, { exchange }) as T & { exchange: Exchange };
+}
+
+/** Thrown inside a property to carry typed failures out to `assertProperty`. */
+export class PropertyFailure extends Error {
+  readonly failures: Failure[];
+  constructor(failures: Failure[]) {
+    super(failures.map(formatFailure).join('\n'));
+    this.name = 'PropertyFailure';
+    this.failures = failures;
+  }
+}
+
+/** Inside a property: throw the failures, if any, so fast-check shrinks towards the smallest failing input. */
+export function conformsOrThrow(...results: (Failure | undefined)[]): void {
+  const failures = results.filter((f): f is Failure => f !== undefined);
+  if (failures.length > 0) throw new PropertyFailure(failures);
+}
+
+/**
+ * Runs a fast-check property with the run's seed. On failure, the shrunk counterexample's failures are recorded
+ * with the seed and path that replay it exactly, and the test fails with them.
+ */
+export async function assertProperty<T>(
+  property: fc.IAsyncPropertyWithHooks<T>,
+  params: fc.Parameters<T> = {},
+): Promise<void> {
+  const details = await fc.check(property, params);
+  if (!details.failed) return;
+  const replay = `fast-check seed=${details.seed} path=${details.counterexamplePath ?? ''} counterexample=${fc.stringify(details.counterexample)}`;
+  const cause = details.errorInstance;
+  const failures =
+    cause instanceof PropertyFailure
+      ? cause.failures.map((f) => ({ ...f, details: [...(f.details ?? []), replay] }))
+      : [];
+  if (failures.length > 0) assertConforms(...failures);
+  throw new ConformanceError(`${cause instanceof Error ? cause.message : String(cause)}\n  ${replay}`);
+}

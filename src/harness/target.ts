@@ -1,0 +1,94 @@
+import { en, Faker } from '@faker-js/faker';
+import { setupServer } from 'msw/node';
+import { inject } from 'vitest';
+import { type ApiClient, createApiClient, createTokenSession } from '../client/api.js';
+import { ControlHooks } from '../client/control-hooks.js';
+import type { TokenSession } from '../client/oauth.js';
+import { createTransport, type Exchange } from '../client/transport.js';
+import { systemClock } from '../clock.js';
+import { isFaultId } from '../mock/faults.js';
+import { createMock } from '../mock/index.js';
+import { readSpecFile } from '../spec/document.js';
+import { SchemaRegistry } from '../spec/schemas.js';
+import type { RunContext } from './context.js';
+
+/** Host name the in-process mock answers on; `.invalid` can never resolve, so nothing leaks to a network. */
+export const inProcessMockUrl = 'http://mock.scalekit-conformance.invalid';
+
+/** Everything a suite needs to talk to the target under test. One per test file. */
+export interface Target {
+  baseUrl: string;
+  /** Authenticated with client credentials; refreshes and retries once on a 401. */
+  api: ApiClient;
+  /** Sends no Authorization header at all. */
+  anonymous: ApiClient;
+  /** Sends `Authorization: Bearer <token>` with the given value. */
+  withBearer(token: string): ApiClient;
+  tokens: TokenSession;
+  hooks: ControlHooks;
+  schemas: SchemaRegistry;
+  /** Every request this file made, in order. */
+  exchanges: Exchange[];
+  seed: number;
+  /** Seeded per file, so adding a test to one file does not change the data another file sees. */
+  faker: Faker;
+  /** Unique to this run and file: scopes the data a test seeds, so it never collides with a live target's data. */
+  runTag: string;
+}
+
+/** Connects to the target the run was given; `close` stops the in-process mock, if one was started. */
+export function connectTarget(file: string): Promise<{ target: Target; close: () => void }> {
+  return build(inject('conformance'), file);
+}
+
+function hash(text: string): number {
+  let h = 2166136261;
+  for (const char of text) h = Math.imul(h ^ char.charCodeAt(0), 16777619) >>> 0;
+  return h;
+}
+
+async function build(context: RunContext, file: string): Promise<{ target: Target; close: () => void }> {
+  const exchanges: Exchange[] = [];
+  const record = (exchange: Exchange) => exchanges.push(exchange);
+  const { target } = context;
+
+  let close = () => {};
+  let baseUrl: string;
+  let credentials: { clientId: string; clientSecret: string };
+  if (target.kind === 'in-process-mock') {
+    baseUrl = inProcessMockUrl;
+    credentials = { clientId: 'skc_in_process_mock', clientSecret: `mock-${crypto.randomUUID()}` };
+    const mock = createMock({
+      clock: systemClock,
+      credentials,
+      faults: target.faults.filter(isFaultId),
+      seed: context.seed,
+    });
+    // An unmocked request is an error, never a silent pass (and never a real network call).
+    const server = setupServer(...mock.handlers);
+    server.listen({ onUnhandledRequest: 'error' });
+    close = () => server.close();
+  } else {
+    baseUrl = target.baseUrl;
+    credentials = { clientId: target.clientId, clientSecret: target.clientSecret };
+  }
+
+  const timeoutMs = context.timeoutMs;
+  const tokens = createTokenSession({ baseUrl, credentials, timeoutMs, clock: systemClock, record });
+  const transport = createTransport({ timeoutMs, record });
+  const fileSeed = (context.seed ^ hash(file)) >>> 0;
+  const connected: Target = {
+    baseUrl,
+    api: createApiClient({ baseUrl, timeoutMs, record, auth: { kind: 'client-credentials', session: tokens } }),
+    anonymous: createApiClient({ baseUrl, timeoutMs, record, auth: { kind: 'none' } }),
+    withBearer: (token) => createApiClient({ baseUrl, timeoutMs, record, auth: { kind: 'bearer', token } }),
+    tokens,
+    hooks: new ControlHooks(baseUrl, transport, () => tokens.token()),
+    schemas: new SchemaRegistry(readSpecFile(context.specPath).document),
+    exchanges,
+    seed: context.seed,
+    faker: new Faker({ locale: [en], seed: fileSeed }),
+    runTag: `conf${context.seed.toString(36)}${fileSeed.toString(36)}`,
+  };
+  return { target: connected, close };
+}

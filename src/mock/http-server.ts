@@ -1,0 +1,63 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getResponse } from 'msw';
+import type { Mock } from './index.js';
+
+export interface ServedMock {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the mock's msw handlers on a real socket, so the live-target code path (DNS-free, but real TCP and
+ * HTTP parsing) is exercised against the same handlers the in-process mode uses. Binds to 127.0.0.1 only.
+ */
+export async function serveMock(mock: Mock, port = 0): Promise<ServedMock> {
+  const server = createServer((req, res) => {
+    handle(mock, req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error_code: 'INTERNAL', message: String(error) }));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const { port: actual } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${actual}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(mock: Mock, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  const url = `http://${req.headers.host ?? '127.0.0.1'}${req.url ?? '/'}`;
+  const method = req.method ?? 'GET';
+  const request = new Request(url, {
+    method,
+    headers,
+    ...(body && method !== 'GET' && method !== 'HEAD' ? { body } : {}),
+  });
+  const response =
+    (await getResponse(mock.handlers, request)) ??
+    new Response(JSON.stringify({ error_code: 'NOT_FOUND', message: `no route for ${method} ${req.url}` }), {
+      status: 404,
+      headers: { 'content-type': 'application/json' },
+    });
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(Buffer.from(await response.arrayBuffer()));
+}

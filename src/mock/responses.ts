@@ -1,0 +1,25 @@
+import { HttpResponse } from 'msw';
+import type { components } from '../../generated/openapi.js';
+import type { MockState } from './state.js';
+
+type ErrorInfo = components['schemas']['errdetailsErrorInfo'];
+
+/** The spec's error body (errdetailsErrorInfo) with an `error_code`, as every mock error response uses. */
+export function errorInfo(status: number, errorCode: string, message: string): Response {
+  const body: ErrorInfo = { error_code: errorCode, localized_message_info: { locale: 'en', message } };
+  return HttpResponse.json(body, { status });
+}
+
+/** The bearer token of a request if the mock issued it and it has not expired on the mock's clock. */
+export function authenticate(request: Request, state: MockState): string | undefined {
+  const header = request.headers.get('authorization') ?? '';
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match?.[1]) return undefined;
+  const token = state.tokens.get(match[1]);
+  if (!token || token.expiresAt <= state.clock.now()) return undefined;
+  return token.clientId;
+}
+
+export function unauthenticated(): Response {
+  return errorInfo(401, 'UNAUTHENTICATED', 'missing, unknown or expired bearer token');
+}

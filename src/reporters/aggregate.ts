@@ -1,0 +1,80 @@
+import type { Rule } from '../rules/types.js';
+import type { RuleOutcome, RuleStatus, RunReport, TestOutcome } from './model.js';
+
+/** Turns glob patterns over rule IDs (`ALG-*`, `RDR-01?`) into one predicate. */
+export function ruleSelector(globs: readonly string[]): (id: string) => boolean {
+  if (globs.length === 0) return () => true;
+  const regexes = globs.map(
+    (glob) =>
+      new RegExp(
+        `^${glob
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.')}$`,
+        'i',
+      ),
+  );
+  return (id) => regexes.some((r) => r.test(id));
+}
+
+/**
+ * Per-rule verdicts from per-test outcomes. A rule fails if any test citing it failed, passes if every test
+ * citing it that ran passed, is skipped if none ran (with the reasons), and is uncovered if no test cites it.
+ */
+export function aggregateRules(catalogue: readonly Rule[], tests: readonly TestOutcome[]): RuleOutcome[] {
+  return catalogue.map((rule) => {
+    const citing = tests.filter((t) => t.rules.includes(rule.id));
+    const base = {
+      id: rule.id,
+      force: rule.force,
+      area: rule.area,
+      statement: rule.statement,
+      sources: rule.sources,
+      tests: citing.map((t) => ({ name: t.fullName, file: t.file, state: t.state })),
+    };
+    if (citing.length === 0) return { ...base, status: 'uncovered', reason: 'no test cites this rule yet' };
+    const failed = citing.filter((t) => t.state === 'failed');
+    if (failed.length > 0) {
+      return {
+        ...base,
+        status: 'failed',
+        failures: failed.flatMap((t) =>
+          t.failures.length > 0
+            ? t.failures.filter((f) => f.rule === rule.id || !t.failures.some((g) => g.rule === rule.id))
+            : [
+                {
+                  rule: rule.id as never,
+                  title: t.fullName,
+                  expected: 'the test to pass',
+                  received: t.message ?? 'an error',
+                },
+              ],
+        ),
+      };
+    }
+    if (citing.some((t) => t.state === 'passed')) return { ...base, status: 'passed' };
+    const reasons = [...new Set(citing.map((t) => t.message ?? 'skipped'))];
+    return { ...base, status: 'skipped', reason: reasons.join('; ') };
+  });
+}
+
+export function summarise(rules: readonly RuleOutcome[], tests: readonly TestOutcome[]): RunReport['summary'] {
+  const count = (status: RuleStatus) => rules.filter((r) => r.status === status).length;
+  return {
+    passed: count('passed'),
+    failed: count('failed'),
+    skipped: count('skipped'),
+    uncovered: count('uncovered'),
+    warnings: rules.filter((r) => r.status === 'failed' && r.force !== 'MUST').length,
+    tests: {
+      passed: tests.filter((t) => t.state === 'passed').length,
+      failed: tests.filter((t) => t.state === 'failed').length,
+      skipped: tests.filter((t) => t.state === 'skipped').length,
+    },
+  };
+}
+
+/** True when a MUST rule failed: the run's verdict (exit code 1). */
+export function hasMustFailure(rules: readonly RuleOutcome[]): boolean {
+  return rules.some((r) => r.status === 'failed' && r.force === 'MUST');
+}

@@ -1,0 +1,47 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { formatFailure } from '../checks/failure.js';
+import type { RunReport } from './model.js';
+import type { Redactor } from './redact.js';
+
+// XML 1.0 cannot carry most control characters, even escaped; drop them (they only come from response bodies).
+const xmlSafe = (text: string) =>
+  [...text].filter((c) => c.charCodeAt(0) >= 0x20 || c === '\t' || c === '\n' || c === '\r').join('');
+
+const escapeXml = (text: string) =>
+  xmlSafe(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * JUnit XML with one testsuite per rule area and one testcase per rule (CI dashboards then show rules, not test
+ * files). Uncovered rules are left out; skipped rules carry their reason.
+ */
+export function renderJunit(report: RunReport): string {
+  const byArea = new Map<string, RunReport['rules']>();
+  for (const rule of report.rules) {
+    if (rule.status === 'uncovered') continue;
+    byArea.set(rule.area, [...(byArea.get(rule.area) ?? []), rule]);
+  }
+  const suites = [...byArea].map(([area, rules]) => {
+    const failures = rules.filter((r) => r.status === 'failed').length;
+    const skipped = rules.filter((r) => r.status === 'skipped').length;
+    const cases = rules.map((rule) => {
+      const name = `${rule.id} ${rule.statement}`;
+      const open = `    <testcase classname="${escapeXml(`scalekit-conformance.${area}`)}" name="${escapeXml(name)}">`;
+      if (rule.status === 'skipped') return `${open}<skipped message="${escapeXml(rule.reason ?? '')}"/></testcase>`;
+      if (rule.status === 'failed') {
+        const text = (rule.failures ?? []).map(formatFailure).join('\n\n');
+        const severity = rule.force === 'MUST' ? 'failure' : `${rule.force} warning`;
+        return `${open}\n      <failure message="${escapeXml(`${rule.id} (${severity})`)}">${escapeXml(text)}</failure>\n    </testcase>`;
+      }
+      return `${open}</testcase>`;
+    });
+    return `  <testsuite name="${escapeXml(area)}" tests="${rules.length}" failures="${failures}" skipped="${skipped}">\n${cases.join('\n')}\n  </testsuite>`;
+  });
+  const s = report.summary;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="scalekit-conformance" tests="${s.passed + s.failed + s.skipped}" failures="${s.failed}" skipped="${s.skipped}" time="${(report.durationMs / 1000).toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+export function writeJunitReport(path: string, report: RunReport, redactor: Redactor): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, redactor.redact(renderJunit(report)));
+}

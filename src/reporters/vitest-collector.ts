@@ -1,0 +1,75 @@
+import { relative } from 'node:path';
+import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
+import type { Failure } from '../checks/failure.js';
+import type { TestOutcome } from './model.js';
+
+const firstLine = (text: string) => text.split('\n').find((line) => line.trim() !== '') ?? text;
+
+/**
+ * A vitest reporter that only collects: every test's outcome with its rule tags and typed failures, and every
+ * error outside a test (a suite file that failed to load, an unhandled rejection). The CLI prints and writes
+ * reports from what it collected, through the redactor, so vitest's own output never reaches the user.
+ */
+export class OutcomeCollector implements Reporter {
+  readonly tests: TestOutcome[] = [];
+  readonly errors: string[] = [];
+  readonly #root: string;
+  readonly #onTest: ((outcome: TestOutcome) => void) | undefined;
+  readonly #selected: (rules: string[]) => boolean;
+
+  constructor(
+    root: string,
+    options: { onTest?: (outcome: TestOutcome) => void; selected?: (rules: string[]) => boolean } = {},
+  ) {
+    this.#root = root;
+    this.#onTest = options.onTest;
+    this.#selected = options.selected ?? (() => true);
+  }
+
+  onTestCaseResult(testCase: TestCase): void {
+    const outcome = this.#toOutcome(testCase);
+    this.tests.push(outcome);
+    this.#onTest?.(outcome);
+  }
+
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): void {
+    for (const module of testModules) {
+      for (const error of module.errors()) {
+        this.errors.push(`${relative(this.#root, module.moduleId)} failed to load: ${firstLine(error.message)}`);
+      }
+      // Tests filtered out (by --only) never produce onTestCaseResult; record them as skipped.
+      for (const testCase of module.children.allTests()) {
+        if (
+          !this.tests.some((t) => t.file === relative(this.#root, module.moduleId) && t.fullName === testCase.fullName)
+        ) {
+          this.tests.push(this.#toOutcome(testCase));
+        }
+      }
+    }
+    for (const error of unhandledErrors)
+      this.errors.push(`unhandled error: ${firstLine(error.message ?? String(error))}`);
+  }
+
+  #toOutcome(testCase: TestCase): TestOutcome {
+    const result = testCase.result();
+    const meta = testCase.meta() as { failures?: Failure[]; precondition?: string };
+    const rules = [...testCase.tags];
+    const state = result.state === 'failed' ? 'failed' : result.state === 'passed' ? 'passed' : 'skipped';
+    let message: string | undefined;
+    if (result.state === 'failed') message = firstLine(result.errors?.[0]?.message ?? 'failed');
+    if (state === 'skipped') {
+      message = result.state === 'skipped' && result.note ? result.note : meta.precondition;
+      if (!message) message = this.#selected(rules) ? 'skipped' : 'not selected by --only';
+    }
+    return {
+      name: testCase.name,
+      fullName: testCase.fullName,
+      file: relative(this.#root, testCase.module.moduleId),
+      state,
+      rules,
+      durationMs: Math.round(testCase.diagnostic()?.duration ?? 0),
+      failures: meta.failures ?? [],
+      ...(message ? { message } : {}),
+    };
+  }
+}

@@ -1,0 +1,76 @@
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { OpenApiDocument } from './document.js';
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+const rootId = 'urn:scalekit-conformance:components';
+
+/** Rewrites `#/components/schemas/X` refs so the component schemas can live under one Ajv schema's `$defs`. */
+function rewriteRefs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(rewriteRefs);
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    out[key] =
+      key === '$ref' && typeof child === 'string' && child.startsWith('#/components/schemas/')
+        ? `${rootId}#/$defs/${child.slice('#/components/schemas/'.length)}`
+        : rewriteRefs(child);
+  }
+  return out;
+}
+
+export interface SchemaViolation {
+  /** JSON pointer into the validated value, '' for the root. */
+  at: string;
+  message: string;
+}
+
+/**
+ * Validates JSON values against schemas taken from the spec, with OpenAPI 3.1 semantics (JSON Schema 2020-12,
+ * `$ref` siblings apply). OAS-only keywords that are annotations (`example`, `x-enum-varnames`) are registered so
+ * Ajv's strict mode accepts them instead of failing the whole document.
+ */
+export class SchemaRegistry {
+  readonly #ajv: Ajv2020;
+  readonly #document: OpenApiDocument;
+  readonly #compiled = new Map<string, ValidateFunction>();
+
+  constructor(document: OpenApiDocument) {
+    this.#document = document;
+    this.#ajv = new Ajv2020({ strict: true, allErrors: true, validateFormats: true });
+    addFormats(this.#ajv);
+    this.#ajv.addKeyword({
+      keyword: 'example',
+      schemaType: ['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'],
+    });
+    this.#ajv.addKeyword('x-enum-varnames');
+    this.#ajv.addSchema({ $id: rootId, $defs: rewriteRefs(document.components?.schemas ?? {}) });
+  }
+
+  /** The schema of a response body, or undefined when the spec declares none for that status and media type. */
+  responseSchema(path: string, method: string, status: number, mediaType = 'application/json'): unknown {
+    const operation = this.#document.paths[path]?.[method.toLowerCase()] as
+      | { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }
+      | undefined;
+    return operation?.responses?.[String(status)]?.content?.[mediaType]?.schema;
+  }
+
+  /** Validates `value`; returns the violations (empty when valid). */
+  validate(schema: unknown, value: unknown): SchemaViolation[] {
+    const key = JSON.stringify(schema);
+    let validate = this.#compiled.get(key);
+    if (!validate) {
+      validate = this.#ajv.compile(rewriteRefs(schema) as object);
+      this.#compiled.set(key, validate);
+    }
+    return validate(value) ? [] : (validate.errors ?? []).map(toViolation);
+  }
+}
+
+function toViolation(error: ErrorObject): SchemaViolation {
+  const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues;
+  const suffix = allowed ? ` (${allowed.map((v) => JSON.stringify(v)).join(', ')})` : '';
+  return { at: error.instancePath, message: `${error.message ?? error.keyword}${suffix}` };
+}

@@ -1,0 +1,219 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock.js';
+import { type ServedMock, serveMock } from '../../src/mock/http-server.js';
+import { createMock } from '../../src/mock/index.js';
+import type { RunReport } from '../../src/reporters/model.js';
+import { runCli } from './run-cli.js';
+
+const canary = 's3cr3t-canary';
+const noStackTrace = (text: string) => expect(text).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+const oneLine = (text: string) => expect(text.trim().split('\n')).toHaveLength(1);
+
+function readReport(dir: string): RunReport {
+  return JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as RunReport;
+}
+
+// Each case starts the real CLI, which starts vitest: seconds, not milliseconds.
+describe('scalekit-conformance run', { timeout: 60_000 }, () => {
+  let healthy: ServedMock;
+  let faulty: ServedMock;
+  let closedPort = 0;
+  beforeAll(async () => {
+    const probe = await serveMock(
+      createMock({ clock: systemClock, credentials: { clientId: 'a', clientSecret: 'b' } }),
+    );
+    closedPort = Number(new URL(probe.url).port);
+    await probe.close();
+    const credentials = { clientId: 'skc_cli_test', clientSecret: canary };
+    healthy = await serveMock(createMock({ clock: systemClock, credentials }));
+    faulty = await serveMock(createMock({ clock: systemClock, credentials, faults: ['auth-logs.no-auth-required'] }));
+  });
+  afterAll(async () => {
+    await healthy.close();
+    await faulty.close();
+  });
+
+  it('passes against the embedded mock, prints a per-rule table and writes both reports', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skc-run-'));
+    const result = await runCli([
+      'run',
+      '--seed',
+      '11',
+      '--report-json',
+      join(dir, 'r.json'),
+      '--report-junit',
+      join(dir, 'r.xml'),
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^ALG-010\s+MUST\s+passed\s+spec /m);
+    expect(result.stdout).toContain('seed:   11 (replay with --seed 11)');
+    const report = readReport(dir);
+    expect(Object.keys(report.summary).sort()).toEqual([
+      'failed',
+      'passed',
+      'skipped',
+      'tests',
+      'uncovered',
+      'warnings',
+    ]);
+    for (const id of ['ALG-007', 'ALG-010', 'ALG-012']) {
+      const rule = report.rules.find((r) => r.id === id);
+      expect(rule).toMatchObject({ id, force: 'MUST', status: 'passed' });
+      expect(rule?.tests.length).toBeGreaterThan(0);
+    }
+    expect(report.rules.find((r) => r.id === 'RDR-001')).toMatchObject({ status: 'uncovered' });
+    expect(report.summary.failed).toBe(0);
+    const junit = readFileSync(join(dir, 'r.xml'), 'utf8');
+    expect(junit).toContain('<testsuite name="auth-logs" tests="3" failures="0" skipped="0">');
+  });
+
+  it.each([
+    ['a reserved port', () => 9, /cannot reach the target http:\/\/127\.0\.0\.1:9: .*blocked-port list/],
+    ['a closed port', () => closedPort, /cannot reach the target http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/],
+  ])('exits 2 with one line and no stack trace when the target is unreachable (%s)', async (_, port, message) => {
+    const credentials = { SCALEKIT_CLIENT_ID: 'x', SCALEKIT_CLIENT_SECRET: 'y'.repeat(8) };
+    const result = await runCli(['run', '--target', `http://127.0.0.1:${port()}`], credentials);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    oneLine(result.stderr);
+    noStackTrace(result.stderr);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('exits 2 with a clear authentication error when the client secret is wrong', async () => {
+    const result = await runCli(['run', '--target', healthy.url], {
+      SCALEKIT_CLIENT_ID: 'skc_cli_test',
+      SCALEKIT_CLIENT_SECRET: 'wrong-secret',
+    });
+    expect(result.code).toBe(2);
+    oneLine(result.stderr);
+    expect(result.stderr).toContain('authentication failed');
+    expect(result.stderr).toContain('invalid_client');
+    expect(result.stderr).toContain('SCALEKIT_CLIENT_SECRET');
+    expect(result.stderr).not.toContain('wrong-secret');
+  });
+
+  it('exits 2 naming the credentials when a URL target has none', async () => {
+    const result = await runCli(['run', '--target', healthy.url]);
+    expect(result.code).toBe(2);
+    oneLine(result.stderr);
+    expect(result.stderr).toContain('SCALEKIT_CLIENT_ID and SCALEKIT_CLIENT_SECRET not set');
+  });
+
+  it('never prints or writes the client secret, even in failure replays', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skc-canary-'));
+    const env = { SCALEKIT_CLIENT_ID: 'skc_cli_test', SCALEKIT_CLIENT_SECRET: canary };
+    const failing = await runCli(
+      ['run', '--target', faulty.url, '--report-json', join(dir, 'r.json'), '--report-junit', join(dir, 'r.xml')],
+      env,
+    );
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toContain('Reproduce with: curl');
+    const passing = await runCli(['run', '--target', healthy.url, '--report-json', join(dir, 'ok.json')], env);
+    expect(passing.code).toBe(0);
+    const embedded = await runCli(['run', '--report-json', join(dir, 'mock.json')], env);
+    expect(embedded.code).toBe(0);
+    const written = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8'));
+    expect(written).toHaveLength(4);
+    for (const text of [
+      failing.stdout,
+      failing.stderr,
+      passing.stdout,
+      passing.stderr,
+      embedded.stdout,
+      embedded.stderr,
+      ...written,
+    ]) {
+      expect(text).not.toContain(canary);
+      expect(text).not.toMatch(/Bearer (?!\$SCALEKIT_ACCESS_TOKEN)[A-Za-z0-9_-]{8,}/);
+    }
+  });
+
+  it('exits 1 and reports the failed rule with received, expected and a replay line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skc-fail-'));
+    const result = await runCli(['run', '--target', faulty.url, '--report-json', join(dir, 'r.json')], {
+      SCALEKIT_CLIENT_ID: 'skc_cli_test',
+      SCALEKIT_CLIENT_SECRET: canary,
+    });
+    expect(result.code).toBe(1);
+    const rule = readReport(dir).rules.find((r) => r.id === 'ALG-012');
+    expect(rule?.status).toBe('failed');
+    expect(rule?.failures?.[0]).toMatchObject({ rule: 'ALG-012', title: 'status code', expected: '401' });
+    expect(rule?.failures?.[0]?.received).toMatch(/^200 /);
+    expect(rule?.failures?.[0]?.replay).toMatch(
+      /^curl -sS -X GET 'http:\/\/127\.0\.0\.1:\d+\/api\/v1\/logs\/authentication\/requests\?page_size=1'/,
+    );
+  });
+
+  it('fails with one line naming --spec and SCALEKIT_OPENAPI when no spec is given and the pinned download fails', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'skc-cache-'));
+    const result = await runCli(['run'], {
+      SCALEKIT_OPENAPI: undefined,
+      SCALEKIT_CONFORMANCE_CACHE: cache,
+      SCALEKIT_OPENAPI_MIRROR: 'http://127.0.0.1:9/scalekit.scalar.json',
+    });
+    expect(result.code).toBe(2);
+    oneLine(result.stderr);
+    noStackTrace(result.stderr);
+    expect(result.stderr).toContain('--spec');
+    expect(result.stderr).toContain('SCALEKIT_OPENAPI');
+  });
+
+  it('runs only the tests citing --only rules and reports the others as not selected', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skc-only-'));
+    const result = await runCli(['run', '--only', 'ALG-01?', '--report-json', join(dir, 'r.json')]);
+    expect(result.code).toBe(0);
+    const report = readReport(dir);
+    expect(report.rules.find((r) => r.id === 'ALG-010')?.status).toBe('passed');
+    expect(report.rules.find((r) => r.id === 'ALG-007')).toMatchObject({
+      status: 'skipped',
+      reason: 'not selected by --only',
+    });
+  });
+
+  it.each([
+    [['run', '--bogus'], /Unknown option '--bogus'/],
+    [['run', '--target', 'not a url'], /is not a URL/],
+    [['run', '--only', 'XYZ-*'], /matches no rule ID/],
+    [['run', '--seed=-1'], /--seed must be a whole number/],
+    [['run', '--seed', '-1'], /Option '--seed' needs a value/],
+    [['run', '--mock-fault', 'nope'], /unknown mock fault "nope"/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+  ])('rejects %j with exit 2 and one line', async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    oneLine(result.stderr);
+    expect(result.stderr).toMatch(message);
+    noStackTrace(result.stderr);
+  });
+
+  it('replays the same generated cases for the same --seed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skc-seed-'));
+    const args = ['run', '--only', 'ALG-010', '--mock-fault', 'auth-logs.accept-unknown-status', '--seed', '4242'];
+    const first = await runCli([...args, '--report-json', join(dir, 'a.json')]);
+    const second = await runCli([...args, '--report-json', join(dir, 'b.json')]);
+    expect(first.code).toBe(1);
+    expect(second.code).toBe(1);
+    const details = (file: string) =>
+      JSON.stringify(
+        JSON.parse(readFileSync(join(dir, file), 'utf8')).rules.find((r: { id: string }) => r.id === 'ALG-010')
+          .failures,
+      ).replace(/127\.0\.0\.1:\d+/g, 'HOST');
+    expect(details('a.json')).toContain('fast-check seed=4242');
+    expect(details('a.json')).toBe(details('b.json'));
+  });
+});
+
+describe('scalekit-conformance rules', { timeout: 60_000 }, () => {
+  it('lists uncovered rules and leaves out the ones a suite cites', async () => {
+    const result = await runCli(['rules', '--uncovered']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^RDR-001 /m);
+    expect(result.stdout).not.toMatch(/^ALG-010 /m);
+    expect(result.stdout).toMatch(/156 rules, 3 covered by a test, 153 uncovered/);
+  });
+});

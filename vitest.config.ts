@@ -1,0 +1,39 @@
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
+import type { RunContext } from './src/harness/context.js';
+import { ruleTags } from './src/rules/tags.js';
+import { resolveSpec } from './src/spec/resolve.js';
+
+// `npm test` runs three projects: the harness's own unit tests, and the conformance suites twice against the
+// reference mock, once in-process through msw and once served on a loopback port (the live-target code path).
+// Rule IDs are vitest tags; strictTags makes a test that cites an unknown ID fail to load.
+
+export default defineConfig(async (): Promise<ViteUserConfig> => {
+  const spec = await resolveSpec({ env: process.env.SCALEKIT_OPENAPI });
+  const seed = Number(process.env.SCALEKIT_CONFORMANCE_SEED ?? 20260521);
+  const base: Omit<RunContext, 'target'> = { specPath: spec.localPath, seed, timeoutMs: 10_000 };
+  const inProcess: RunContext = { ...base, target: { kind: 'in-process-mock', faults: [] } };
+  return {
+    test: {
+      tags: ruleTags(),
+      strictTags: true,
+      reporters: ['default', ['json', { outputFile: 'reports/vitest-results.json' }]],
+      provide: { conformance: inProcess },
+      projects: [
+        { extends: true, test: { name: 'harness', include: ['test/**/*.test.ts'] } },
+        {
+          extends: true,
+          test: { name: 'suites:in-process', include: ['suites/**/*.test.ts'], setupFiles: ['src/harness/setup.ts'] },
+        },
+        {
+          extends: true,
+          test: {
+            name: 'suites:loopback',
+            include: ['suites/**/*.test.ts'],
+            setupFiles: ['src/harness/setup.ts'],
+            globalSetup: ['src/harness/loopback-mock.ts'],
+          },
+        },
+      ],
+    },
+  };
+});
