@@ -21,7 +21,7 @@ run options:
   --client-secret SECRET   Default: SCALEKIT_CLIENT_SECRET (prefer the variable: flags show in process lists)
   --config PATH            JSON config file (default: ./scalekit-conformance.config.json if present)
   --timeout-ms N           Per-request timeout (default 10000)
-  --mock-fault ID          Start the embedded mock with a seeded fault (repeatable; see \`${toolName} mock --list-faults\`)
+  --fault ID               Start the embedded mock with a seeded fault (repeatable; see \`${toolName} mock --list-faults\`)
 
 mock options:
   --port N                 Port on 127.0.0.1 (default: a free port)
@@ -73,7 +73,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
         'client-secret': { type: 'string' },
         config: { type: 'string' },
         'timeout-ms': { type: 'string' },
-        'mock-fault': { type: 'string', multiple: true },
+        fault: { type: 'string', multiple: true },
       });
       const { runCommand } = await import('./run.js');
       return runCommand(values as Parameters<typeof runCommand>[0], { out, env: process.env, cwd: process.cwd() });

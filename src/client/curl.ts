@@ -24,14 +24,18 @@ export function toCurl(exchange: Pick<Exchange, 'method' | 'url' | 'requestHeade
     parts.push('-H', quote(`${lower}: ${value}`));
   }
   if (exchange.requestBody) {
-    const contentType = exchange.requestHeaders['content-type'] ?? '';
+    const contentType =
+      Object.entries(exchange.requestHeaders).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
     const body = contentType.includes('x-www-form-urlencoded')
       ? redactFormBody(exchange.requestBody)
       : exchange.requestBody;
-    // Double quotes only when a variable must expand; otherwise single quotes keep the body literal.
+    // Literal parts stay single-quoted; only the secret's variable sits in double quotes, so only it expands.
     parts.push(
       '--data-raw',
-      body.includes('$SCALEKIT_CLIENT_SECRET') ? `"${body.replaceAll('"', '\\"')}"` : quote(body),
+      body
+        .split('$SCALEKIT_CLIENT_SECRET')
+        .map((part) => (part ? quote(part) : ''))
+        .join('"$SCALEKIT_CLIENT_SECRET"'),
     );
   }
   return parts.join(' ');

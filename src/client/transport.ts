@@ -30,7 +30,13 @@ export class TransportTimeoutError extends Error {
   }
 }
 
-/** A fetch with a per-request timeout, the suite's User-Agent, and exchange recording. */
+const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * A fetch with a per-request timeout, the suite's User-Agent, and exchange recording. The timeout covers the
+ * whole exchange, body included: the body is read here, so a server that sends headers and then stalls cannot
+ * hang a test.
+ */
 export function createTransport(options: TransportOptions): Transport {
   return async (request) => {
     const doFetch = options.fetch ?? globalThis.fetch;
@@ -38,22 +44,33 @@ export function createTransport(options: TransportOptions): Transport {
     if (!headers.has('user-agent')) headers.set('user-agent', userAgent);
     const requestBody = request.body ? await request.clone().text() : '';
     const started = performance.now();
+    // A timer, not AbortSignal.timeout(): nothing holds that signal, and once garbage-collected it never fires.
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new DOMException(`timed out after ${options.timeoutMs} ms`, 'TimeoutError')),
+      options.timeoutMs,
+    );
+    const signal = AbortSignal.any([request.signal, controller.signal]);
     let response: Response;
+    let bytes: ArrayBuffer;
     try {
-      response = await doFetch(
-        new Request(request, {
-          headers,
-          signal: AbortSignal.any([request.signal, AbortSignal.timeout(options.timeoutMs)]),
-        }),
-      );
+      const received = await doFetch(new Request(request, { headers, signal }), { signal });
+      bytes = await received.arrayBuffer();
+      response = new Response(nullBodyStatuses.has(received.status) ? null : bytes, {
+        status: received.status,
+        statusText: received.statusText,
+        headers: received.headers,
+      });
     } catch (error) {
-      if (error instanceof Error && error.name === 'TimeoutError') {
+      if (controller.signal.aborted || (error instanceof Error && error.name === 'TimeoutError')) {
         throw new TransportTimeoutError(request.method, request.url, options.timeoutMs);
       }
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
     if (options.record) {
-      const responseBody = await response.clone().text();
+      const responseBody = new TextDecoder().decode(bytes);
       options.record({
         method: request.method,
         url: request.url,

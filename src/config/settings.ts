@@ -18,7 +18,7 @@ export interface RunFlags {
   'timeout-ms'?: string | undefined;
   'report-json'?: string | undefined;
   'report-junit'?: string | undefined;
-  'mock-fault'?: string[] | undefined;
+  fault?: string[] | undefined;
 }
 
 export type TargetSetting =
@@ -130,8 +130,8 @@ export function resolveRunSettings(flags: RunFlags, env: NodeJS.ProcessEnv, cwd 
         ? 'SCALEKIT_ENVIRONMENT_URL'
         : 'default';
 
-  const mockFaults = flags['mock-fault'] ?? [];
-  for (const fault of mockFaults) {
+  const faultFlags = flags['fault'] ?? [];
+  for (const fault of faultFlags) {
     if (!isFaultId(fault)) {
       throw new UserError(`unknown mock fault "${fault}"`, `Known faults: ${faults.map((f) => f.id).join(', ')}`);
     }
@@ -139,9 +139,9 @@ export function resolveRunSettings(flags: RunFlags, env: NodeJS.ProcessEnv, cwd 
 
   let target: TargetSetting;
   if (targetText === 'mock') {
-    target = { kind: 'mock', faults: mockFaults as FaultId[] };
+    target = { kind: 'mock', faults: faultFlags as FaultId[] };
   } else {
-    if (mockFaults.length > 0) throw new UserError('--mock-fault only applies to --target mock', 'Drop --mock-fault');
+    if (faultFlags.length > 0) throw new UserError('--fault only applies to --target mock', 'Drop --fault');
     const baseUrl = parseTargetUrl(targetText, targetSource === 'default' ? 'target' : targetSource);
     const clientId = flags['client-id'] ?? stringSetting(file.clientId, 'clientId') ?? env.SCALEKIT_CLIENT_ID;
     const clientSecret =

@@ -3,10 +3,15 @@
 
 const patterns: [RegExp, string][] = [
   [/(Bearer\s+)(?!\$SCALEKIT_ACCESS_TOKEN)[A-Za-z0-9._~+/=-]{8,}/g, '$1[REDACTED]'],
-  [/("(?:access_token|id_token|refresh_token|client_secret|plain_secret)"\s*:\s*")[^"]*(")/g, '$1[REDACTED]$2'],
+  [
+    /(\\?"(?:access_token|id_token|refresh_token|client_secret|plain_secret)\\?"\s*:\s*\\?")(?:[^"\\]|\\(?!"))*(\\?")/g,
+    '$1[REDACTED]$2',
+  ],
   [/((?:^|[?&\s])client_secret=)(?!\$SCALEKIT_CLIENT_SECRET)[^&\s"']*/g, '$1[REDACTED]'],
   [/(whsec_)[A-Za-z0-9+/=]{8,}/g, '$1[REDACTED]'],
 ];
+
+const secretFields = new Set(['access_token', 'id_token', 'refresh_token', 'client_secret', 'plain_secret']);
 
 export class Redactor {
   readonly #secrets: string[] = [];
@@ -26,27 +31,43 @@ export class Redactor {
     return out;
   }
 
-  /** Redacts every string inside a JSON-compatible value. */
+  /** Redacts every string (keys included) inside a JSON-compatible value; numbers and booleans stay as they are. */
   redactDeep<T>(value: T): T {
-    return JSON.parse(this.redact(JSON.stringify(value))) as T;
+    const walk = (item: unknown): unknown => {
+      if (typeof item === 'string') return this.redact(item);
+      if (Array.isArray(item)) return item.map(walk);
+      if (item && typeof item === 'object') {
+        return Object.fromEntries(
+          Object.entries(item).map(([key, child]) => [
+            this.redact(key),
+            secretFields.has(key) && typeof child === 'string' ? '[REDACTED]' : walk(child),
+          ]),
+        );
+      }
+      return item;
+    };
+    return walk(value) as T;
   }
 
-  /** Routes everything this process writes to stdout and stderr through `redact`. */
+  /** Routes everything this process writes to stdout and stderr through `redact`; returns the undo. */
   guardProcessOutput(): () => void {
     const restore: (() => void)[] = [];
     for (const stream of [process.stdout, process.stderr]) {
-      const original = stream.write.bind(stream);
-      stream.write = ((chunk: unknown, ...rest: unknown[]) =>
-        original(
-          typeof chunk === 'string'
-            ? this.redact(chunk)
-            : chunk instanceof Uint8Array
-              ? this.redact(Buffer.from(chunk).toString('utf8'))
-              : (chunk as string),
-          ...(rest as []),
-        )) as typeof stream.write;
+      // Keep the unbound original, so undoing puts back exactly what was there.
+      const original = stream.write;
+      const redacted = function (this: typeof stream, chunk: unknown, ...rest: unknown[]) {
+        const text =
+          typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : chunk;
+        return (original as (...args: unknown[]) => boolean).call(
+          stream,
+          typeof text === 'string' ? redactor.redact(text) : text,
+          ...rest,
+        );
+      };
+      const redactor = this;
+      stream.write = redacted as typeof stream.write;
       restore.push(() => {
-        stream.write = original;
+        if (stream.write === redacted) stream.write = original;
       });
     }
     return () => {

@@ -1996,3 +1996,6 @@ export const rules = [
 ] as const satisfies readonly Rule[];
 
 export type RuleId = (typeof rules)[number]['id'];
+
+/** The same rules, widened to `Rule` for code that reads any field of any rule. */
+export const catalogue: readonly Rule[] = rules;

@@ -181,7 +181,7 @@ describe('scalekit-conformance run', { timeout: 60_000 }, () => {
     [['run', '--only', 'XYZ-*'], /matches no rule ID/],
     [['run', '--seed=-1'], /--seed must be a whole number/],
     [['run', '--seed', '-1'], /Option '--seed' needs a value/],
-    [['run', '--mock-fault', 'nope'], /unknown mock fault "nope"/],
+    [['run', '--fault', 'nope'], /unknown mock fault "nope"/],
     [['frobnicate'], /unknown command "frobnicate"/],
   ])('rejects %j with exit 2 and one line', async (args, message) => {
     const result = await runCli(args);
@@ -193,7 +193,7 @@ describe('scalekit-conformance run', { timeout: 60_000 }, () => {
 
   it('replays the same generated cases for the same --seed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'skc-seed-'));
-    const args = ['run', '--only', 'ALG-010', '--mock-fault', 'auth-logs.accept-unknown-status', '--seed', '4242'];
+    const args = ['run', '--only', 'ALG-010', '--fault', 'auth-logs.accept-unknown-status', '--seed', '4242'];
     const first = await runCli([...args, '--report-json', join(dir, 'a.json')]);
     const second = await runCli([...args, '--report-json', join(dir, 'b.json')]);
     expect(first.code).toBe(1);

@@ -27,7 +27,7 @@ describe('seeded faults in the mock', { timeout: 120_000 }, () => {
     const report = join(dir, 'report.json');
     const result = await runCli([
       'run',
-      '--mock-fault',
+      '--fault',
       fault.id,
       '--only',
       fault.rules.join(','),

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rules } from '../../src/rules/catalogue.js';
+import { catalogue as rules } from '../../src/rules/catalogue.js';
 import { contradictions, gaps } from '../../src/rules/findings.js';
 import { packageDir } from '../cli/run-cli.js';
 

@@ -1,0 +1,220 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { resolveRunSettings } from '../../src/config/settings.js';
+import { UserError } from '../../src/errors.js';
+
+const tempDirs: string[] = [];
+/** A fresh, empty working directory, so no config file from the repository is picked up. */
+function emptyCwd(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'skc-settings-'));
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const credentials = { SCALEKIT_CLIENT_ID: 'skc_123', SCALEKIT_CLIENT_SECRET: 'secret-value' };
+
+function userErrorOf(action: () => unknown): UserError {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UserError);
+    return error as UserError;
+  }
+  throw new Error('expected a UserError, but the call succeeded');
+}
+
+describe('resolveRunSettings target', () => {
+  it('defaults to the mock with no faults', () => {
+    const settings = resolveRunSettings({}, {}, emptyCwd());
+    expect(settings.target).toEqual({ kind: 'mock', faults: [] });
+    expect(settings.targetSource).toBe('default');
+    expect(settings.only).toEqual([]);
+    expect(settings.timeoutMs).toBe(10_000);
+    expect(settings.spec).toBeUndefined();
+  });
+
+  it('uses SCALEKIT_ENVIRONMENT_URL when no --target is given', () => {
+    const env = { ...credentials, SCALEKIT_ENVIRONMENT_URL: 'https://acme.scalekit.dev/' };
+    const settings = resolveRunSettings({}, env, emptyCwd());
+    expect(settings.target).toEqual({
+      kind: 'url',
+      baseUrl: 'https://acme.scalekit.dev',
+      clientId: 'skc_123',
+      clientSecret: 'secret-value',
+    });
+    expect(settings.targetSource).toBe('SCALEKIT_ENVIRONMENT_URL');
+  });
+
+  it('prefers --target over SCALEKIT_ENVIRONMENT_URL', () => {
+    const env = { ...credentials, SCALEKIT_ENVIRONMENT_URL: 'https://env.scalekit.dev' };
+    const settings = resolveRunSettings({ target: 'https://flag.scalekit.dev' }, env, emptyCwd());
+    expect(settings.target).toMatchObject({ kind: 'url', baseUrl: 'https://flag.scalekit.dev' });
+    expect(settings.targetSource).toBe('--target');
+  });
+
+  it('lets --target mock override an environment URL', () => {
+    const env = { SCALEKIT_ENVIRONMENT_URL: 'https://env.scalekit.dev' };
+    expect(resolveRunSettings({ target: 'mock' }, env, emptyCwd()).target).toEqual({ kind: 'mock', faults: [] });
+  });
+
+  it('prefers --client-id and --client-secret over the environment', () => {
+    const settings = resolveRunSettings(
+      { target: 'https://flag.scalekit.dev', 'client-id': 'skc_flag', 'client-secret': 'flag-secret' },
+      credentials,
+      emptyCwd(),
+    );
+    expect(settings.target).toEqual({
+      kind: 'url',
+      baseUrl: 'https://flag.scalekit.dev',
+      clientId: 'skc_flag',
+      clientSecret: 'flag-secret',
+    });
+  });
+
+  it('rejects a target that is not a URL', () => {
+    const error = userErrorOf(() => resolveRunSettings({ target: 'acme.scalekit.dev' }, credentials, emptyCwd()));
+    expect(error.message).toBe('--target "acme.scalekit.dev" is not a URL');
+  });
+
+  it('rejects a target URL that is not http or https', () => {
+    const error = userErrorOf(() => resolveRunSettings({ target: 'ftp://acme.scalekit.dev' }, credentials, emptyCwd()));
+    expect(error.message).toBe('--target "ftp://acme.scalekit.dev" must be an http(s) URL');
+  });
+
+  it('rejects a target URL with credentials without echoing them', () => {
+    const error = userErrorOf(() =>
+      resolveRunSettings({ target: 'https://user:pass@acme.scalekit.dev' }, credentials, emptyCwd()),
+    );
+    expect(error.message).toBe('--target must be a plain base URL, without credentials, query or fragment');
+    expect(error.line).not.toContain('pass@');
+  });
+
+  it('rejects a target URL with a query', () => {
+    const error = userErrorOf(() =>
+      resolveRunSettings({ target: 'https://acme.scalekit.dev/?x=1' }, credentials, emptyCwd()),
+    );
+    expect(error.message).toBe('--target must be a plain base URL, without credentials, query or fragment');
+  });
+
+  it('names both credential variables when a URL target has none', () => {
+    const error = userErrorOf(() => resolveRunSettings({ target: 'https://acme.scalekit.dev' }, {}, emptyCwd()));
+    expect(error.message).toBe(
+      'missing credentials for https://acme.scalekit.dev: SCALEKIT_CLIENT_ID and SCALEKIT_CLIENT_SECRET not set',
+    );
+    expect(error.line).toContain('SCALEKIT_CLIENT_ID');
+    expect(error.line).toContain('SCALEKIT_CLIENT_SECRET');
+  });
+
+  it('names only the missing secret when the client ID is set', () => {
+    const error = userErrorOf(() =>
+      resolveRunSettings({ target: 'https://acme.scalekit.dev' }, { SCALEKIT_CLIENT_ID: 'skc_1' }, emptyCwd()),
+    );
+    expect(error.message).toBe('missing credentials for https://acme.scalekit.dev: SCALEKIT_CLIENT_SECRET not set');
+  });
+});
+
+describe('resolveRunSettings config file', () => {
+  it('reads scalekit-conformance.config.json from the working directory', () => {
+    const cwd = emptyCwd();
+    writeFileSync(
+      join(cwd, 'scalekit-conformance.config.json'),
+      JSON.stringify({ target: 'https://config.scalekit.dev', seed: 7, only: ['ALG-*'], timeoutMs: 2500 }),
+    );
+    const settings = resolveRunSettings({}, credentials, cwd);
+    expect(settings.target).toMatchObject({ kind: 'url', baseUrl: 'https://config.scalekit.dev' });
+    expect(settings.targetSource).toBe(`config ${join(cwd, 'scalekit-conformance.config.json')}`);
+    expect(settings.seed).toBe(7);
+    expect(settings.only).toEqual(['ALG-*']);
+    expect(settings.timeoutMs).toBe(2500);
+  });
+
+  it('rejects an unknown key in the config file, naming it', () => {
+    const cwd = emptyCwd();
+    writeFileSync(join(cwd, 'scalekit-conformance.config.json'), JSON.stringify({ target: 'mock', tagret: 'x' }));
+    const error = userErrorOf(() => resolveRunSettings({}, {}, cwd));
+    expect(error.message).toBe(`${join(cwd, 'scalekit-conformance.config.json')} has unknown key(s) tagret`);
+    expect(error.fix).toContain('Allowed keys: target, spec, only, seed');
+  });
+
+  it('rejects a --config path that does not exist', () => {
+    const error = userErrorOf(() => resolveRunSettings({ config: 'missing.json' }, {}, emptyCwd()));
+    expect(error.message).toBe('the config file missing.json does not exist');
+  });
+
+  it('lets flags win over the config file', () => {
+    const cwd = emptyCwd();
+    writeFileSync(join(cwd, 'scalekit-conformance.config.json'), JSON.stringify({ seed: 7, target: 'mock' }));
+    const settings = resolveRunSettings({ seed: '99' }, {}, cwd);
+    expect(settings.seed).toBe(99);
+    expect(settings.target).toEqual({ kind: 'mock', faults: [] });
+  });
+});
+
+describe('resolveRunSettings --only, --seed and --fault', () => {
+  it('splits --only values on commas and trims them', () => {
+    const settings = resolveRunSettings({ only: ['ALG-001,ALG-01?', ' RDR-* ', ''] }, {}, emptyCwd());
+    expect(settings.only).toEqual(['ALG-001', 'ALG-01?', 'RDR-*']);
+  });
+
+  it('rejects an --only glob that matches no rule ID', () => {
+    const error = userErrorOf(() => resolveRunSettings({ only: ['ALG-001,ZZZ-*'] }, {}, emptyCwd()));
+    expect(error.message).toBe('--only "ZZZ-*" matches no rule ID');
+  });
+
+  it('rejects an --only value with characters outside a rule ID glob', () => {
+    const error = userErrorOf(() => resolveRunSettings({ only: ['ALG.*'] }, {}, emptyCwd()));
+    expect(error.message).toBe('--only "ALG.*" is not a rule ID glob');
+  });
+
+  it('rejects a seed that is not a whole number', () => {
+    const error = userErrorOf(() => resolveRunSettings({ seed: 'abc' }, {}, emptyCwd()));
+    expect(error.message).toBe('--seed must be a whole number between 0 and 2147483647, got "abc"');
+  });
+
+  it('keeps an explicit seed', () => {
+    expect(resolveRunSettings({ seed: '12345' }, {}, emptyCwd()).seed).toBe(12345);
+  });
+
+  it('takes the seed from SCALEKIT_CONFORMANCE_SEED when no flag or config sets it', () => {
+    expect(resolveRunSettings({}, { SCALEKIT_CONFORMANCE_SEED: '424242' }, emptyCwd()).seed).toBe(424242);
+  });
+
+  it('picks a whole-number seed when none is given', () => {
+    const { seed } = resolveRunSettings({}, {}, emptyCwd());
+    expect(Number.isInteger(seed)).toBe(true);
+    expect(seed).toBeGreaterThanOrEqual(0);
+    expect(seed).toBeLessThan(2 ** 31 - 1);
+  });
+
+  it('rejects a timeout below 100 ms', () => {
+    const error = userErrorOf(() => resolveRunSettings({ 'timeout-ms': '99' }, {}, emptyCwd()));
+    expect(error.message).toBe('--timeout-ms must be at least 100');
+  });
+
+  it('keeps known mock faults', () => {
+    const settings = resolveRunSettings({ fault: ['auth-logs.no-auth-required'] }, {}, emptyCwd());
+    expect(settings.target).toEqual({ kind: 'mock', faults: ['auth-logs.no-auth-required'] });
+  });
+
+  it('rejects an unknown mock fault, listing the known ones', () => {
+    const error = userErrorOf(() => resolveRunSettings({ fault: ['auth-logs.typo'] }, {}, emptyCwd()));
+    expect(error.message).toBe('unknown mock fault "auth-logs.typo"');
+    expect(error.fix).toContain('auth-logs.ignore-status-filter');
+  });
+
+  it('rejects a mock fault for a URL target', () => {
+    const error = userErrorOf(() =>
+      resolveRunSettings(
+        { target: 'https://acme.scalekit.dev', fault: ['auth-logs.no-auth-required'] },
+        credentials,
+        emptyCwd(),
+      ),
+    );
+    expect(error.message).toBe('--fault only applies to --target mock');
+  });
+});

@@ -1,0 +1,254 @@
+import { describe, expect, it } from 'vitest';
+import type { Failure } from '../../src/checks/failure.js';
+import { aggregateRules, hasMustFailure, ruleSelector, summarise } from '../../src/reporters/aggregate.js';
+import { renderJunit } from '../../src/reporters/junit.js';
+import type { RunReport, TestOutcome } from '../../src/reporters/model.js';
+import type { Rule } from '../../src/rules/types.js';
+
+const rule = (id: string, force: Rule['force'], area: Rule['area'], statement: string): Rule => ({
+  id,
+  force,
+  area,
+  statement,
+  via: ['api'],
+  sources: [{ kind: 'docs', page: 'auth-logs' }],
+});
+
+const catalogue: Rule[] = [
+  rule('ALG-007', 'MUST', 'auth-logs', 'filters narrow the list'),
+  rule('TOK-005', 'MUST', 'token-auth', 'a token is issued for valid credentials'),
+  rule('ALG-013', 'SHOULD', 'auth-logs', 'the list is ordered most recent first'),
+  rule('ALG-020', 'SHOULD', 'auth-logs', 'the total size counts every match'),
+];
+
+const outcome = (
+  name: string,
+  state: TestOutcome['state'],
+  rules: string[],
+  extra: Partial<TestOutcome> = {},
+): TestOutcome => ({
+  name,
+  fullName: `suite > ${name}`,
+  file: 'suites/auth-logs/list.test.ts',
+  state,
+  rules,
+  durationMs: 5,
+  failures: [],
+  ...extra,
+});
+
+const f007: Failure = { rule: 'ALG-007', title: 'status filter', expected: 'only FAILED', received: 'SUCCESS' };
+const f013: Failure = { rule: 'ALG-013', title: 'order', expected: 'newest first', received: 'oldest first' };
+
+const tests: TestOutcome[] = [
+  outcome('filters pass', 'passed', ['ALG-007']),
+  outcome('filters and order fail', 'failed', ['ALG-007', 'ALG-013'], { failures: [f007, f013] }),
+  outcome('token issued', 'passed', ['TOK-005']),
+  outcome('token live only', 'skipped', ['TOK-005'], { message: 'needs a live target' }),
+];
+
+describe('ruleSelector', () => {
+  it('selects every rule when no glob is given', () => {
+    expect(ruleSelector([])('ANY-999')).toBe(true);
+  });
+
+  it('matches a trailing * against any rest of the ID', () => {
+    const select = ruleSelector(['ALG-*']);
+    expect(select('ALG-001')).toBe(true);
+    expect(select('ALG-')).toBe(true);
+    expect(select('RDR-001')).toBe(false);
+    expect(select('XALG-001')).toBe(false);
+  });
+
+  it('matches ? against exactly one character', () => {
+    const select = ruleSelector(['ALG-01?']);
+    expect(select('ALG-010')).toBe(true);
+    expect(select('ALG-019')).toBe(true);
+    expect(select('ALG-01')).toBe(false);
+    expect(select('ALG-0100')).toBe(false);
+    expect(select('ALG-020')).toBe(false);
+  });
+
+  it('matches case-insensitively', () => {
+    expect(ruleSelector(['alg-00?'])('ALG-007')).toBe(true);
+  });
+
+  it('selects a rule when any of several globs matches', () => {
+    const select = ruleSelector(['ALG-001', 'RDR-*']);
+    expect(select('ALG-001')).toBe(true);
+    expect(select('RDR-015')).toBe(true);
+    expect(select('ALG-002')).toBe(false);
+  });
+
+  it('treats regex metacharacters in a glob literally', () => {
+    const select = ruleSelector(['ALG.001']);
+    expect(select('ALG.001')).toBe(true);
+    expect(select('ALGX001')).toBe(false);
+  });
+});
+
+describe('aggregateRules', () => {
+  const rules = aggregateRules(catalogue, tests);
+  const byId = (id: string) => rules.find((r) => r.id === id);
+
+  it('keeps catalogue order and one outcome per rule', () => {
+    expect(rules.map((r) => [r.id, r.status])).toEqual([
+      ['ALG-007', 'failed'],
+      ['TOK-005', 'passed'],
+      ['ALG-013', 'failed'],
+      ['ALG-020', 'uncovered'],
+    ]);
+  });
+
+  it('fails a rule when any citing test failed, carrying only the failures for that rule', () => {
+    expect(byId('ALG-007')?.failures).toEqual([f007]);
+    expect(byId('ALG-013')?.failures).toEqual([f013]);
+    expect(byId('ALG-007')?.tests).toEqual([
+      { name: 'suite > filters pass', file: 'suites/auth-logs/list.test.ts', state: 'passed' },
+      { name: 'suite > filters and order fail', file: 'suites/auth-logs/list.test.ts', state: 'failed' },
+    ]);
+  });
+
+  it('passes a rule when every citing test that ran passed, even if another was skipped', () => {
+    const tok = byId('TOK-005');
+    expect(tok?.status).toBe('passed');
+    expect(tok?.failures).toBeUndefined();
+    expect(tok?.reason).toBeUndefined();
+  });
+
+  it('marks a rule uncovered when no test cites it', () => {
+    expect(byId('ALG-020')).toMatchObject({ status: 'uncovered', reason: 'no test cites this rule yet', tests: [] });
+  });
+
+  it('skips a rule when every citing test was skipped, with the distinct reasons joined', () => {
+    const [skipped] = aggregateRules(
+      [catalogue[0] as Rule],
+      [
+        outcome('a', 'skipped', ['ALG-007'], { message: 'needs a live target' }),
+        outcome('b', 'skipped', ['ALG-007'], { message: 'needs a live target' }),
+        outcome('c', 'skipped', ['ALG-007'], { message: 'profile turns it off' }),
+        outcome('d', 'skipped', ['ALG-007']),
+      ],
+    );
+    expect(skipped?.status).toBe('skipped');
+    expect(skipped?.reason).toBe('needs a live target; profile turns it off; skipped');
+  });
+
+  it('keeps every failure of a failed test that has none for the rule', () => {
+    const [outcomeOf] = aggregateRules(
+      [catalogue[1] as Rule],
+      [outcome('mixed', 'failed', ['TOK-005'], { failures: [f007] })],
+    );
+    expect(outcomeOf?.failures).toEqual([f007]);
+  });
+
+  it('turns a test that failed with an exception into one failure naming the test', () => {
+    const [crashed] = aggregateRules(
+      [catalogue[0] as Rule],
+      [outcome('crashed', 'failed', ['ALG-007'], { message: 'TypeError: x is undefined' })],
+    );
+    expect(crashed?.failures).toEqual([
+      {
+        rule: 'ALG-007',
+        title: 'suite > crashed',
+        expected: 'the test to pass',
+        received: 'TypeError: x is undefined',
+      },
+    ]);
+  });
+});
+
+describe('summarise and hasMustFailure', () => {
+  it('counts rules by status, failed non-MUST rules as warnings, and tests by state', () => {
+    const rules = aggregateRules(catalogue, tests);
+    expect(summarise(rules, tests)).toEqual({
+      passed: 1,
+      failed: 2,
+      skipped: 0,
+      uncovered: 1,
+      warnings: 1,
+      tests: { passed: 2, failed: 1, skipped: 1 },
+    });
+    expect(hasMustFailure(rules)).toBe(true);
+  });
+
+  it('does not fail the run when only a SHOULD rule failed', () => {
+    const onlyShould = [
+      outcome('filters pass', 'passed', ['ALG-007', 'TOK-005']),
+      outcome('order fails', 'failed', ['ALG-013'], { failures: [f013] }),
+    ];
+    const rules = aggregateRules(catalogue, onlyShould);
+    expect(hasMustFailure(rules)).toBe(false);
+    expect(summarise(rules, onlyShould)).toMatchObject({ passed: 2, failed: 1, warnings: 1, uncovered: 1 });
+  });
+});
+
+describe('renderJunit', () => {
+  const nasty: Failure = {
+    rule: 'ALG-007',
+    title: 'body <check>',
+    expected: 'a & b',
+    received: `"quoted" 'single' \u0001bell\u0007 tab\tend`,
+  };
+  const junitTests: TestOutcome[] = [
+    outcome('filter fails', 'failed', ['ALG-007'], { failures: [nasty] }),
+    outcome('token skipped', 'skipped', ['TOK-005'], { message: 'needs <live> & "real" target' }),
+    outcome('order passes', 'passed', ['ALG-013']),
+  ];
+  const rules = aggregateRules(catalogue, junitTests);
+  const report: RunReport = {
+    tool: { name: 'scalekit-conformance', version: '0.1.0' },
+    target: 'mock',
+    spec: { origin: 'test', sha256: 'a'.repeat(64) },
+    seed: 1,
+    only: [],
+    startedAt: '2026-01-01T00:00:00.000Z',
+    durationMs: 1234,
+    summary: summarise(rules, junitTests),
+    rules,
+    tests: junitTests,
+    errors: [],
+  };
+  const xml = renderJunit(report);
+
+  it('opens with an XML declaration and a testsuites element carrying the run totals', () => {
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n')).toBe(true);
+    expect(xml).toContain('<testsuites name="scalekit-conformance" tests="3" failures="1" skipped="1" time="1.234">');
+    expect(xml.trimEnd().endsWith('</testsuites>')).toBe(true);
+  });
+
+  it('closes every testsuite it opens, one per rule area', () => {
+    const opened = xml.match(/<testsuite /g) ?? [];
+    const closed = xml.match(/<\/testsuite>/g) ?? [];
+    expect(opened).toHaveLength(2);
+    expect(closed).toHaveLength(2);
+    expect(xml).toContain('<testsuite name="auth-logs" tests="2" failures="1" skipped="0">');
+    expect(xml).toContain('<testsuite name="token-auth" tests="1" failures="0" skipped="1">');
+    expect((xml.match(/<testcase /g) ?? []).length).toBe((xml.match(/<\/testcase>/g) ?? []).length);
+  });
+
+  it('escapes <, & and double quotes in failure text and skip reasons', () => {
+    expect(xml).toContain(
+      '<failure message="ALG-007 (failure)">ALG-007 body &lt;check&gt;: expected a &amp; b but got &quot;quoted&quot;',
+    );
+    expect(xml).toContain('<skipped message="needs &lt;live&gt; &amp; &quot;real&quot; target"/>');
+    expect(xml).not.toContain('<check>');
+  });
+
+  it('drops control characters but keeps tabs', () => {
+    expect(xml).toContain("'single' bell tab\tend</failure>");
+    const controls = [...xml].filter((c) => c.charCodeAt(0) < 0x20 && c !== '\t' && c !== '\n' && c !== '\r');
+    expect(controls).toEqual([]);
+  });
+
+  it('labels a failed SHOULD rule as a warning', () => {
+    const should = aggregateRules(catalogue, [outcome('order fails', 'failed', ['ALG-013'], { failures: [f013] })]);
+    const text = renderJunit({ ...report, rules: should });
+    expect(text).toContain('<failure message="ALG-013 (SHOULD warning)">');
+  });
+
+  it('leaves uncovered rules out', () => {
+    expect(xml).not.toContain('ALG-020');
+    expect(xml).toContain('name="ALG-013 the list is ordered most recent first"></testcase>');
+  });
+});
