@@ -130,7 +130,7 @@ export function resolveRunSettings(flags: RunFlags, env: NodeJS.ProcessEnv, cwd 
         ? 'SCALEKIT_ENVIRONMENT_URL'
         : 'default';
 
-  const faultFlags = flags['fault'] ?? [];
+  const faultFlags = flags.fault ?? [];
   for (const fault of faultFlags) {
     if (!isFaultId(fault)) {
       throw new UserError(`unknown mock fault "${fault}"`, `Known faults: ${faults.map((f) => f.id).join(', ')}`);
