@@ -1,87 +1,61 @@
-import { HttpResponse, http } from 'msw';
-import type { paths } from '../../../generated/openapi.js';
 import { type AuthLogFilter, applyAuthLogFilter, parseStatus } from '../../oracles/auth-log-filter.js';
-import { authenticate, errorInfo, unauthenticated } from '../responses.js';
+import { paginate } from '../pagination.js';
+import { badRequest, MockError, route } from '../route.js';
 import type { MockState } from '../state.js';
 
-type ListResponse =
-  paths['/api/v1/logs/authentication/requests']['get']['responses'][200]['content']['application/json'];
-
-const defaultPageSize = 10;
-const maxPageSize = 100;
-
-// Page tokens are opaque to clients; here they carry the offset, so a malformed one is detectable (ALG-011).
-export const encodePageToken = (offset: number) => Buffer.from(`offset:${offset}`).toString('base64url');
-function decodePageToken(token: string): number | undefined {
-  const match = /^offset:(\d{1,9})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
-  return match?.[1] === undefined ? undefined : Number(match[1]);
-}
-
-function parseTime(value: string | null): number | undefined | 'invalid' {
+function parseTime(value: string | null, name: string): number | undefined {
   if (value === null) return undefined;
   const at = Date.parse(value);
-  return Number.isNaN(at) || !/^\d{4}-\d{2}-\d{2}T/.test(value) ? 'invalid' : at;
+  if (Number.isNaN(at) || !/^\d{4}-\d{2}-\d{2}T/.test(value)) throw badRequest(`${name} must be an RFC 3339 date-time`);
+  return at;
 }
 
+/** GET /api/v1/logs/authentication/requests over the entries the auth-requests hook (and the OAuth flow) record. */
 export function authLogHandlers(state: MockState) {
   return [
-    http.get('*/api/v1/logs/authentication/requests', ({ request }) => {
-      if (!state.has('auth-logs.no-auth-required') && !authenticate(request, state)) return unauthenticated();
-      const query = new URL(request.url).searchParams;
-
-      const rawStatuses = query.getAll('status');
-      const unknown = rawStatuses.filter((s) => !parseStatus(s));
-      if (unknown.length > 0) {
-        if (state.has('auth-logs.unknown-status-500')) return errorInfo(500, 'INTERNAL', 'unexpected status value');
-        if (!state.has('auth-logs.accept-unknown-status')) {
-          return errorInfo(
-            400,
-            'INVALID_ARGUMENT',
-            `status filter value ${JSON.stringify(unknown[0])} is not one of INITIATED, PENDING, SUCCESS, or FAILED`,
-          );
+    route(
+      state,
+      'get',
+      '/api/v1/logs/authentication/requests',
+      ({ query }) => {
+        const rawStatuses = query.getAll('status');
+        const unknown = rawStatuses.filter((s) => !parseStatus(s));
+        if (unknown.length > 0) {
+          if (state.has('auth-logs.unknown-status-500')) throw new MockError(500, 'INTERNAL', 'unexpected status value');
+          if (!state.has('auth-logs.accept-unknown-status')) {
+            throw badRequest(
+              `status filter value ${JSON.stringify(unknown[0])} is not one of INITIATED, PENDING, SUCCESS, or FAILED`,
+            );
+          }
         }
-      }
+        const filter: AuthLogFilter = {};
+        // With unknown statuses accepted (a fault), they still filter, so nothing matches them.
+        if (rawStatuses.length > 0 && (unknown.length > 0 || !state.has('auth-logs.ignore-status-filter'))) {
+          filter.statuses = rawStatuses;
+        }
+        const email = query.get('email');
+        if (email !== null && !state.has('auth-logs.ignore-email-filter')) filter.email = email;
+        const clientId = query.get('client_id');
+        if (clientId !== null) filter.clientId = clientId;
+        const resourceId = query.get('resource_id');
+        if (resourceId !== null) filter.resourceId = resourceId;
+        const startTime = parseTime(query.get('start_time'), 'start_time');
+        if (startTime !== undefined) filter.startTime = startTime;
+        const endTime = parseTime(query.get('end_time'), 'end_time');
+        if (endTime !== undefined) filter.endTime = endTime;
 
-      const pageSizeText = query.get('page_size');
-      const pageSize = pageSizeText === null ? defaultPageSize : Number(pageSizeText);
-      if (!Number.isInteger(pageSize) || pageSize < 0) {
-        return errorInfo(400, 'INVALID_ARGUMENT', 'page_size must be a non-negative integer');
-      }
-      const size = Math.min(pageSize === 0 ? defaultPageSize : pageSize, maxPageSize);
-
-      const pageToken = query.get('page_token');
-      const offset = pageToken ? decodePageToken(pageToken) : 0;
-      if (offset === undefined) return errorInfo(400, 'INVALID_ARGUMENT', 'page_token is malformed');
-
-      const startTime = parseTime(query.get('start_time'));
-      const endTime = parseTime(query.get('end_time'));
-      if (startTime === 'invalid' || endTime === 'invalid') {
-        return errorInfo(400, 'INVALID_ARGUMENT', 'start_time and end_time must be RFC 3339 date-times');
-      }
-
-      const filter: AuthLogFilter = {};
-      const statuses = rawStatuses.filter((s) => parseStatus(s));
-      if (statuses.length > 0 && !state.has('auth-logs.ignore-status-filter')) filter.statuses = statuses;
-      // With unknown statuses accepted (a fault), the filter still applies them, so nothing matches.
-      if (unknown.length > 0) filter.statuses = rawStatuses;
-      const email = query.get('email');
-      if (email !== null && !state.has('auth-logs.ignore-email-filter')) filter.email = email;
-      const clientId = query.get('client_id');
-      if (clientId !== null) filter.clientId = clientId;
-      const resourceId = query.get('resource_id');
-      if (resourceId !== null) filter.resourceId = resourceId;
-      if (startTime !== undefined) filter.startTime = startTime;
-      if (endTime !== undefined) filter.endTime = endTime;
-
-      const matching = applyAuthLogFilter(state.authRequests, filter);
-      const page = matching.slice(offset, offset + size);
-      const body: ListResponse = {
-        authRequests: page,
-        next_page_token: offset + size < matching.length ? encodePageToken(offset + size) : '',
-        prev_page_token: offset > 0 ? encodePageToken(Math.max(0, offset - size)) : '',
-        total_size: matching.length,
-      };
-      return HttpResponse.json(body);
-    }),
+        const page = paginate(applyAuthLogFilter(state.authRequests, filter), query);
+        return {
+          status: 200,
+          body: {
+            authRequests: page.items,
+            next_page_token: page.next_page_token,
+            prev_page_token: page.prev_page_token,
+            total_size: page.total_size,
+          },
+        };
+      },
+      { skipAuth: () => state.has('auth-logs.no-auth-required') },
+    ),
   ];
 }

@@ -1,0 +1,38 @@
+import { badRequest } from './route.js';
+
+// Page tokens are opaque to clients; here they carry the offset, so a malformed one is detectable (ALG-011) and
+// next/prev tokens are symmetric (ALG-015).
+export const encodePageToken = (offset: number) => Buffer.from(`offset:${offset}`).toString('base64url');
+
+export function decodePageToken(token: string): number | undefined {
+  const match = /^offset:(\d{1,9})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+export interface Page<T> {
+  items: T[];
+  next_page_token: string;
+  prev_page_token: string;
+  total_size: number;
+}
+
+/** Cursor pagination over an already filtered and ordered list; `page_size` 0 or absent means the default. */
+export function paginate<T>(
+  items: readonly T[],
+  query: URLSearchParams,
+  limits: { defaultSize: number; maxSize: number } = { defaultSize: 10, maxSize: 100 },
+): Page<T> {
+  const sizeText = query.get('page_size');
+  const requested = sizeText === null || sizeText === '' ? 0 : Number(sizeText);
+  if (!Number.isInteger(requested) || requested < 0) throw badRequest('page_size must be a non-negative integer');
+  const size = Math.min(requested === 0 ? limits.defaultSize : requested, limits.maxSize);
+  const token = query.get('page_token');
+  const offset = token ? decodePageToken(token) : 0;
+  if (offset === undefined) throw badRequest('page_token is malformed');
+  return {
+    items: items.slice(offset, offset + size),
+    next_page_token: offset + size < items.length ? encodePageToken(offset + size) : '',
+    prev_page_token: offset > 0 ? encodePageToken(Math.max(0, offset - size)) : '',
+    total_size: items.length,
+  };
+}
