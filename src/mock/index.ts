@@ -17,6 +17,6 @@ export function createMock(options: MockOptions): Mock {
   const state = new MockState(options);
   return {
     state,
-    handlers: [...oauthHandlers(state), ...authLogHandlers(state), ...conformanceHookHandlers(state)],
+    handlers: [...oauthHandlers(state), ...authLogHandlers(state), ...conformanceHookHandlers(state, { outbox: () => [] })],
   };
 }

@@ -1,4 +1,4 @@
-import { HttpResponse, http, type HttpHandler } from 'msw';
+import { type HttpHandler, HttpResponse, http } from 'msw';
 import type { paths } from '../../generated/openapi.js';
 import { authenticate, errorInfo, unauthenticated } from './responses.js';
 import type { MockState } from './state.js';

@@ -21,7 +21,8 @@ export function authLogHandlers(state: MockState) {
         const rawStatuses = query.getAll('status');
         const unknown = rawStatuses.filter((s) => !parseStatus(s));
         if (unknown.length > 0) {
-          if (state.has('auth-logs.unknown-status-500')) throw new MockError(500, 'INTERNAL', 'unexpected status value');
+          if (state.has('auth-logs.unknown-status-500'))
+            throw new MockError(500, 'INTERNAL', 'unexpected status value');
           if (!state.has('auth-logs.accept-unknown-status')) {
             throw badRequest(
               `status filter value ${JSON.stringify(unknown[0])} is not one of INITIATED, PENDING, SUCCESS, or FAILED`,

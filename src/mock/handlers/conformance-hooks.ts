@@ -1,55 +1,269 @@
 import { HttpResponse, http } from 'msw';
 import { parseStatus } from '../../oracles/auth-log-filter.js';
+import { redirectUriViolations } from '../../oracles/redirect-uri.js';
+import {
+  type EmailTemplateName,
+  emailTemplateNames,
+  emailTemplates,
+  loginScript,
+  type RedirectType,
+  redirectRegistry,
+  redirectTypes,
+  webhookEndpoint,
+} from '../control-state.js';
+import { faults, isFaultId } from '../faults.js';
 import { authenticate, errorInfo, unauthenticated } from '../responses.js';
 import type { AuthLogEntry, MockState } from '../state.js';
 
-/** The control hooks of the target contract (RUNNING.md, part 2) that the mock implements so far. */
-export const implementedHooks = ['reset', 'auth-requests'] as const;
+/**
+ * What the hooks read from other parts of the mock. Passed in, so this module depends on their behaviour, not
+ * on how they are built.
+ */
+export interface HookServices {
+  /** Sent emails, oldest first. */
+  outbox(): { to: string }[];
+  /** Webhook delivery attempts, and a way to send every attempt that is due on the mock's clock. */
+  webhooks?: { deliveries(eventId?: string): unknown[]; runDue(): Promise<void> };
+}
+
+/** The control hooks of the target contract (RUNNING.md, part 2), plus `faults`, an extension of this mock's. */
+export const implementedHooks = [
+  'reset',
+  'environment',
+  'redirects',
+  'login',
+  'auth-requests',
+  'email',
+  'webhooks',
+  'clock',
+  'faults',
+] as const;
 
 const prefix = '*/_conformance/v1';
+type Resolver = (args: {
+  request: Request;
+  params: Record<string, string | readonly string[] | undefined>;
+}) => Response | Promise<Response>;
 
-export function conformanceHookHandlers(state: MockState) {
+async function readJson(request: Request): Promise<Record<string, unknown> | undefined> {
+  const body = (await request.json().catch(() => undefined)) as unknown;
+  return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+}
+
+const isStringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+export function conformanceHookHandlers(state: MockState, services: HookServices) {
+  // Every hook needs the same bearer token as the REST API.
+  const guarded =
+    (resolve: Resolver): Resolver =>
+    (args) =>
+      authenticate(args.request, state) ? resolve(args) : unauthenticated();
+  const clockBody = () => ({ now: state.nowIso() });
+
   return [
-    http.get(prefix, ({ request }) => {
-      if (!authenticate(request, state)) return unauthenticated();
-      return HttpResponse.json({ version: 1, hooks: implementedHooks });
-    }),
-    http.post(`${prefix}/reset`, ({ request }) => {
-      if (!authenticate(request, state)) return unauthenticated();
-      state.reset();
-      return new HttpResponse(null, { status: 204 });
-    }),
-    http.post(`${prefix}/auth-requests`, async ({ request }) => {
-      if (!authenticate(request, state)) return unauthenticated();
-      const body = (await request.json().catch(() => undefined)) as { entries?: unknown } | undefined;
-      if (!body || !Array.isArray(body.entries)) {
-        return errorInfo(400, 'INVALID_ARGUMENT', 'body must be { "entries": [...] }');
-      }
-      const stored: AuthLogEntry[] = [];
-      for (const [index, raw] of body.entries.entries()) {
-        const entry = raw as Record<string, unknown>;
-        const status = typeof entry.status === 'string' ? parseStatus(entry.status) : undefined;
-        const timestamp = typeof entry.timestamp === 'string' ? entry.timestamp : '';
-        if (!status || typeof entry.email !== 'string' || Number.isNaN(Date.parse(timestamp))) {
-          return errorInfo(400, 'INVALID_ARGUMENT', `entries[${index}] needs a valid status, email and timestamp`);
+    http.get(
+      prefix,
+      guarded(() => HttpResponse.json({ version: 1, hooks: implementedHooks })),
+    ),
+    http.post(
+      `${prefix}/reset`,
+      guarded(() => {
+        state.reset();
+        return new HttpResponse(null, { status: 204 });
+      }),
+    ),
+
+    http.get(
+      `${prefix}/environment`,
+      guarded(() => HttpResponse.json({ kind: state.environment })),
+    ),
+    http.put(
+      `${prefix}/environment`,
+      guarded(async ({ request }) => {
+        const kind = (await readJson(request))?.kind;
+        if (kind !== 'development' && kind !== 'production') {
+          return errorInfo(400, 'INVALID_ARGUMENT', 'kind must be "development" or "production"');
         }
-        const text = (key: string) => (typeof entry[key] === 'string' ? (entry[key] as string) : undefined);
-        stored.push({
-          auth_request_id: text('auth_request_id') ?? state.id('ar_'),
-          status,
-          email: entry.email,
-          timestamp: new Date(timestamp).toISOString(),
-          environment_id: state.environmentId,
-          ...(text('client_id') ? { client_id: text('client_id') } : {}),
-          ...(text('organization_id') ? { organization_id: text('organization_id') } : {}),
-          ...(text('connection_id') ? { connection_id: text('connection_id') } : {}),
-          ...(text('resource_id') ? { resource_id: text('resource_id') } : {}),
-          ...(text('workflow') ? { workflow: text('workflow') } : {}),
-        });
-      }
-      // All or nothing: entries are stored only once every one is valid.
-      state.authRequests.push(...stored);
-      return HttpResponse.json({ entries: stored }, { status: 201 });
-    }),
+        state.environment = kind;
+        return HttpResponse.json({ kind });
+      }),
+    ),
+
+    http.get(
+      `${prefix}/redirects/:type`,
+      guarded(({ params }) => {
+        const type = String(params.type) as RedirectType;
+        if (!redirectTypes.includes(type)) return errorInfo(404, 'NOT_FOUND', `unknown redirect type ${type}`);
+        return HttpResponse.json({ uris: redirectRegistry(state)[type] });
+      }),
+    ),
+    http.put(
+      `${prefix}/redirects/:type`,
+      guarded(async ({ request, params }) => {
+        const type = String(params.type) as RedirectType;
+        if (!redirectTypes.includes(type)) return errorInfo(404, 'NOT_FOUND', `unknown redirect type ${type}`);
+        const uris = (await readJson(request))?.uris;
+        if (!isStringArray(uris)) return errorInfo(400, 'INVALID_ARGUMENT', 'body must be { "uris": ["..."] }');
+        // All or nothing: one rejected URI leaves the registration as it was.
+        const rejected = uris
+          .map((uri) => ({ uri, rules: redirectUriViolations(uri, state.environment, type) }))
+          .filter((entry) => entry.rules.length > 0);
+        if (rejected.length > 0) return HttpResponse.json({ rejected }, { status: 400 });
+        redirectRegistry(state)[type] = [...uris];
+        return HttpResponse.json({ uris });
+      }),
+    ),
+
+    http.put(
+      `${prefix}/login`,
+      guarded(async ({ request }) => {
+        const body = await readJson(request);
+        const decision = body?.decision;
+        if (typeof body?.email !== 'string' || (decision !== 'approve' && decision !== 'deny')) {
+          return errorInfo(400, 'INVALID_ARGUMENT', 'body must be { "email", "decision": "approve" | "deny" }');
+        }
+        const organizationId = typeof body.organization_id === 'string' ? body.organization_id : undefined;
+        loginScript(state).current = {
+          email: body.email,
+          decision,
+          ...(organizationId ? { organization_id: organizationId } : {}),
+        };
+        return HttpResponse.json(loginScript(state).current);
+      }),
+    ),
+
+    http.post(
+      `${prefix}/auth-requests`,
+      guarded(async ({ request }) => {
+        const entries = (await readJson(request))?.entries;
+        if (!Array.isArray(entries)) return errorInfo(400, 'INVALID_ARGUMENT', 'body must be { "entries": [...] }');
+        const stored: AuthLogEntry[] = [];
+        for (const [index, raw] of entries.entries()) {
+          const entry = (raw ?? {}) as Record<string, unknown>;
+          const text = (key: string) => (typeof entry[key] === 'string' ? (entry[key] as string) : undefined);
+          const status = parseStatus(text('status') ?? '');
+          const timestamp = text('timestamp') ?? '';
+          const email = text('email');
+          if (!status || !email || Number.isNaN(Date.parse(timestamp))) {
+            return errorInfo(400, 'INVALID_ARGUMENT', `entries[${index}] needs a valid status, email and timestamp`);
+          }
+          const optional = ['client_id', 'organization_id', 'connection_id', 'resource_id', 'workflow'] as const;
+          stored.push({
+            auth_request_id: text('auth_request_id') ?? state.id('ar_'),
+            status,
+            email,
+            timestamp: new Date(timestamp).toISOString(),
+            environment_id: state.environmentId,
+            ...Object.fromEntries(optional.flatMap((key) => (text(key) ? [[key, text(key)]] : []))),
+          });
+        }
+        // All or nothing: entries are stored only once every one is valid.
+        state.authRequests.push(...stored);
+        return HttpResponse.json({ entries: stored }, { status: 201 });
+      }),
+    ),
+
+    http.put(
+      `${prefix}/email/templates/:name`,
+      guarded(async ({ request, params }) => {
+        const name = String(params.name) as EmailTemplateName;
+        if (!emailTemplateNames.includes(name)) return errorInfo(404, 'NOT_FOUND', `unknown template ${name}`);
+        const body = await readJson(request);
+        const { subject, html, text } = body ?? {};
+        if (typeof subject !== 'string' || typeof html !== 'string' || typeof text !== 'string') {
+          return errorInfo(400, 'INVALID_ARGUMENT', 'body must be { "subject", "html", "text" } (strings)');
+        }
+        emailTemplates(state)[name] = { subject, html, text };
+        return HttpResponse.json({ subject, html, text });
+      }),
+    ),
+    http.delete(
+      `${prefix}/email/templates/:name`,
+      guarded(({ params }) => {
+        const name = String(params.name) as EmailTemplateName;
+        if (!emailTemplateNames.includes(name)) return errorInfo(404, 'NOT_FOUND', `unknown template ${name}`);
+        delete emailTemplates(state)[name];
+        return HttpResponse.json({});
+      }),
+    ),
+    http.get(
+      `${prefix}/email/outbox`,
+      guarded(({ request }) => {
+        const to = new URL(request.url).searchParams.get('to');
+        const messages = services.outbox().filter((message) => to === null || message.to === to);
+        return HttpResponse.json({ messages });
+      }),
+    ),
+
+    http.put(
+      `${prefix}/webhooks/endpoint`,
+      guarded(async ({ request }) => {
+        const body = await readJson(request);
+        const url = body?.url;
+        const secret = body?.secret;
+        if (
+          typeof url !== 'string' ||
+          !/^https?:\/\//.test(url) ||
+          typeof secret !== 'string' ||
+          !/^whsec_./.test(secret)
+        ) {
+          return errorInfo(400, 'INVALID_ARGUMENT', 'body must be { "url": "http(s)://...", "secret": "whsec_..." }');
+        }
+        if (body?.events !== undefined && !isStringArray(body.events)) {
+          return errorInfo(400, 'INVALID_ARGUMENT', 'events must be an array of event types');
+        }
+        webhookEndpoint(state).current = {
+          url,
+          secret,
+          ...(isStringArray(body?.events) ? { events: body.events } : {}),
+        };
+        return HttpResponse.json({ url, ...(isStringArray(body?.events) ? { events: body.events } : {}) });
+      }),
+    ),
+    http.get(
+      `${prefix}/webhooks/deliveries`,
+      guarded(({ request }) => {
+        const eventId = new URL(request.url).searchParams.get('event_id') ?? undefined;
+        return HttpResponse.json({ deliveries: services.webhooks?.deliveries(eventId) ?? [] });
+      }),
+    ),
+
+    http.get(
+      `${prefix}/clock`,
+      guarded(() => HttpResponse.json(clockBody())),
+    ),
+    http.post(
+      `${prefix}/clock/advance`,
+      guarded(async ({ request }) => {
+        const ms = (await readJson(request))?.ms;
+        if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+          return errorInfo(400, 'INVALID_ARGUMENT', 'body must be { "ms": N } with N >= 0');
+        }
+        state.clock.advance(ms);
+        // Deliveries that fell due during the advance go out before the answer (target contract, clock hook).
+        await services.webhooks?.runDue();
+        return HttpResponse.json(clockBody());
+      }),
+    ),
+
+    http.get(
+      `${prefix}/faults`,
+      guarded(() =>
+        HttpResponse.json({ active: [...state.faults], available: faults.map((f) => ({ ...f, rules: [...f.rules] })) }),
+      ),
+    ),
+    http.put(
+      `${prefix}/faults`,
+      guarded(async ({ request }) => {
+        const requested = (await readJson(request))?.faults;
+        if (!isStringArray(requested)) return errorInfo(400, 'INVALID_ARGUMENT', 'body must be { "faults": [...] }');
+        const unknown = requested.filter((id) => !isFaultId(id));
+        if (unknown.length > 0) return errorInfo(400, 'INVALID_ARGUMENT', `unknown fault(s): ${unknown.join(', ')}`);
+        state.faults.clear();
+        for (const id of requested) if (isFaultId(id)) state.faults.add(id);
+        return HttpResponse.json({ active: [...state.faults] });
+      }),
+    ),
   ];
 }
