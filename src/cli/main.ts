@@ -7,6 +7,7 @@ const usage = `Usage: ${toolName} <command> [options]
 Commands:
   run        Run the conformance suites against a target (default: the embedded mock)
   mock       Serve the reference mock on 127.0.0.1 until interrupted
+  mutation   Run the suites against the mock once per seeded fault and report which faults they catch
   rules      List the rule catalogue with test coverage
   generate   Resolve the spec and regenerate generated/openapi.ts if it changed
 
@@ -27,6 +28,11 @@ mock options:
   --port N                 Port on 127.0.0.1 (default: a free port)
   --fault ID               Seeded fault (repeatable)
   --list-faults            List the seeded faults and the rules each one breaks
+
+mutation options:
+  --fault ID               Only these faults (repeatable; default: all)
+  --full                   Run every suite for every fault (default: only the tests citing the fault's rules)
+  --seed N, --report-json PATH
 
 rules options:
   --uncovered              Only rules no test cites
@@ -87,6 +93,20 @@ export async function main(argv: string[]): Promise<ExitCode> {
       });
       const { mockCommand } = await import('./mock.js');
       return mockCommand(values as Parameters<typeof mockCommand>[0], { out, env: process.env });
+    }
+    case 'mutation': {
+      const { values } = parse(rest, {
+        fault: { type: 'string', multiple: true },
+        seed: { type: 'string' },
+        full: { type: 'boolean' },
+        'report-json': { type: 'string' },
+      });
+      const { mutationCommand } = await import('./mutation.js');
+      return mutationCommand(values as Parameters<typeof mutationCommand>[0], {
+        out,
+        env: process.env,
+        cwd: process.cwd(),
+      });
     }
     case 'rules': {
       const { values } = parse(rest, { uncovered: { type: 'boolean' }, json: { type: 'boolean' } });

@@ -1,36 +1,6 @@
-import { createVitest } from 'vitest/node';
 import { ExitCode } from '../errors.js';
 import { rules } from '../rules/catalogue.js';
-import { ruleTags } from '../rules/tags.js';
-import { packageRoot } from '../version.js';
-
-/** Rule IDs cited by at least one suite test, found by collecting the suites without running them. */
-export async function citedRules(): Promise<Map<string, number>> {
-  const vitest = await createVitest(
-    'test',
-    {
-      config: false,
-      root: packageRoot,
-      watch: false,
-      include: ['suites/**/*.test.ts'],
-      tags: ruleTags(),
-      strictTags: true,
-      reporters: [],
-    },
-    { logLevel: 'silent' },
-  );
-  const counts = new Map<string, number>();
-  try {
-    const { testModules } = await vitest.collect();
-    for (const module of testModules) {
-      for (const test of module.children.allTests())
-        for (const tag of test.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
-    }
-  } finally {
-    await vitest.close();
-  }
-  return counts;
-}
+import { citedRules } from './execute.js';
 
 export async function rulesCommand(
   flags: { uncovered?: boolean; json?: boolean },

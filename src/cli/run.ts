@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createVitest } from 'vitest/node';
 import { createTokenSession } from '../client/api.js';
 import { TokenError } from '../client/oauth.js';
 import { systemClock } from '../clock.js';
@@ -10,18 +9,17 @@ import { describeError, ExitCode, UserError } from '../errors.js';
 import type { RunContext } from '../harness/context.js';
 import { serveMock } from '../mock/http-server.js';
 import { createMock } from '../mock/index.js';
-import { aggregateRules, hasMustFailure, ruleSelector, summarise } from '../reporters/aggregate.js';
+import { aggregateRules, hasMustFailure, summarise } from '../reporters/aggregate.js';
 import { formatRuleTable, formatTestLine } from '../reporters/console.js';
 import { writeJsonReport } from '../reporters/json.js';
 import { writeJunitReport } from '../reporters/junit.js';
 import type { RunReport } from '../reporters/model.js';
 import { Redactor } from '../reporters/redact.js';
-import { OutcomeCollector } from '../reporters/vitest-collector.js';
 import { rules } from '../rules/catalogue.js';
-import { ruleTags } from '../rules/tags.js';
 import { ensureGeneratedTypes } from '../spec/generate.js';
 import { resolveSpec } from '../spec/resolve.js';
-import { packageRoot, toolName, toolVersion } from '../version.js';
+import { toolName, toolVersion } from '../version.js';
+import { executeSuites } from './execute.js';
 
 export interface RunIo {
   out: (line: string) => void;
@@ -110,51 +108,16 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
     io.out(`seed:   ${settings.seed} (replay with --seed ${settings.seed})`);
     if (settings.only.length > 0) io.out(`only:   ${settings.only.join(', ')}`);
 
-    const selected = ruleSelector(settings.only);
-    const collector = new OutcomeCollector(packageRoot, {
-      onTest: (test) => io.out(formatTestLine(test)),
-      selected: (ids) => ids.some(selected),
-    });
     const context: RunContext = {
       target,
       specPath: spec.localPath,
       seed: settings.seed,
       timeoutMs: settings.timeoutMs,
     };
-    const vitest = await createVitest(
-      'test',
-      {
-        config: false,
-        root: packageRoot,
-        watch: false,
-        include: ['suites/**/*.test.ts'],
-        setupFiles: ['src/harness/setup.ts'],
-        provide: { conformance: context },
-        tags: ruleTags(),
-        strictTags: true,
-        // vitest's tag expressions know `*` but not `?`, so the globs are expanded to the IDs they match.
-        ...(settings.only.length > 0
-          ? {
-              tagsFilter: [
-                rules
-                  .map((r) => r.id)
-                  .filter(selected)
-                  .join(' || '),
-              ],
-            }
-          : {}),
-        reporters: [collector],
-        testTimeout: 120_000,
-        hookTimeout: 60_000,
-        passWithNoTests: true,
-      },
-      { logLevel: 'silent' },
-    );
-    try {
-      await vitest.start();
-    } finally {
-      await vitest.close();
-    }
+    const collector = await executeSuites(context, {
+      only: settings.only,
+      onTest: (test) => io.out(formatTestLine(test)),
+    });
 
     const ruleOutcomes = aggregateRules(rules, collector.tests);
     const report: RunReport = {

@@ -1,0 +1,83 @@
+import { createVitest } from 'vitest/node';
+import type { RunContext } from '../harness/context.js';
+import { ruleSelector } from '../reporters/aggregate.js';
+import type { TestOutcome } from '../reporters/model.js';
+import { OutcomeCollector } from '../reporters/vitest-collector.js';
+import { rules } from '../rules/catalogue.js';
+import { ruleTags } from '../rules/tags.js';
+import { packageRoot } from '../version.js';
+
+/** The vitest options every programmatic run shares: the suites, the rule tags, no config file. */
+function baseOptions() {
+  return {
+    config: false as const,
+    root: packageRoot,
+    watch: false,
+    include: ['suites/**/*.test.ts'],
+    tags: ruleTags(),
+    strictTags: true,
+  };
+}
+
+/**
+ * Runs the conformance suites once against the target in `context`, in this process's vitest, and returns every
+ * test's outcome plus the errors outside tests (a suite that failed to load). `only` holds rule-ID globs.
+ */
+export async function executeSuites(
+  context: RunContext,
+  options: { only?: readonly string[]; onTest?: (test: TestOutcome) => void } = {},
+): Promise<{ tests: TestOutcome[]; errors: string[] }> {
+  const only = options.only ?? [];
+  const selected = ruleSelector(only);
+  const collector = new OutcomeCollector(packageRoot, {
+    ...(options.onTest ? { onTest: options.onTest } : {}),
+    selected: (ids) => ids.some(selected),
+  });
+  // vitest's tag expressions know `*` but not `?`, so the globs are expanded to the IDs they match.
+  const tagsFilter =
+    only.length > 0
+      ? [
+          rules
+            .map((r) => r.id)
+            .filter(selected)
+            .join(' || '),
+        ]
+      : undefined;
+  const vitest = await createVitest(
+    'test',
+    {
+      ...baseOptions(),
+      setupFiles: ['src/harness/setup.ts'],
+      provide: { conformance: context },
+      ...(tagsFilter ? { tagsFilter } : {}),
+      reporters: [collector],
+      testTimeout: 120_000,
+      hookTimeout: 60_000,
+      passWithNoTests: true,
+    },
+    { logLevel: 'silent' },
+  );
+  try {
+    await vitest.start();
+  } finally {
+    await vitest.close();
+  }
+  return { tests: collector.tests, errors: collector.errors };
+}
+
+/** Rule IDs cited by at least one suite test, found by collecting the suites without running them. */
+export async function citedRules(): Promise<Map<string, number>> {
+  const vitest = await createVitest('test', { ...baseOptions(), reporters: [] }, { logLevel: 'silent' });
+  const counts = new Map<string, number>();
+  try {
+    const { testModules } = await vitest.collect();
+    for (const module of testModules) {
+      for (const test of module.children.allTests()) {
+        for (const tag of test.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+      }
+    }
+  } finally {
+    await vitest.close();
+  }
+  return counts;
+}

@@ -1,0 +1,104 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { systemClock } from '../clock.js';
+import { ExitCode, UserError } from '../errors.js';
+import { type FaultId, faults, isFaultId } from '../mock/faults.js';
+import { serveMock } from '../mock/http-server.js';
+import { createMock } from '../mock/index.js';
+import { aggregateRules } from '../reporters/aggregate.js';
+import { rules } from '../rules/catalogue.js';
+import { ensureGeneratedTypes } from '../spec/generate.js';
+import { resolveSpec } from '../spec/resolve.js';
+import { executeSuites } from './execute.js';
+
+export interface MutationResult {
+  fault: string;
+  breaks: string[];
+  /** True when every rule the fault claims to break failed. */
+  caught: boolean;
+  failedRules: string[];
+}
+
+/** Runs the suites against the mock with no fault, then once per fault; returns the failed MUST/SHOULD rules. */
+async function failedRulesWith(
+  faultIds: FaultId[],
+  options: { specPath: string; seed: number; only: readonly string[] },
+): Promise<{ failed: string[]; errors: string[] }> {
+  const credentials = { clientId: 'skc_mutation', clientSecret: `mock-${randomUUID()}` };
+  const served = await serveMock(createMock({ clock: systemClock, credentials, faults: faultIds, seed: options.seed }));
+  try {
+    const { tests, errors } = await executeSuites(
+      {
+        target: { kind: 'url', baseUrl: served.url, ...credentials },
+        specPath: options.specPath,
+        seed: options.seed,
+        timeoutMs: 10_000,
+      },
+      { only: options.only },
+    );
+    const failed = aggregateRules(rules, tests)
+      .filter((r) => r.status === 'failed')
+      .map((r) => r.id);
+    return { failed, errors };
+  } finally {
+    await served.close();
+  }
+}
+
+/**
+ * The mutation run: every seeded fault is switched on in turn and the suites are run against the mock. A fault
+ * is caught when every rule it claims to break fails. By default only the tests citing those rules run (fast);
+ * `--full` runs every suite for every fault.
+ */
+export async function mutationCommand(
+  flags: { fault?: string[]; seed?: string; full?: boolean; 'report-json'?: string },
+  io: { out: (line: string) => void; env: NodeJS.ProcessEnv; cwd: string },
+): Promise<ExitCode> {
+  for (const id of flags.fault ?? []) {
+    if (!isFaultId(id))
+      throw new UserError(`unknown fault "${id}"`, 'List them with `scalekit-conformance mock --list-faults`');
+  }
+  if (flags.seed !== undefined && !/^\d+$/.test(flags.seed)) {
+    throw new UserError(`--seed must be a whole number, got "${flags.seed}"`, 'Pass --seed N');
+  }
+  const seed = flags.seed === undefined ? randomInt(2 ** 31 - 1) : Number(flags.seed);
+  const spec = await resolveSpec({ env: io.env.SCALEKIT_OPENAPI, cwd: io.cwd });
+  await ensureGeneratedTypes(spec);
+  const selected = faults.filter((f) => !flags.fault?.length || flags.fault.includes(f.id));
+  io.out(`mutation run: ${selected.length} fault(s), seed ${seed} (replay with --seed ${seed})`);
+
+  const baseline = await failedRulesWith([], { specPath: spec.localPath, seed, only: [] });
+  if (baseline.failed.length > 0 || baseline.errors.length > 0) {
+    io.out(
+      `the mock without faults already fails ${[...baseline.failed, ...baseline.errors].join(', ')}; fix that first`,
+    );
+    return ExitCode.conformanceFailure;
+  }
+
+  const results: MutationResult[] = [];
+  for (const fault of selected) {
+    const only = flags.full ? [] : [...fault.rules];
+    const { failed, errors } = await failedRulesWith([fault.id], { specPath: spec.localPath, seed, only });
+    const caught = errors.length === 0 && fault.rules.every((id) => failed.includes(id));
+    results.push({ fault: fault.id, breaks: [...fault.rules], caught, failedRules: failed });
+    io.out(
+      `  ${caught ? 'caught  ' : 'SURVIVED'} ${fault.id}  breaks ${fault.rules.join(', ')}; failed: ${failed.join(', ') || 'nothing'}`,
+    );
+  }
+  const caught = results.filter((r) => r.caught).length;
+  const share = results.length === 0 ? 1 : caught / results.length;
+  io.out('');
+  io.out(`${caught} of ${results.length} faults caught (${(share * 100).toFixed(1)}%)`);
+  const survivors = results.filter((r) => !r.caught);
+  if (survivors.length > 0) io.out(`survived: ${survivors.map((r) => r.fault).join(', ')}`);
+  if (flags['report-json']) {
+    const path = resolve(io.cwd, flags['report-json']);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(
+      path,
+      `${JSON.stringify({ seed, caught, total: results.length, share, faults: results }, null, 2)}\n`,
+    );
+  }
+  return survivors.length === 0 ? ExitCode.ok : ExitCode.conformanceFailure;
+}

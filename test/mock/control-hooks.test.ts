@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
+import { type ServedMock, serveMock } from '../../src/mock/http-server.js';
+import { createMock, type Mock } from '../../src/mock/index.js';
+
+// Drives every control hook of the standalone mock over a loopback socket, with the request and response shapes
+// the target contract fixes (RUNNING.md, part 2).
+
+const credentials = { clientId: 'skc_hooks', clientSecret: 'hooks-secret-123' };
+let mock: Mock;
+let served: ServedMock;
+let token: string;
+const clock = new ManualClock(Date.UTC(2026, 5, 1, 12));
+
+async function call(method: string, path: string, body?: unknown, bearer: string | null = token) {
+  const response = await fetch(`${served.url}/_conformance/v1${path}`, {
+    method,
+    headers: {
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+}
+
+beforeAll(async () => {
+  mock = createMock({ clock, credentials, seed: 3 });
+  served = await serveMock(mock);
+  const response = await fetch(`${served.url}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
+    }),
+  });
+  token = ((await response.json()) as { access_token: string }).access_token;
+});
+afterAll(() => served.close());
+
+describe('control hooks of the standalone mock', () => {
+  it('refuses every hook without the bearer token', async () => {
+    for (const [method, path] of [
+      ['GET', ''],
+      ['POST', '/reset'],
+      ['GET', '/environment'],
+      ['GET', '/redirects/callback'],
+      ['PUT', '/login'],
+      ['POST', '/auth-requests'],
+      ['GET', '/email/outbox'],
+      ['GET', '/webhooks/deliveries'],
+      ['GET', '/clock'],
+    ] as const) {
+      expect((await call(method, path, undefined, null)).status, `${method} ${path}`).toBe(401);
+    }
+  });
+
+  it('discover lists version 1 and the hooks it implements', async () => {
+    const { status, json } = await call('GET', '');
+    expect(status).toBe(200);
+    expect(json).toEqual({
+      version: 1,
+      hooks: ['reset', 'environment', 'redirects', 'login', 'auth-requests', 'email', 'webhooks', 'clock', 'faults'],
+    });
+  });
+
+  it('environment sets and reads the kind, and refuses any other value', async () => {
+    expect(await call('PUT', '/environment', { kind: 'production' })).toEqual({
+      status: 200,
+      json: { kind: 'production' },
+    });
+    expect(await call('GET', '/environment')).toEqual({ status: 200, json: { kind: 'production' } });
+    expect((await call('PUT', '/environment', { kind: 'staging' })).status).toBe(400);
+    await call('PUT', '/environment', { kind: 'development' });
+  });
+
+  it('redirects accepts URIs valid for the current kind and rejects all-or-nothing with the broken rules', async () => {
+    const uris = ['https://app.example.com/callback', 'http://localhost:3000/callback'];
+    expect(await call('PUT', '/redirects/callback', { uris })).toEqual({ status: 200, json: { uris } });
+    await call('PUT', '/environment', { kind: 'production' });
+    const rejected = await call('PUT', '/redirects/callback', {
+      uris: ['https://ok.example.com/cb', 'http://localhost:3000/callback'],
+    });
+    expect(rejected).toEqual({
+      status: 400,
+      json: { rejected: [{ uri: 'http://localhost:3000/callback', rules: ['RDR-004', 'RDR-005'] }] },
+    });
+    expect(await call('GET', '/redirects/callback')).toEqual({ status: 200, json: { uris } });
+    await call('PUT', '/environment', { kind: 'development' });
+  });
+
+  it('login scripts the decision the authorize endpoint will take', async () => {
+    const { status, json } = await call('PUT', '/login', { email: 'ada@example.test', decision: 'deny' });
+    expect(status).toBe(200);
+    expect(json).toMatchObject({ email: 'ada@example.test', decision: 'deny' });
+    expect((await call('PUT', '/login', { email: 'ada@example.test', decision: 'maybe' })).status).toBe(400);
+  });
+
+  it('auth-requests stores entries with IDs, all or nothing, and the list operation serves them', async () => {
+    const entries = [
+      { status: 'FAILED', email: 'hooks@example.test', timestamp: '2026-06-01T11:00:00Z', client_id: 'skc_hooks_1' },
+      { status: 'SUCCESS', email: 'hooks@example.test', timestamp: '2026-06-01T11:30:00Z' },
+    ];
+    const { status, json } = await call('POST', '/auth-requests', { entries });
+    expect(status).toBe(201);
+    const stored = json?.entries as { auth_request_id: string; status: string }[];
+    expect(stored.map((e) => e.status)).toEqual(['FAILED', 'SUCCESS']);
+    expect(stored.every((e) => /^ar_/.test(e.auth_request_id))).toBe(true);
+    expect(
+      (await call('POST', '/auth-requests', { entries: [{ status: 'FAILURE', email: 'x', timestamp: 'now' }] })).status,
+    ).toBe(400);
+    const list = await fetch(
+      `${served.url}/api/v1/logs/authentication/requests?status=FAILED&email=hooks@example.test`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
+    const body = (await list.json()) as { authRequests: { status: string }[]; total_size: number };
+    expect(body.total_size).toBe(1);
+    expect(body.authRequests.map((e) => e.status)).toEqual(['FAILED']);
+  });
+
+  it('email stores a template, restores the default on DELETE, and serves the outbox', async () => {
+    const template = { subject: 'Hi {{ user_name }}', html: '<p>{{ otp }}</p>', text: '{{ otp }}' };
+    expect(await call('PUT', '/email/templates/SIGNIN', template)).toEqual({ status: 200, json: template });
+    expect((await call('PUT', '/email/templates/SIGNIN', { subject: 1 })).status).toBe(400);
+    expect((await call('PUT', '/email/templates/WELCOME', template)).status).toBe(404);
+    expect((await call('DELETE', '/email/templates/SIGNIN')).status).toBe(200);
+    expect(await call('GET', '/email/outbox?to=nobody@example.test')).toEqual({ status: 200, json: { messages: [] } });
+  });
+
+  it('webhooks registers an endpoint and lists deliveries', async () => {
+    const endpoint = {
+      url: 'http://127.0.0.1:9/hook',
+      secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=',
+      events: ['organization.created'],
+    };
+    const { status, json } = await call('PUT', '/webhooks/endpoint', endpoint);
+    expect(status).toBe(200);
+    expect(json).toEqual({ url: endpoint.url, events: endpoint.events });
+    expect(JSON.stringify(json)).not.toContain('whsec_');
+    expect((await call('PUT', '/webhooks/endpoint', { url: 'ftp://x', secret: 'nope' })).status).toBe(400);
+    expect(await call('GET', '/webhooks/deliveries?event_id=evt_none')).toEqual({
+      status: 200,
+      json: { deliveries: [] },
+    });
+  });
+
+  it('clock reads the mock time and moves it forward, never back', async () => {
+    expect(await call('GET', '/clock')).toEqual({ status: 200, json: { now: '2026-06-01T12:00:00.000Z' } });
+    expect(await call('POST', '/clock/advance', { ms: 90_000 })).toEqual({
+      status: 200,
+      json: { now: '2026-06-01T12:01:30.000Z' },
+    });
+    expect((await call('POST', '/clock/advance', { ms: -1 })).status).toBe(400);
+    expect(await call('GET', '/clock')).toEqual({ status: 200, json: { now: '2026-06-01T12:01:30.000Z' } });
+  });
+
+  it('faults switches seeded faults on and off by name', async () => {
+    expect(await call('PUT', '/faults', { faults: ['auth-logs.no-auth-required'] })).toEqual({
+      status: 200,
+      json: { active: ['auth-logs.no-auth-required'] },
+    });
+    const open = await fetch(`${served.url}/api/v1/logs/authentication/requests`);
+    expect(open.status).toBe(200);
+    expect((await call('PUT', '/faults', { faults: ['no-such-fault'] })).status).toBe(400);
+    await call('PUT', '/faults', { faults: [] });
+    expect((await fetch(`${served.url}/api/v1/logs/authentication/requests`)).status).toBe(401);
+  });
+
+  it('reset drops data created through the hooks but keeps the clock and the token', async () => {
+    await call('PUT', '/redirects/post_logout', { uris: ['https://app.example.com/bye'] });
+    expect((await call('POST', '/reset')).status).toBe(204);
+    expect(await call('GET', '/redirects/post_logout')).toEqual({ status: 200, json: { uris: [] } });
+    expect(mock.state.authRequests).toEqual([]);
+    expect((await call('GET', '/clock')).json).toEqual({ now: '2026-06-01T12:01:30.000Z' });
+  });
+});
