@@ -1,0 +1,102 @@
+import fc from 'fast-check';
+import type { OpenApiDocument } from './document.js';
+
+type Schema = Record<string, unknown>;
+
+export interface SampleOptions {
+  seed: number;
+  /** Include optional properties too (default: only required ones, plus the first few optional). */
+  optionalProperties?: 'none' | 'some' | 'all';
+}
+
+/**
+ * A valid instance of a schema from the spec, deterministic for a seed: strings honour `pattern` (via fast-check's
+ * regex generator), `format`, `enum` and lengths; numbers honour their bounds. It is the "valid request" half of
+ * generation; the property-based arbitraries build on the same walk.
+ */
+export function sampleFromSchema(document: OpenApiDocument, schema: unknown, options: SampleOptions): unknown {
+  let counter = 0;
+  const next = () => {
+    counter += 1;
+    return options.seed + counter;
+  };
+  const resolve = (value: Schema): Schema => {
+    const ref = value.$ref;
+    if (typeof ref !== 'string') return value;
+    const name = ref.replace('#/components/schemas/', '');
+    const target = (document.components?.schemas?.[name] ?? {}) as Schema;
+    const { $ref: _, ...siblings } = value;
+    return { ...resolve(target), ...siblings };
+  };
+  const walk = (raw: unknown, depth: number): unknown => {
+    const schema = resolve((raw ?? {}) as Schema);
+    if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
+    if ('default' in schema && schema.default !== undefined && typeof schema.default !== 'object')
+      return schema.default;
+    const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+    switch (type) {
+      case 'string':
+        return sampleString(schema, next());
+      case 'integer':
+      case 'number': {
+        const min = typeof schema.minimum === 'number' ? schema.minimum : 1;
+        const max = typeof schema.maximum === 'number' ? schema.maximum : Math.max(min, 10);
+        return Math.min(max, Math.max(min, 10));
+      }
+      case 'boolean':
+        return true;
+      case 'array':
+        return depth > 4 ? [] : [walk(schema.items, depth + 1)];
+      default: {
+        if (depth > 4) return {};
+        const properties = (schema.properties ?? {}) as Record<string, unknown>;
+        const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
+        const out: Record<string, unknown> = {};
+        let optionalTaken = 0;
+        for (const [name, child] of Object.entries(properties)) {
+          const childSchema = resolve((child ?? {}) as Schema);
+          if (childSchema.readOnly === true) continue;
+          const take =
+            required.has(name) ||
+            options.optionalProperties === 'all' ||
+            (options.optionalProperties !== 'none' && optionalTaken++ < 3);
+          if (take) out[name] = walk(child, depth + 1);
+        }
+        if (
+          schema.additionalProperties &&
+          typeof schema.additionalProperties === 'object' &&
+          Object.keys(out).length === 0
+        ) {
+          out.sample_key = walk(schema.additionalProperties, depth + 1);
+        }
+        return out;
+      }
+    }
+  };
+  return walk(schema, 0);
+}
+
+function sampleString(schema: Schema, seed: number): string {
+  const minLength = typeof schema.minLength === 'number' ? schema.minLength : 0;
+  const maxLength = typeof schema.maxLength === 'number' ? schema.maxLength : 64;
+  if (typeof schema.pattern === 'string') {
+    const pattern = new RegExp(schema.pattern);
+    const arbitrary = fc
+      .stringMatching(pattern)
+      .filter((s) => s.length >= Math.max(minLength, 1) && s.length <= maxLength);
+    return fc.sample(arbitrary, { seed, numRuns: 1 })[0] ?? '';
+  }
+  switch (schema.format) {
+    case 'date-time':
+      return '2026-01-01T00:00:00Z';
+    case 'email':
+      return `sample${seed}@example.test`;
+    case 'uri':
+      return 'https://example.test/sample';
+    case 'int64':
+    case 'int32':
+      return '10';
+    default:
+      return `sample-${seed}`.padEnd(minLength, 'x').slice(0, Math.max(minLength, Math.min(maxLength, 24)));
+  }
+}
