@@ -36,9 +36,27 @@ export async function serveMock(mock: Mock, port = 0): Promise<ServedMock> {
   };
 }
 
+/** Larger request bodies are refused with 413 before they are buffered: no request can exhaust memory. */
+export const maxBodyBytes = 1024 * 1024;
+
 async function handle(mock: Mock, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBodyBytes) {
+      res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+      res.end(
+        JSON.stringify({
+          error_code: 'PAYLOAD_TOO_LARGE',
+          message: `request bodies are limited to ${maxBodyBytes} bytes`,
+        }),
+      );
+      req.destroy();
+      return;
+    }
+    chunks.push(chunk as Buffer);
+  }
   const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
