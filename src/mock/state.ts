@@ -2,6 +2,7 @@ import { en, Faker } from '@faker-js/faker';
 import type { components } from '../../generated/openapi.js';
 import { type Clock, OffsetClock } from '../clock.js';
 import type { FaultId } from './faults.js';
+import type { DispatcherOptions } from './webhooks/dispatcher.js';
 
 export type AuthLogEntry = components['schemas']['auditlogsAuthLogRequest'];
 export type EnvironmentKind = 'development' | 'production';
@@ -16,6 +17,8 @@ export interface MockOptions {
   seed?: number;
   tokenLifetimeSeconds?: number;
   environment?: EnvironmentKind;
+  /** Retry profile, success set and timeout of webhook deliveries (C-03, C-06, WHD-010). */
+  webhooks?: DispatcherOptions;
 }
 
 /** A webhook event the mock's state changes emit; the dispatcher signs and delivers them. */

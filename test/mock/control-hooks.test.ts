@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { type ServedMock, serveMock } from '../../src/mock/http-server.js';
@@ -11,6 +13,8 @@ let mock: Mock;
 let served: ServedMock;
 let token: string;
 const clock = new ManualClock(Date.UTC(2026, 5, 1, 12));
+/** How far the clock hook has moved the mock ahead of its base clock. */
+const mockOffset = () => mock.state.clock.now() - clock.now();
 
 async function call(method: string, path: string, body?: unknown, bearer: string | null = token) {
   const response = await fetch(`${served.url}/_conformance/v1${path}`, {
@@ -149,14 +153,62 @@ describe('control hooks of the standalone mock', () => {
     });
   });
 
-  it('clock reads the mock time and moves it forward, never back', async () => {
-    expect(await call('GET', '/clock')).toEqual({ status: 200, json: { now: '2026-06-01T12:00:00.000Z' } });
-    expect(await call('POST', '/clock/advance', { ms: 90_000 })).toEqual({
-      status: 200,
-      json: { now: '2026-06-01T12:01:30.000Z' },
+  it('webhooks delivers an emitted event to the endpoint and retries it when the clock hook moves time', async () => {
+    const answers = [500, 204];
+    const received: { id: string | undefined; body: string }[] = [];
+    let notify: () => void = () => {};
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        received.push({ id: req.headers['webhook-id'] as string | undefined, body });
+        res.writeHead(answers.shift() ?? 200).end();
+        notify();
+      });
     });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+      const secret = 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=';
+      expect((await call('PUT', '/webhooks/endpoint', { url, secret, events: ['organization.created'] })).status).toBe(
+        200,
+      );
+      const firstDelivery = new Promise<void>((resolve) => {
+        notify = resolve;
+      });
+      const created = await fetch(`${served.url}/api/v1/organizations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ display_name: 'Hooked Inc' }),
+      });
+      expect(created.status).toBe(201);
+      await firstDelivery;
+      const eventId = (JSON.parse(received[0]?.body ?? '{}') as { id: string }).id;
+      expect(eventId).toMatch(/^evt_/);
+      // The retry is due a minute later on the mock clock; the advance answers only after it was sent.
+      await call('POST', '/clock/advance', { ms: 60_000 });
+      expect(received.map((r) => r.id)).toEqual([eventId, eventId]);
+      const { json } = await call('GET', `/webhooks/deliveries?event_id=${eventId}`);
+      const deliveries = json?.deliveries as { attempt: number; status: string; response_status?: number }[];
+      expect(deliveries.map((d) => [d.attempt, d.status, d.response_status])).toEqual([
+        [1, 'Retrying', 500],
+        [2, 'Success', 204],
+      ]);
+    } finally {
+      receiver.close();
+      await call('POST', '/reset');
+    }
+  });
+
+  it('clock reads the mock time and moves it forward, never back', async () => {
+    const before = Date.parse(String((await call('GET', '/clock')).json?.now));
+    expect(before).toBe(clock.now() + mockOffset());
+    const later = new Date(before + 90_000).toISOString();
+    expect(await call('POST', '/clock/advance', { ms: 90_000 })).toEqual({ status: 200, json: { now: later } });
     expect((await call('POST', '/clock/advance', { ms: -1 })).status).toBe(400);
-    expect(await call('GET', '/clock')).toEqual({ status: 200, json: { now: '2026-06-01T12:01:30.000Z' } });
+    expect(await call('GET', '/clock')).toEqual({ status: 200, json: { now: later } });
   });
 
   it('faults switches seeded faults on and off by name', async () => {
@@ -176,6 +228,8 @@ describe('control hooks of the standalone mock', () => {
     expect((await call('POST', '/reset')).status).toBe(204);
     expect(await call('GET', '/redirects/post_logout')).toEqual({ status: 200, json: { uris: [] } });
     expect(mock.state.authRequests).toEqual([]);
-    expect((await call('GET', '/clock')).json).toEqual({ now: '2026-06-01T12:01:30.000Z' });
+    const clockBefore = mock.state.nowIso();
+    expect((await call('POST', '/reset')).status).toBe(204);
+    expect((await call('GET', '/clock')).json).toEqual({ now: clockBefore });
   });
 });

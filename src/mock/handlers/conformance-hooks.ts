@@ -14,6 +14,7 @@ import {
 import { faults, isFaultId } from '../faults.js';
 import { authenticate, errorInfo, unauthenticated } from '../responses.js';
 import type { AuthLogEntry, MockState } from '../state.js';
+import { isWebhookSecret } from '../webhooks/signing.js';
 
 /**
  * What the hooks read from other parts of the mock. Passed in, so this module depends on their behaviour, not
@@ -206,7 +207,7 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
           typeof url !== 'string' ||
           !/^https?:\/\//.test(url) ||
           typeof secret !== 'string' ||
-          !/^whsec_./.test(secret)
+          !isWebhookSecret(secret)
         ) {
           return errorInfo(400, 'INVALID_ARGUMENT', 'body must be { "url": "http(s)://...", "secret": "whsec_..." }');
         }

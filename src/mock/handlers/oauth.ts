@@ -1,37 +1,526 @@
+import { createHash } from 'node:crypto';
 import { HttpResponse, http } from 'msw';
-import type { MockState } from '../state.js';
+import { loginScript, redirectRegistry } from '../control-state.js';
+import { publicJwks, signJwt, verifyJwt } from '../oidc-keys.js';
+import { pathMatcher } from '../route.js';
+import type { AuthLogEntry, MockState } from '../state.js';
 
-/** RFC 6749 error body; the token endpoint is outside the spec, so it follows the RFC, not errdetailsErrorInfo. */
+// The OAuth 2.0 / OIDC surface of the target contract, part 1: outside the OpenAPI spec, so errors follow RFC 6749
+// (token endpoint JSON, §5.2) and browser-facing endpoints answer with an error page, not errdetailsErrorInfo.
+
+/** EPT-007: a code "expires in approx ~10 minutes". */
+export const authorizationCodeLifetimeMs = 10 * 60 * 1000;
+
+const promptValues = new Set(['login', 'create', 'select_account', 'none']);
+const providerValues = new Set(['google', 'microsoft', 'github', 'gitlab', 'linkedin', 'salesforce']);
+const codeChallengeMethods = new Set(['S256', 'plain']);
+/** RFC 7636 §4.1: 43 to 128 unreserved characters, for verifiers and (as the mock also checks) challenges. */
+const pkceValue = /^[A-Za-z0-9._~-]{43,128}$/;
+const supportedScopes = ['openid', 'profile', 'email', 'offline_access'];
+
+interface SignedInUser {
+  id: string;
+  email: string;
+  createdAt: string;
+}
+
+export interface OAuthSession {
+  id: string;
+  userId: string;
+  organizationId?: string;
+  createdAt: string;
+  loggedOutAt?: string;
+}
+
+/** What a code, and later a refresh token, stands for. */
+interface Grant {
+  clientId: string;
+  user: SignedInUser;
+  scopes: string[];
+  sessionId: string;
+  organizationId?: string;
+}
+
+interface AuthorizationCode extends Grant {
+  redirectUri: string;
+  nonce?: string;
+  challenge?: { value: string; method: string };
+  issuedAt: number;
+  authLog: AuthLogEntry;
+  redeemed: boolean;
+  /** The refresh token the exchange issued; revoked if the code is presented again (RFC 6749 §4.1.2). */
+  refreshToken?: string;
+}
+
+function oauthStore(state: MockState) {
+  return state.slice('oauth', () => ({
+    codes: new Map<string, AuthorizationCode>(),
+    refreshTokens: new Map<string, Grant>(),
+    usersByEmail: new Map<string, SignedInUser>(),
+    sessions: new Map<string, OAuthSession>(),
+  }));
+}
+
+/** Sessions that logins through /oauth/authorize opened, by session ID. */
+export function oauthSessions(state: MockState): ReadonlyMap<string, OAuthSession> {
+  return oauthStore(state).sessions;
+}
+
+// --- responses ----------------------------------------------------------------------------------------------
+
+const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
+
+/** RFC 6749 §5.2 error body for the token endpoint. */
 const oauthError = (status: number, error: string, description: string) =>
-  HttpResponse.json({ error, error_description: description }, { status });
+  HttpResponse.json({ error, error_description: description }, { status, headers: noStore });
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function page(status: number, title: string, paragraphs: string[]): Response {
+  const body = paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('');
+  return new HttpResponse(
+    `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
+    { status, headers: { 'content-type': 'text/html; charset=utf-8', ...noStore } },
+  );
+}
+
+/**
+ * An error the browser sees instead of a redirect: used when the redirect target itself cannot be trusted
+ * (RFC 6749 §4.1.2.1, RDR-001, RDR-019). JSON for clients that ask for it, HTML otherwise; never a Location.
+ */
+function errorPage(request: Request, error: string, description: string): Response {
+  const accept = request.headers.get('accept') ?? '';
+  if (accept.includes('application/json') && !accept.includes('text/html')) {
+    return HttpResponse.json({ error, error_description: description }, { status: 400, headers: noStore });
+  }
+  return page(400, 'Sign-in error', [`error=${error}`, description]);
+}
+
+/** A 302 to a registered URI with parameters appended, keeping the registered string as it is (RDR-002). */
+function redirectTo(uri: string, params: Record<string, string | undefined>): Response {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, value);
+  const text = query.toString();
+  const location = text === '' ? uri : `${uri}${uri.includes('?') ? '&' : '?'}${text}`;
+  return new HttpResponse(null, { status: 302, headers: { location, ...noStore } });
+}
+
+// --- shared helpers ------------------------------------------------------------------------------------------
+
+/** A query parameter that must appear at most once (RFC 6749 §3.1); `duplicate` when it appears more often. */
+function single(query: URLSearchParams, name: string): string | undefined | 'duplicate' {
+  const values = query.getAll(name);
+  if (values.length > 1) return 'duplicate';
+  return values[0];
+}
+
+const epochSeconds = (state: MockState) => Math.floor(state.clock.now() / 1000);
+const looksLikeEmail = (value: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
+
+function userFor(state: MockState, email: string): SignedInUser {
+  const users = oauthStore(state).usersByEmail;
+  let user = users.get(email);
+  if (!user) {
+    user = { id: state.id('usr_'), email, createdAt: state.nowIso() };
+    users.set(email, user);
+  }
+  return user;
+}
+
+/** UserAuthEventData for user.login / user.logout. */
+function userAuthEventData(user: SignedInUser, session: OAuthSession, status: string): Record<string, unknown> {
+  const organizationId = session.organizationId;
+  return {
+    user: {
+      id: user.id,
+      ...(looksLikeEmail(user.email) ? { email: user.email } : {}),
+      create_time: user.createdAt,
+      update_time: user.createdAt,
+      last_login_time: session.createdAt,
+      metadata: {},
+    },
+    user_session: {
+      session_id: session.id,
+      user_id: user.id,
+      ...(organizationId ? { organization_id: organizationId } : {}),
+      status,
+      created_at: session.createdAt,
+      updated_at: session.loggedOutAt ?? session.createdAt,
+      last_active_at: session.loggedOutAt ?? session.createdAt,
+      ...(session.loggedOutAt ? { logout_at: session.loggedOutAt } : {}),
+      authenticated_organizations: organizationId ? [organizationId] : [],
+    },
+  };
+}
+
+/** Client authentication (RFC 6749 §2.3.1): HTTP Basic or form fields, not both. */
+function clientAuthentication(
+  request: Request,
+  form: URLSearchParams,
+): { clientId?: string; clientSecret?: string } | { error: string } {
+  const header = request.headers.get('authorization') ?? '';
+  const basic = /^Basic\s+(\S+)$/i.exec(header)?.[1];
+  if (basic === undefined) {
+    return { clientId: form.get('client_id') ?? undefined, clientSecret: form.get('client_secret') ?? undefined };
+  }
+  if (form.has('client_secret')) return { error: 'use one client authentication method, not both' };
+  const decoded = Buffer.from(basic, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return { error: 'the Basic credentials must be client_id:client_secret' };
+  const formDecode = (text: string) => decodeURIComponent(text.replace(/\+/g, ' '));
+  try {
+    const clientId = formDecode(decoded.slice(0, colon));
+    const formClientId = form.get('client_id');
+    if (formClientId !== null && formClientId !== clientId) return { error: 'client_id differs from the Basic one' };
+    return { clientId, clientSecret: formDecode(decoded.slice(colon + 1)) };
+  } catch {
+    return { error: 'the Basic credentials are not form-encoded' };
+  }
+}
+
+function pkceMatches(challenge: { value: string; method: string }, verifier: string): boolean {
+  if (challenge.method === 'plain') return verifier === challenge.value;
+  return createHash('sha256').update(verifier).digest('base64url') === challenge.value;
+}
+
+// --- handlers ------------------------------------------------------------------------------------------------
 
 export function oauthHandlers(state: MockState) {
+  const store = () => oauthStore(state);
+
+  /** Access (and ID and refresh) tokens for a signed-in user; the access token is not an API credential. */
+  async function issueUserTokens(issuer: string, grant: Grant, nonce?: string) {
+    const iat = epochSeconds(state);
+    const exp = iat + state.tokenLifetimeSeconds;
+    const scope = grant.scopes.join(' ');
+    const organizationClaim = grant.organizationId ? { oid: grant.organizationId } : {};
+    const accessToken = await signJwt(state, {
+      iss: issuer,
+      sub: grant.user.id,
+      aud: [grant.clientId],
+      client_id: grant.clientId,
+      sid: grant.sessionId,
+      scope,
+      iat,
+      nbf: iat,
+      exp,
+      jti: state.secret(24),
+      ...organizationClaim,
+    });
+    const idToken = grant.scopes.includes('openid')
+      ? await signJwt(state, {
+          iss: issuer,
+          sub: grant.user.id,
+          aud: grant.clientId,
+          azp: grant.clientId,
+          email: grant.user.email,
+          email_verified: true,
+          sid: grant.sessionId,
+          auth_time: iat,
+          iat,
+          exp,
+          ...(nonce === undefined ? {} : { nonce }),
+          ...organizationClaim,
+        })
+      : undefined;
+    let refreshToken: string | undefined;
+    if (grant.scopes.includes('offline_access')) {
+      refreshToken = `rt_${state.secret(40)}`;
+      store().refreshTokens.set(refreshToken, grant);
+    }
+    return {
+      body: {
+        access_token: accessToken,
+        token_type: 'Bearer',
+        expires_in: state.tokenLifetimeSeconds,
+        scope,
+        ...(idToken ? { id_token: idToken } : {}),
+        ...(refreshToken ? { refresh_token: refreshToken } : {}),
+      },
+      refreshToken,
+    };
+  }
+
+  async function clientCredentialsGrant(issuer: string, clientId?: string, clientSecret?: string) {
+    const credentials = state.credentials;
+    if (clientId !== credentials.clientId || clientSecret !== credentials.clientSecret) {
+      return oauthError(401, 'invalid_client', 'unknown client or wrong client secret');
+    }
+    const iat = epochSeconds(state);
+    const accessToken = await signJwt(state, {
+      iss: issuer,
+      sub: credentials.clientId,
+      aud: [credentials.clientId],
+      client_id: credentials.clientId,
+      iat,
+      nbf: iat,
+      exp: iat + state.tokenLifetimeSeconds,
+      jti: state.secret(24),
+    });
+    // The REST API accepts exactly the tokens recorded here (responses.ts `authenticate`).
+    state.tokens.set(accessToken, {
+      clientId: credentials.clientId,
+      expiresAt: state.clock.now() + state.tokenLifetimeSeconds * 1000,
+    });
+    return HttpResponse.json(
+      { access_token: accessToken, token_type: 'Bearer', expires_in: state.tokenLifetimeSeconds, scope: '' },
+      { headers: noStore },
+    );
+  }
+
+  async function authorizationCodeGrant(issuer: string, form: URLSearchParams, clientId?: string, secret?: string) {
+    if (clientId !== state.credentials.clientId) return oauthError(401, 'invalid_client', 'unknown client_id');
+    if (secret !== undefined && secret !== state.credentials.clientSecret) {
+      return oauthError(401, 'invalid_client', 'wrong client secret');
+    }
+    const codeValue = form.get('code');
+    const redirectUri = form.get('redirect_uri');
+    if (!codeValue || redirectUri === null) {
+      return oauthError(400, 'invalid_request', 'code and redirect_uri are required');
+    }
+    const code = store().codes.get(codeValue);
+    if (!code) return oauthError(400, 'invalid_grant', 'unknown authorization code');
+    if (code.redeemed) {
+      if (code.refreshToken) store().refreshTokens.delete(code.refreshToken);
+      return oauthError(400, 'invalid_grant', 'the authorization code was already used');
+    }
+    if (state.clock.now() >= code.issuedAt + authorizationCodeLifetimeMs) {
+      return oauthError(400, 'invalid_grant', 'the authorization code has expired');
+    }
+    if (code.clientId !== clientId) return oauthError(400, 'invalid_grant', 'the code was issued to another client');
+    if (code.redirectUri !== redirectUri) {
+      return oauthError(400, 'invalid_grant', 'redirect_uri differs from the one used at /oauth/authorize');
+    }
+    const verifier = form.get('code_verifier');
+    if (code.challenge) {
+      if (verifier === null) return oauthError(400, 'invalid_grant', 'code_verifier is required: PKCE was used');
+      if (!pkceValue.test(verifier) || !pkceMatches(code.challenge, verifier)) {
+        return oauthError(400, 'invalid_grant', 'code_verifier does not match the code_challenge');
+      }
+    } else {
+      // OAuth 2.1 §4.1.3: a verifier for a code issued without a challenge is a downgrade attempt.
+      if (verifier !== null) return oauthError(400, 'invalid_grant', 'the code was issued without a code_challenge');
+      if (secret === undefined) {
+        return oauthError(401, 'invalid_client', 'client_secret is required for a code issued without PKCE');
+      }
+    }
+    code.redeemed = true;
+    code.authLog.status = 'SUCCESS';
+    const issued = await issueUserTokens(issuer, code, code.nonce);
+    if (issued.refreshToken) code.refreshToken = issued.refreshToken;
+    return HttpResponse.json(issued.body, { headers: noStore });
+  }
+
+  async function refreshTokenGrant(issuer: string, form: URLSearchParams, clientId?: string, secret?: string) {
+    if (clientId !== state.credentials.clientId) return oauthError(401, 'invalid_client', 'unknown client_id');
+    if (secret !== undefined && secret !== state.credentials.clientSecret) {
+      return oauthError(401, 'invalid_client', 'wrong client secret');
+    }
+    const token = form.get('refresh_token');
+    if (!token) return oauthError(400, 'invalid_request', 'refresh_token is required');
+    const grant = store().refreshTokens.get(token);
+    if (!grant || grant.clientId !== clientId) return oauthError(400, 'invalid_grant', 'unknown refresh token');
+    const session = store().sessions.get(grant.sessionId);
+    if (session?.loggedOutAt) return oauthError(400, 'invalid_grant', 'the session has ended');
+    // Rotation: each refresh token works once.
+    store().refreshTokens.delete(token);
+    const issued = await issueUserTokens(issuer, grant);
+    return HttpResponse.json(issued.body, { headers: noStore });
+  }
+
   return [
-    http.post('*/oauth/token', async ({ request }) => {
+    http.post(pathMatcher('/oauth/token'), async ({ request }) => {
       const type = request.headers.get('content-type') ?? '';
       if (!type.includes('application/x-www-form-urlencoded')) {
         return oauthError(400, 'invalid_request', 'the token request must be form-encoded');
       }
       const form = new URLSearchParams(await request.text());
+      const client = clientAuthentication(request, form);
+      if ('error' in client) return oauthError(400, 'invalid_request', client.error);
+      const issuer = new URL(request.url).origin;
       const grantType = form.get('grant_type');
-      if (grantType !== 'client_credentials') {
-        return oauthError(400, 'unsupported_grant_type', `grant_type ${grantType ?? '(missing)'} is not supported`);
+      switch (grantType) {
+        case 'client_credentials':
+          return clientCredentialsGrant(issuer, client.clientId, client.clientSecret);
+        case 'authorization_code':
+          return authorizationCodeGrant(issuer, form, client.clientId, client.clientSecret);
+        case 'refresh_token':
+          return refreshTokenGrant(issuer, form, client.clientId, client.clientSecret);
+        default:
+          return oauthError(400, 'unsupported_grant_type', `grant_type ${grantType ?? '(missing)'} is not supported`);
       }
-      const { clientId, clientSecret } = state.credentials;
-      if (form.get('client_id') !== clientId || form.get('client_secret') !== clientSecret) {
-        return oauthError(401, 'invalid_client', 'unknown client or wrong client secret');
+    }),
+
+    http.get(pathMatcher('/oauth/authorize'), ({ request }) => {
+      const query = new URL(request.url).searchParams;
+      // Until client_id and redirect_uri are trusted, nothing may redirect (RFC 6749 §4.1.2.1, RDR-001).
+      const clientId = single(query, 'client_id');
+      if (clientId !== state.credentials.clientId) {
+        return errorPage(request, 'invalid_client', 'client_id is missing or unknown');
       }
-      const accessToken = `mock_at_${state.secret(32)}`;
-      state.tokens.set(accessToken, {
+      const redirectUri = single(query, 'redirect_uri');
+      if (redirectUri === undefined || redirectUri === 'duplicate') {
+        return errorPage(request, 'invalid_redirect_uri', 'redirect_uri is missing or given more than once');
+      }
+      // RDR-002: exact string match; no normalisation of scheme, host, port, path or trailing slash.
+      if (!redirectRegistry(state).callback.includes(redirectUri)) {
+        return errorPage(
+          request,
+          'invalid_redirect_uri',
+          'Redirect URI is not part of the pre-approved list of redirect URIs',
+        );
+      }
+
+      // From here on errors go back to the registered redirect_uri, with the state unchanged (EPT-006, EPT-008).
+      const stateParam = query.get('state') ?? undefined;
+      const fail = (error: string, description: string) =>
+        redirectTo(redirectUri, { error, error_description: description, state: stateParam });
+      for (const name of ['response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method']) {
+        if (single(query, name) === 'duplicate') return fail('invalid_request', `${name} is given more than once`);
+      }
+      const responseType = query.get('response_type');
+      if (responseType === null) return fail('invalid_request', 'response_type is required');
+      if (responseType !== 'code') return fail('unsupported_response_type', 'only response_type=code is supported');
+      const challengeValue = query.get('code_challenge');
+      const challengeMethod = query.get('code_challenge_method');
+      if (challengeValue === null && challengeMethod !== null) {
+        return fail('invalid_request', 'code_challenge_method without code_challenge');
+      }
+      // RFC 7636 §4.3: the method defaults to plain.
+      const challenge =
+        challengeValue === null ? undefined : { value: challengeValue, method: challengeMethod ?? 'plain' };
+      if (challenge && !codeChallengeMethods.has(challenge.method)) {
+        return fail('invalid_request', 'code_challenge_method must be S256 or plain');
+      }
+      if (challenge && !pkceValue.test(challenge.value)) {
+        return fail('invalid_request', 'code_challenge must be 43 to 128 unreserved characters');
+      }
+      const prompt = query.get('prompt');
+      if (prompt !== null && !promptValues.has(prompt)) {
+        return fail('invalid_request', 'prompt must be one of login, create, select_account, none');
+      }
+      const provider = query.get('provider');
+      if (provider !== null && !providerValues.has(provider)) {
+        return fail('invalid_request', `provider ${provider} is not supported`);
+      }
+
+      const script = loginScript(state).current;
+      const organizationId = script?.organization_id ?? query.get('organization_id') ?? undefined;
+      const connectionId = query.get('connection_id') ?? undefined;
+      const authLog: AuthLogEntry = {
+        auth_request_id: state.id('ar_'),
+        status: 'INITIATED',
+        client_id: clientId,
+        ...(script ? { email: script.email } : {}),
+        timestamp: state.nowIso(),
+        environment_id: state.environmentId,
+        ...(organizationId ? { organization_id: organizationId } : {}),
+        ...(connectionId ? { connection_id: connectionId } : {}),
+        workflow: 'sso',
+      };
+      state.authRequests.push(authLog);
+
+      if (!script) {
+        if (prompt === 'none') {
+          authLog.status = 'FAILED';
+          return fail('login_required', 'prompt=none but the user is not signed in');
+        }
+        return page(200, 'Sign in', ['The mock shows this page when no login is scripted (control hook "login").']);
+      }
+      if (script.decision === 'deny') {
+        authLog.status = 'FAILED';
+        return fail('access_denied', 'User denied access');
+      }
+
+      const user = userFor(state, script.email);
+      const session: OAuthSession = {
+        id: state.id('ses_'),
+        userId: user.id,
+        createdAt: state.nowIso(),
+        ...(organizationId?.startsWith('org_') ? { organizationId } : {}),
+      };
+      store().sessions.set(session.id, session);
+      state.emit('user.login', 'User', userAuthEventData(user, session, 'ACTIVE'), session.organizationId);
+
+      const code = state.secret(40);
+      const nonce = query.get('nonce') ?? undefined;
+      store().codes.set(code, {
         clientId,
-        expiresAt: state.clock.now() + state.tokenLifetimeSeconds * 1000,
+        user,
+        scopes: (query.get('scope') ?? '').split(' ').filter(Boolean),
+        sessionId: session.id,
+        ...(organizationId ? { organizationId } : {}),
+        redirectUri,
+        ...(nonce === undefined ? {} : { nonce }),
+        ...(challenge ? { challenge } : {}),
+        issuedAt: state.clock.now(),
+        authLog,
+        redeemed: false,
       });
+      return redirectTo(redirectUri, { code, state: stateParam });
+    }),
+
+    http.get(pathMatcher('/keys'), async () =>
+      HttpResponse.json(await publicJwks(state), { headers: { 'cache-control': 'public, max-age=300' } }),
+    ),
+
+    http.get(pathMatcher('/.well-known/openid-configuration'), ({ request }) => {
+      const issuer = new URL(request.url).origin;
       return HttpResponse.json({
-        access_token: accessToken,
-        token_type: 'Bearer',
-        expires_in: state.tokenLifetimeSeconds,
-        scope: '',
+        issuer,
+        authorization_endpoint: `${issuer}/oauth/authorize`,
+        token_endpoint: `${issuer}/oauth/token`,
+        jwks_uri: `${issuer}/keys`,
+        end_session_endpoint: `${issuer}/oidc/logout`,
+        response_types_supported: ['code'],
+        response_modes_supported: ['query'],
+        grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['RS256'],
+        token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic', 'none'],
+        code_challenge_methods_supported: ['S256', 'plain'],
+        scopes_supported: supportedScopes,
+        claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'email', 'email_verified', 'sid'],
       });
+    }),
+
+    http.get(pathMatcher('/oidc/logout'), async ({ request }) => {
+      const query = new URL(request.url).searchParams;
+      const postLogoutUri = single(query, 'post_logout_redirect_uri');
+      // RDR-019: only an exactly registered post-logout URL is ever redirected to.
+      if (
+        postLogoutUri === 'duplicate' ||
+        (postLogoutUri !== undefined && !redirectRegistry(state).post_logout.includes(postLogoutUri))
+      ) {
+        return errorPage(
+          request,
+          'invalid_redirect_uri',
+          'post_logout_redirect_uri is not a registered post-logout URL',
+        );
+      }
+      const hint = query.get('id_token_hint');
+      if (hint !== null) {
+        const issuer = new URL(request.url).origin;
+        let sessionId: unknown;
+        try {
+          const verified = await verifyJwt(state, hint, {
+            issuer,
+            audience: state.credentials.clientId,
+            ignoreExpiry: true,
+          });
+          sessionId = verified.payload.sid;
+        } catch {
+          return errorPage(request, 'invalid_request', 'id_token_hint is not an ID token this server issued');
+        }
+        const session = typeof sessionId === 'string' ? store().sessions.get(sessionId) : undefined;
+        const user = session && [...store().usersByEmail.values()].find((u) => u.id === session.userId);
+        if (session && user && !session.loggedOutAt) {
+          session.loggedOutAt = state.nowIso();
+          state.emit('user.logout', 'User', userAuthEventData(user, session, 'LOGOUT'), session.organizationId);
+        }
+      }
+      if (postLogoutUri === undefined) return page(200, 'Signed out', ['You have been signed out.']);
+      return redirectTo(postLogoutUri, { state: query.get('state') ?? undefined });
     }),
   ];
 }
