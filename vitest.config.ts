@@ -10,7 +10,11 @@ import { resolveSpec } from './src/spec/resolve.js';
 export default defineConfig(async (): Promise<ViteUserConfig> => {
   const spec = await resolveSpec({ env: process.env.SCALEKIT_OPENAPI });
   const seed = Number(process.env.SCALEKIT_CONFORMANCE_SEED ?? 20260521);
-  console.log(`conformance suites: seed ${seed} (set SCALEKIT_CONFORMANCE_SEED to change it), spec ${spec.origin}`);
+  // The config is loaded once per project; say it once.
+  if (!process.env.SCALEKIT_CONFORMANCE_SEED_SHOWN) {
+    process.env.SCALEKIT_CONFORMANCE_SEED_SHOWN = '1';
+    console.log(`conformance suites: seed ${seed} (set SCALEKIT_CONFORMANCE_SEED to change it), spec ${spec.origin}`);
+  }
   const base: Omit<RunContext, 'target'> = { specPath: spec.localPath, seed, timeoutMs: 10_000 };
   const inProcess: RunContext = { ...base, target: { kind: 'in-process-mock', faults: [] } };
   return {

@@ -25,18 +25,19 @@ export async function mockCommand(
   }
   const clientId = flags['client-id'] ?? io.env.SCALEKIT_CLIENT_ID ?? defaultMockCredentials.clientId;
   const clientSecret = io.env.SCALEKIT_CLIENT_SECRET ?? defaultMockCredentials.clientSecret;
+  const mock = createMock({
+    clock: systemClock,
+    credentials: { clientId, clientSecret },
+    faults: (flags.fault ?? []) as FaultId[],
+  });
   let served: Awaited<ReturnType<typeof serveMock>>;
   try {
-    served = await serveMock(
-      createMock({
-        clock: systemClock,
-        credentials: { clientId, clientSecret },
-        faults: (flags.fault ?? []) as FaultId[],
-      }),
-      port,
-    );
+    served = await serveMock(mock, port);
   } catch (error) {
-    throw new UserError(`cannot listen on 127.0.0.1:${port} (${(error as Error).message})`, 'Pick another --port');
+    // Only a port problem is the user's to fix; anything else is a bug and surfaces as one.
+    const code = (error as { code?: string }).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
+    throw new UserError(`cannot listen on 127.0.0.1:${port} (${code})`, 'Pick another --port, or 0 for any free port');
   }
   io.out(`mock listening on ${served.url}`);
   io.out(`client id:     ${clientId}`);

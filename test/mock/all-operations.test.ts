@@ -21,6 +21,7 @@ const operations = Object.entries(document.paths).flatMap(([path, item]) =>
   methods.filter((m) => m in item).map((method) => ({ path, method, matcher: pathMatcher(path) })),
 );
 const seen = new Map<string, number>();
+const events: { type: string; payload: Record<string, unknown> }[] = [];
 const problems: string[] = [];
 
 const credentials = { clientId: 'skc_tour', clientSecret: 'tour-secret-123' };
@@ -78,6 +79,7 @@ const e = encodeURIComponent;
 beforeAll(async () => {
   mock = createMock({ clock: new ManualClock(Date.UTC(2026, 6, 1)), credentials, seed: 5 });
   served = await serveMock(mock);
+  mock.state.onEvent((event) => events.push(event));
   const response = await fetch(`${served.url}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -336,6 +338,20 @@ describe('every operation of the spec against the mock', { timeout: 60_000 }, ()
     await call('delete', `/api/v1/organizations/${org}`);
     expect(other).toMatch(/^usr_/);
     expect(problems).toEqual([]);
+  });
+
+  it('emitted only webhook events the spec declares, each valid against its schema', () => {
+    const webhooks = (document.webhooks ?? {}) as Record<
+      string,
+      { post: { requestBody: { content: Record<string, { schema: unknown }> } } }
+    >;
+    const invalid = events.flatMap(({ type, payload }) => {
+      const schema = webhooks[type]?.post.requestBody.content['application/json']?.schema;
+      if (!schema) return [`${type}: not a webhook in the spec`];
+      return registry.validate(schema, payload).map((v) => `${type} ${v.at} ${v.message}`);
+    });
+    expect(invalid).toEqual([]);
+    expect(new Set(events.map((e) => e.type)).size).toBeGreaterThanOrEqual(20);
   });
 
   it('touched every operation in the spec', () => {

@@ -25,9 +25,11 @@ const credentials = { clientId: 'c', clientSecret: 'secret-123' };
 const document = readSpecFile(process.env.SCALEKIT_OPENAPI ?? '').document;
 const registry = new SchemaRegistry(document);
 const errorInfoSchema = { $ref: '#/components/schemas/errdetailsErrorInfo' };
-const org = 'org_1000000000000001';
-const otherOrg = 'org_2000000000000002';
-const user = 'usr_1000000000000001';
+// Real organizations and users, made in beforeEach: the modules check that the ones they are given exist.
+let org: string;
+let otherOrg: string;
+let user: string;
+let otherUser: string;
 
 const server = setupServer();
 let clock: ManualClock;
@@ -58,6 +60,18 @@ beforeEach(async () => {
     body: new URLSearchParams({ grant_type: 'client_credentials', ...credentialsForm() }),
   });
   token = ((await response.json()) as { access_token: string }).access_token;
+  org = (await call('post', '/api/v1/organizations', { body: { display_name: 'Acme' } })).body.organization.id;
+  otherOrg = (await call('post', '/api/v1/organizations', { body: { display_name: 'Other' } })).body.organization.id;
+  const member = (email: string) =>
+    call('post', '/api/v1/organizations/{organization_id}/users', {
+      params: { organization_id: org },
+      query: { send_invitation_email: false },
+      body: { email },
+    });
+  user = (await member('ada@example.com')).body.user.id;
+  otherUser = (await member('alan@example.com')).body.user.id;
+  // The tests count the events they cause themselves.
+  events.length = 0;
 });
 
 // Every event a test caused must match its webhook's schema.
@@ -432,7 +446,7 @@ describe('sessions', () => {
     const second = seedSession(mock.state, user);
     clock.advance(60_000);
     const loggedOut = seedSession(mock.state, user, { status: 'logout', logout_at: mock.state.nowIso() });
-    seedSession(mock.state, 'usr_2000000000000002');
+    seedSession(mock.state, otherUser);
     const ids = (answer: Answer) => answer.body.sessions.map((s: { session_id: string }) => s.session_id);
 
     const read = await call('get', session, { params: { session_id: first.session_id ?? '' } });

@@ -3,6 +3,7 @@ import type { components } from '../../../generated/openapi.js';
 import { paginate } from '../pagination.js';
 import { badRequest, notFound, route } from '../route.js';
 import type { MockState } from '../state.js';
+import { onOrganizationDeleted, requireOrganization } from './organizations.js';
 
 type M2MClient = components['schemas']['clientsM2MClient'];
 type ClientSecret = components['schemas']['clientsClientSecret'];
@@ -24,12 +25,8 @@ const defaultExpirySeconds = '3600';
 
 const clients = (state: MockState) => state.slice('clients', () => new Map<string, StoredClient>());
 
-// TODO(organizations): replace with organizations.ts's existence check once it exports one; until then any
-// org_ ID is taken to exist.
-function requireOrganizationId(id: string): string {
-  if (!/^org_\w+$/.test(id)) throw notFound(`organization ${id}`);
-  return id;
-}
+// States whose organization-deletion listener is registered; the handlers may be built more than once for a state.
+const wired = new WeakSet<MockState>();
 
 function requireClient(state: MockState, organizationId: string, clientId: string): StoredClient {
   const stored = clients(state).get(clientId);
@@ -110,9 +107,17 @@ export function organizationClientCredentials(state: MockState, clientId: string
 
 /** Organization M2M clients and their secrets. */
 export function clientHandlers(state: MockState): HttpHandler[] {
+  if (!wired.has(state)) {
+    wired.add(state);
+    // A deleted organization's clients go with it, and their secrets with them.
+    onOrganizationDeleted(state, (organizationId) => {
+      const store = clients(state);
+      for (const [id, stored] of [...store]) if (stored.client.organization_id === organizationId) store.delete(id);
+    });
+  }
   return [
     route(state, 'get', '/api/v1/organizations/{organization_id}/clients', ({ params, query }) => {
-      const organizationId = requireOrganizationId(params.organization_id ?? '');
+      const organizationId = requireOrganization(state, params.organization_id ?? '').id as string;
       const sizeText = query.get('page_size');
       if (sizeText !== null && sizeText !== '' && sizeText !== '0') {
         const size = Number(sizeText);
@@ -133,7 +138,7 @@ export function clientHandlers(state: MockState): HttpHandler[] {
     }),
 
     route(state, 'post', '/api/v1/organizations/{organization_id}/clients', ({ params, body }) => {
-      const organizationId = requireOrganizationId(params.organization_id ?? '');
+      const organizationId = requireOrganization(state, params.organization_id ?? '').id as string;
       const fields = parseClientInput(body, true);
       const now = state.nowIso();
       const secret = newSecret(state);
@@ -163,12 +168,12 @@ export function clientHandlers(state: MockState): HttpHandler[] {
     }),
 
     route(state, 'get', '/api/v1/organizations/{organization_id}/clients/{client_id}', ({ params }) => {
-      const organizationId = requireOrganizationId(params.organization_id ?? '');
+      const organizationId = requireOrganization(state, params.organization_id ?? '').id as string;
       return { status: 200, body: { client: view(requireClient(state, organizationId, params.client_id ?? '')) } };
     }),
 
     route(state, 'patch', '/api/v1/organizations/{organization_id}/clients/{client_id}', ({ params, body }) => {
-      const organizationId = requireOrganizationId(params.organization_id ?? '');
+      const organizationId = requireOrganization(state, params.organization_id ?? '').id as string;
       const stored = requireClient(state, organizationId, params.client_id ?? '');
       const fields = parseClientInput(body, false);
       stored.client = { ...stored.client, ...fields, update_time: state.nowIso() };
@@ -176,14 +181,14 @@ export function clientHandlers(state: MockState): HttpHandler[] {
     }),
 
     route(state, 'delete', '/api/v1/organizations/{organization_id}/clients/{client_id}', ({ params }) => {
-      const organizationId = requireOrganizationId(params.organization_id ?? '');
+      const organizationId = requireOrganization(state, params.organization_id ?? '').id as string;
       const stored = requireClient(state, organizationId, params.client_id ?? '');
       clients(state).delete(stored.client.client_id ?? '');
       return { status: 200, body: {} };
     }),
 
     route(state, 'post', '/api/v1/organizations/{organization_id}/clients/{client_id}/secrets', ({ params }) => {
-      const organizationId = requireOrganizationId(params.organization_id ?? '');
+      const organizationId = requireOrganization(state, params.organization_id ?? '').id as string;
       const stored = requireClient(state, organizationId, params.client_id ?? '');
       if (stored.secrets.length >= maxActiveSecrets) {
         throw badRequest(`a client can have at most ${maxActiveSecrets} active secrets; delete one first`);
@@ -202,7 +207,7 @@ export function clientHandlers(state: MockState): HttpHandler[] {
       'delete',
       '/api/v1/organizations/{organization_id}/clients/{client_id}/secrets/{secret_id}',
       ({ params }) => {
-        const organizationId = requireOrganizationId(params.organization_id ?? '');
+        const organizationId = requireOrganization(state, params.organization_id ?? '').id as string;
         const stored = requireClient(state, organizationId, params.client_id ?? '');
         const index = stored.secrets.findIndex((s) => s.view.id === params.secret_id);
         if (index < 0) throw notFound(`secret ${params.secret_id}`);

@@ -2,7 +2,8 @@ import type { HttpHandler } from 'msw';
 import type { components } from '../../../generated/openapi.js';
 import { badRequest, notFound, route } from '../route.js';
 import type { MockState } from '../state.js';
-import { allDomains, organizationDomains } from './domains.js';
+import { organizationDomains } from './domains.js';
+import { type Organization, onOrganizationDeleted, organizationStore, requireOrganization } from './organizations.js';
 
 type Connection = components['schemas']['connectionsConnection'];
 type ListedConnection = components['schemas']['connectionsListConnection'];
@@ -21,11 +22,8 @@ export interface StoredConnection {
 const connectionsByOrganization = (state: MockState) =>
   state.slice('connections', () => new Map<string, StoredConnection[]>());
 
-// TODO(organizations): replace with organizations.ts's existence check once it exports one.
-function requireOrganizationId(id: string): string {
-  if (!/^org_\w+$/.test(id)) throw notFound(`organization ${id}`);
-  return id;
-}
+// States whose organization-deletion listener is registered; the handlers may be built more than once for a state.
+const wired = new WeakSet<MockState>();
 
 /**
  * An organization's SSO connections. Connections cannot be created through the API, so each organization gets
@@ -61,11 +59,12 @@ function requireConnection(state: MockState, organizationId: string, id: string)
 const ssoDomains = (state: MockState, organizationId: string) =>
   organizationDomains(state, organizationId).filter((d) => d.domain_type === 'ORGANIZATION_DOMAIN');
 
-function listView(state: MockState, stored: StoredConnection): ListedConnection {
+function listView(state: MockState, stored: StoredConnection, organization: Readonly<Organization>): ListedConnection {
   return {
     id: stored.id,
     key_id: stored.id,
     organization_id: stored.organizationId,
+    ...(organization.display_name !== undefined ? { organization_name: organization.display_name } : {}),
     type: stored.type,
     provider: stored.provider,
     provider_key: stored.providerKey,
@@ -127,8 +126,13 @@ function eventData(stored: StoredConnection): Record<string, unknown> {
 
 /** SSO connections: environment-wide list, and per organization read, delete, enable and disable. */
 export function connectionHandlers(state: MockState): HttpHandler[] {
+  if (!wired.has(state)) {
+    wired.add(state);
+    // A deleted organization's connections go with it.
+    onOrganizationDeleted(state, (organizationId) => connectionsByOrganization(state).delete(organizationId));
+  }
   const toggle = (enable: boolean) => (args: { params: Record<string, string> }) => {
-    const organizationId = requireOrganizationId(args.params.organization_id ?? '');
+    const organizationId = requireOrganization(state, args.params.organization_id ?? '').id as string;
     const stored = requireConnection(state, organizationId, args.params.id ?? '');
     if (stored.enabled === enable) {
       return { enabled: enable, error_message: `The connection is already ${enable ? 'enabled' : 'disabled'}` };
@@ -149,29 +153,26 @@ export function connectionHandlers(state: MockState): HttpHandler[] {
       if (include !== '' && include !== 'all') throw badRequest("include must be 'all' or absent");
       const organizationId = query.get('organization_id') || undefined;
       const domain = query.get('domain')?.trim().toLowerCase() || undefined;
-      // Seed the organizations a filter names, so a first listing finds their connection.
-      if (organizationId && /^org_\w+$/.test(organizationId)) organizationConnections(state, organizationId);
-      if (domain) {
-        for (const d of allDomains(state))
-          if (d.domain === domain) organizationConnections(state, d.organization_id ?? '');
-      }
-      const connections = [...connectionsByOrganization(state).values()]
-        .flat()
-        .filter((c) => !organizationId || c.organizationId === organizationId)
+      // Every organization in the environment, in creation order, its connection seeded on first listing. A filter
+      // naming an unknown organization matches nothing.
+      const connections = organizationStore(state)
+        .filter((organization) => !organizationId || organization.id === organizationId)
+        .flatMap((organization) =>
+          organizationConnections(state, organization.id ?? '').map((c) => listView(state, c, organization)),
+        )
         .filter((c) => include === 'all' || (c.enabled && c.status === 'COMPLETED'))
-        .map((c) => listView(state, c))
         .filter((c) => !domain || (c.domains ?? []).includes(domain));
       return { status: 200, body: { connections } };
     }),
 
     route(state, 'get', '/api/v1/organizations/{organization_id}/connections/{id}', ({ params, request }) => {
-      const organizationId = requireOrganizationId(params.organization_id ?? '');
+      const organizationId = requireOrganization(state, params.organization_id ?? '').id as string;
       const stored = requireConnection(state, organizationId, params.id ?? '');
       return { status: 200, body: { connection: detailView(state, stored, new URL(request.url).origin) } };
     }),
 
     route(state, 'delete', '/api/v1/organizations/{organization_id}/connections/{id}', ({ params }) => {
-      const organizationId = requireOrganizationId(params.organization_id ?? '');
+      const organizationId = requireOrganization(state, params.organization_id ?? '').id as string;
       const stored = requireConnection(state, organizationId, params.id ?? '');
       const list = organizationConnections(state, organizationId);
       list.splice(list.indexOf(stored), 1);

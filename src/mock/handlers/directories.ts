@@ -3,6 +3,7 @@ import type { components } from '../../../generated/openapi.js';
 import { paginate } from '../pagination.js';
 import { badRequest, notFound, route } from '../route.js';
 import type { MockState } from '../state.js';
+import { onOrganizationDeleted, requireOrganization } from './organizations.js';
 
 type Directory = components['schemas']['directoriesDirectory'];
 type DirectoryUser = components['schemas']['directoriesDirectoryUser'];
@@ -44,11 +45,8 @@ const seedUsers: { given: string; family: string; groups: number[] }[] = [
 const directoriesByOrganization = (state: MockState) =>
   state.slice('directories', () => new Map<string, StoredDirectory[]>());
 
-// TODO(organizations): replace with organizations.ts's existence check once it exports one.
-function requireOrganizationId(id: string): string {
-  if (!/^org_\w+$/.test(id)) throw notFound(`organization ${id}`);
-  return id;
-}
+// States whose organization-deletion listener is registered; the handlers may be built more than once for a state.
+const wired = new WeakSet<MockState>();
 
 function seedDirectory(state: MockState, organizationId: string): StoredDirectory {
   const now = state.nowIso();
@@ -182,8 +180,13 @@ function eventData(stored: StoredDirectory): Record<string, unknown> {
 
 /** Directories: read, list with users and groups, enable and disable. */
 export function directoryHandlers(state: MockState): HttpHandler[] {
+  if (!wired.has(state)) {
+    wired.add(state);
+    // A deleted organization's directories go with it.
+    onOrganizationDeleted(state, (organizationId) => directoriesByOrganization(state).delete(organizationId));
+  }
   const toggle = (enable: boolean) => (args: { params: Record<string, string> }) => {
-    const organizationId = requireOrganizationId(args.params.organization_id ?? '');
+    const organizationId = requireOrganization(state, args.params.organization_id ?? '').id as string;
     const stored = requireDirectory(state, organizationId, args.params.id ?? '');
     if (stored.directory.enabled === enable) {
       return { enabled: enable, error_message: `The directory is already ${enable ? 'enabled' : 'disabled'}` };
@@ -198,14 +201,14 @@ export function directoryHandlers(state: MockState): HttpHandler[] {
 
   return [
     route(state, 'get', '/api/v1/organizations/{organization_id}/directories', ({ params, request }) => {
-      const organizationId = requireOrganizationId(params.organization_id ?? '');
+      const organizationId = requireOrganization(state, params.organization_id ?? '').id as string;
       const origin = new URL(request.url).origin;
       const directories = organizationDirectories(state, organizationId).map((d) => view(d, origin));
       return { status: 200, body: { directories } };
     }),
 
     route(state, 'get', '/api/v1/organizations/{organization_id}/directories/{id}', ({ params, request }) => {
-      const organizationId = requireOrganizationId(params.organization_id ?? '');
+      const organizationId = requireOrganization(state, params.organization_id ?? '').id as string;
       const stored = requireDirectory(state, organizationId, params.id ?? '');
       return { status: 200, body: { directory: view(stored, new URL(request.url).origin) } };
     }),
@@ -215,7 +218,7 @@ export function directoryHandlers(state: MockState): HttpHandler[] {
       'get',
       '/api/v1/organizations/{organization_id}/directories/{directory_id}/users',
       ({ params, query }) => {
-        const organizationId = requireOrganizationId(params.organization_id ?? '');
+        const organizationId = requireOrganization(state, params.organization_id ?? '').id as string;
         const stored = requireDirectory(state, organizationId, params.directory_id ?? '');
         const detail = booleanQuery(query, 'include_detail');
         const after = updatedAfter(query);
@@ -242,7 +245,7 @@ export function directoryHandlers(state: MockState): HttpHandler[] {
       'get',
       '/api/v1/organizations/{organization_id}/directories/{directory_id}/groups',
       ({ params, query }) => {
-        const organizationId = requireOrganizationId(params.organization_id ?? '');
+        const organizationId = requireOrganization(state, params.organization_id ?? '').id as string;
         const stored = requireDirectory(state, organizationId, params.directory_id ?? '');
         const detail = booleanQuery(query, 'include_detail');
         booleanQuery(query, 'include_external_groups'); // validated; the mock has no external-only groups

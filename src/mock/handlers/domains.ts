@@ -2,6 +2,7 @@ import type { HttpHandler } from 'msw';
 import type { components } from '../../../generated/openapi.js';
 import { badRequest, notFound, route } from '../route.js';
 import type { MockState } from '../state.js';
+import { onOrganizationDeleted, requireOrganization } from './organizations.js';
 
 type Domain = components['schemas']['domainsDomain'];
 type DomainType = components['schemas']['domainsDomainType'];
@@ -28,11 +29,8 @@ const hostname = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]
 
 const domains = (state: MockState) => state.slice('domains', () => new Map<string, Domain>());
 
-// TODO(organizations): replace with organizations.ts's existence check once it exports one.
-function requireOrganizationId(id: string): string {
-  if (!/^org_\w+$/.test(id)) throw notFound(`organization ${id}`);
-  return id;
-}
+// States whose organization-deletion listener is registered; the handlers may be built more than once for a state.
+const wired = new WeakSet<MockState>();
 
 /** Every domain in the environment, in creation order. */
 export function allDomains(state: MockState): Domain[] {
@@ -74,9 +72,17 @@ function nonNegativeInteger(text: string | null, name: string): number | undefin
 
 /** Organization domains: create, read, list (page_number style), delete. */
 export function domainHandlers(state: MockState): HttpHandler[] {
+  if (!wired.has(state)) {
+    wired.add(state);
+    // A deleted organization's domains go with it (quietly: organization.deleted covers them).
+    onOrganizationDeleted(state, (organizationId) => {
+      const store = domains(state);
+      for (const [id, domain] of [...store]) if (domain.organization_id === organizationId) store.delete(id);
+    });
+  }
   return [
     route(state, 'get', '/api/v1/organizations/{organization_id}/domains', ({ params, query }) => {
-      const organizationId = requireOrganizationId(params.organization_id ?? '');
+      const organizationId = requireOrganization(state, params.organization_id ?? '').id as string;
       const type = query.get('domain_type');
       if (type !== null && type !== '' && !domainTypes.includes(type as DomainType)) {
         throw badRequest(`domain_type must be one of ${domainTypes.join(', ')}`);
@@ -92,7 +98,7 @@ export function domainHandlers(state: MockState): HttpHandler[] {
     }),
 
     route(state, 'post', '/api/v1/organizations/{organization_id}/domains', ({ params, body }) => {
-      const organizationId = requireOrganizationId(params.organization_id ?? '');
+      const organizationId = requireOrganization(state, params.organization_id ?? '').id as string;
       const input = body as Record<string, unknown>;
       if (typeof input.domain !== 'string') throw badRequest('domain is required');
       const name = input.domain.trim().toLowerCase();
@@ -125,12 +131,12 @@ export function domainHandlers(state: MockState): HttpHandler[] {
     }),
 
     route(state, 'get', '/api/v1/organizations/{organization_id}/domains/{id}', ({ params }) => {
-      const organizationId = requireOrganizationId(params.organization_id ?? '');
+      const organizationId = requireOrganization(state, params.organization_id ?? '').id as string;
       return { status: 200, body: { domain: requireDomain(state, organizationId, params.id ?? '') } };
     }),
 
     route(state, 'delete', '/api/v1/organizations/{organization_id}/domains/{id}', ({ params }) => {
-      const organizationId = requireOrganizationId(params.organization_id ?? '');
+      const organizationId = requireOrganization(state, params.organization_id ?? '').id as string;
       const domain = requireDomain(state, organizationId, params.id ?? '');
       domains(state).delete(domain.id ?? '');
       state.emit('organization.domain_deleted', 'Organization', eventData(domain), organizationId);

@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { HttpResponse, http } from 'msw';
 import { loginScript, redirectRegistry } from '../control-state.js';
 import { publicJwks, signJwt, verifyJwt } from '../oidc-keys.js';
-import { pathMatcher } from '../route.js';
+import { MockError, pathMatcher } from '../route.js';
 import type { AuthLogEntry, MockState } from '../state.js';
+import { findSession, logoutSession, seedSession } from './sessions.js';
+import { ensureUserByEmail, findUser, type User } from './users.js';
 
 // The OAuth 2.0 / OIDC surface of the target contract, part 1: outside the OpenAPI spec, so errors follow RFC 6749
 // (token endpoint JSON, §5.2) and browser-facing endpoints answer with an error page, not errdetailsErrorInfo.
@@ -18,12 +20,18 @@ const codeChallengeMethods = new Set(['S256', 'plain']);
 const pkceValue = /^[A-Za-z0-9._~-]{43,128}$/;
 const supportedScopes = ['openid', 'profile', 'email', 'offline_access'];
 
+/** The user a login signed in as: a user of users.ts, as it was at sign-in. */
 interface SignedInUser {
   id: string;
   email: string;
   createdAt: string;
+  updatedAt: string;
 }
 
+/**
+ * What the OAuth flow remembers of a session it opened. The session itself lives in sessions.ts under the same ID
+ * (so the sessions API shows it); this record keeps what the login and logout events describe.
+ */
 export interface OAuthSession {
   id: string;
   userId: string;
@@ -56,7 +64,6 @@ function oauthStore(state: MockState) {
   return state.slice('oauth', () => ({
     codes: new Map<string, AuthorizationCode>(),
     refreshTokens: new Map<string, Grant>(),
-    usersByEmail: new Map<string, SignedInUser>(),
     sessions: new Map<string, OAuthSession>(),
   }));
 }
@@ -117,15 +124,12 @@ function single(query: URLSearchParams, name: string): string | undefined | 'dup
 const epochSeconds = (state: MockState) => Math.floor(state.clock.now() / 1000);
 const looksLikeEmail = (value: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
 
-function userFor(state: MockState, email: string): SignedInUser {
-  const users = oauthStore(state).usersByEmail;
-  let user = users.get(email);
-  if (!user) {
-    user = { id: state.id('usr_'), email, createdAt: state.nowIso() };
-    users.set(email, user);
-  }
-  return user;
-}
+const signedInUser = (user: User): SignedInUser => ({
+  id: user.id ?? '',
+  email: user.email ?? '',
+  createdAt: user.create_time ?? '',
+  updatedAt: user.update_time ?? user.create_time ?? '',
+});
 
 /** UserAuthEventData for user.login / user.logout. */
 function userAuthEventData(user: SignedInUser, session: OAuthSession, status: string): Record<string, unknown> {
@@ -135,7 +139,7 @@ function userAuthEventData(user: SignedInUser, session: OAuthSession, status: st
       id: user.id,
       ...(looksLikeEmail(user.email) ? { email: user.email } : {}),
       create_time: user.createdAt,
-      update_time: user.createdAt,
+      update_time: user.updatedAt,
       last_login_time: session.createdAt,
       metadata: {},
     },
@@ -321,7 +325,11 @@ export function oauthHandlers(state: MockState) {
     const grant = store().refreshTokens.get(token);
     if (!grant || grant.clientId !== clientId) return oauthError(400, 'invalid_grant', 'unknown refresh token');
     const session = store().sessions.get(grant.sessionId);
-    if (session?.loggedOutAt) return oauthError(400, 'invalid_grant', 'the session has ended');
+    // The session may also have been revoked through the API, or gone with its deleted user.
+    const status = findSession(state, grant.sessionId)?.status;
+    if (session?.loggedOutAt || status === undefined || status === 'revoked' || status === 'logout') {
+      return oauthError(400, 'invalid_grant', 'the session has ended');
+    }
     // Rotation: each refresh token works once.
     store().refreshTokens.delete(token);
     const issued = await issueUserTokens(issuer, grant);
@@ -432,12 +440,28 @@ export function oauthHandlers(state: MockState) {
         return fail('access_denied', 'User denied access');
       }
 
-      const user = userFor(state, script.email);
+      // The login signs in a real user (created on first login, a member of the organization when it exists)
+      // and opens a real session, so the users and sessions APIs show both.
+      let user: SignedInUser;
+      try {
+        user = signedInUser(ensureUserByEmail(state, script.email, organizationId));
+      } catch (error) {
+        if (!(error instanceof MockError)) throw error;
+        authLog.status = 'FAILED';
+        return fail('access_denied', error.message);
+      }
+      const sessionOrganization = organizationId?.startsWith('org_') ? organizationId : undefined;
+      const seeded = seedSession(state, user.id, {
+        authenticated_clients: [
+          { client_id: clientId, ...(sessionOrganization ? { organization_id: sessionOrganization } : {}) },
+        ],
+        ...(sessionOrganization ? { organization_id: sessionOrganization } : {}),
+      });
       const session: OAuthSession = {
-        id: state.id('ses_'),
+        id: seeded.session_id ?? '',
         userId: user.id,
-        createdAt: state.nowIso(),
-        ...(organizationId?.startsWith('org_') ? { organizationId } : {}),
+        createdAt: seeded.created_at ?? state.nowIso(),
+        ...(sessionOrganization ? { organizationId: sessionOrganization } : {}),
       };
       store().sessions.set(session.id, session);
       state.emit('user.login', 'User', userAuthEventData(user, session, 'ACTIVE'), session.organizationId);
@@ -513,9 +537,12 @@ export function oauthHandlers(state: MockState) {
           return errorPage(request, 'invalid_request', 'id_token_hint is not an ID token this server issued');
         }
         const session = typeof sessionId === 'string' ? store().sessions.get(sessionId) : undefined;
-        const user = session && [...store().usersByEmail.values()].find((u) => u.id === session.userId);
-        if (session && user && !session.loggedOutAt) {
+        const found = session && findUser(state, session.userId);
+        if (session && found && !session.loggedOutAt) {
           session.loggedOutAt = state.nowIso();
+          // The real session ends too, if it is still active (it may have expired or been revoked meanwhile).
+          logoutSession(state, session.id);
+          const user = signedInUser(found);
           state.emit('user.logout', 'User', userAuthEventData(user, session, 'LOGOUT'), session.organizationId);
         }
       }

@@ -3,6 +3,7 @@ import type { components } from '../../../generated/openapi.js';
 import { paginate } from '../pagination.js';
 import { badRequest, MockError, notFound, route } from '../route.js';
 import type { MockState } from '../state.js';
+import { onUserDeleted, requireUser } from './users.js';
 
 type Session = components['schemas']['sessionsSessionDetails'];
 type RevokedSession = components['schemas']['sessionsRevokedSessionDetails'];
@@ -15,11 +16,11 @@ const absoluteTimeoutMs = 7 * 24 * 60 * 60 * 1000;
 
 const sessions = (state: MockState) => state.slice('sessions', () => new Map<string, Session>());
 
-// TODO(users): replace with users.ts's existence check once it exports one; until then any usr_ ID exists.
-function requireUserId(id: string): string {
-  if (!/^usr_\w+$/.test(id)) throw notFound(`user ${id}`);
-  return id;
-}
+/** The ID of an existing user; 404 (a MockError) for an unknown one. */
+const requireUserId = (state: MockState, id: string): string => requireUser(state, id).id ?? id;
+
+// States whose user-deletion listener is registered; the handlers may be built more than once for one state.
+const wired = new WeakSet<MockState>();
 
 /** An active session past its idle or absolute deadline on the mock clock becomes expired (at that deadline). */
 function refresh(state: MockState, session: Session): Session {
@@ -40,7 +41,7 @@ function refresh(state: MockState, session: Session): Session {
  * override the defaults (an active session created now, with a desktop Chrome device).
  */
 export function seedSession(state: MockState, userId: string, fields: Partial<Session> = {}): Session {
-  requireUserId(userId);
+  requireUserId(state, userId);
   if (fields.status !== undefined && !sessionStatuses.includes(fields.status as SessionStatus)) {
     throw badRequest(`session status must be one of ${sessionStatuses.join(', ')}`);
   }
@@ -82,6 +83,24 @@ export function seedSession(state: MockState, userId: string, fields: Partial<Se
   sessions(state).set(session.session_id ?? '', session);
   // A copy: the stored session changes only through the API.
   return structuredClone(refresh(state, session));
+}
+
+/** A session as the API shows it now, or undefined when there is none with this ID. */
+export function findSession(state: MockState, id: string): Session | undefined {
+  const session = sessions(state).get(id);
+  return session ? structuredClone(refresh(state, session)) : undefined;
+}
+
+/**
+ * Ends a session as a sign-out does: an active session becomes `logout` at the current time. Returns the session
+ * as it now is, or undefined when there is no such session or it had already ended (expired, revoked, logged out).
+ */
+export function logoutSession(state: MockState, id: string): Session | undefined {
+  const session = sessions(state).get(id);
+  if (!session || refresh(state, session).status !== 'active') return undefined;
+  const now = state.nowIso();
+  Object.assign(session, { status: 'logout', logout_at: now, updated_at: now });
+  return structuredClone(session);
 }
 
 function requireSession(state: MockState, id: string): Session {
@@ -140,6 +159,14 @@ function parseTime(query: URLSearchParams, name: string): number | undefined {
 
 /** Sessions: read and revoke one, list a user's sessions (filtered), revoke all of a user's active sessions. */
 export function sessionHandlers(state: MockState): HttpHandler[] {
+  if (!wired.has(state)) {
+    wired.add(state);
+    // A deleted user's sessions go with them.
+    onUserDeleted(state, (userId) => {
+      const store = sessions(state);
+      for (const [id, session] of [...store]) if (session.user_id === userId) store.delete(id);
+    });
+  }
   const userSessions = (userId: string) =>
     [...sessions(state).values()]
       .filter((s) => s.user_id === userId)
@@ -167,7 +194,7 @@ export function sessionHandlers(state: MockState): HttpHandler[] {
     }),
 
     route(state, 'get', '/api/v1/users/{user_id}/sessions', ({ params, query }) => {
-      const userId = requireUserId(params.user_id ?? '');
+      const userId = requireUserId(state, params.user_id ?? '');
       // Repeated parameters (the spec's form/explode style), comma-separated values accepted too; OR-ed.
       const statuses = query
         .getAll('filter.status')
@@ -204,7 +231,7 @@ export function sessionHandlers(state: MockState): HttpHandler[] {
     }),
 
     route(state, 'post', '/api/v1/users/{user_id}/sessions/revoke', ({ params }) => {
-      const userId = requireUserId(params.user_id ?? '');
+      const userId = requireUserId(state, params.user_id ?? '');
       const revoked = userSessions(userId)
         .filter((s) => s.status === 'active')
         .map((s) => revoke(state, s));

@@ -6,6 +6,7 @@ import type { MockState } from '../state.js';
 import {
   type Fields,
   fieldsOf,
+  findOrganization,
   onOrganizationDeleted,
   optionalMetadata,
   optionalString,
@@ -68,6 +69,17 @@ const store = (state: MockState) =>
   state.slice('users', (): UsersSlice => ({ users: new Map(), memberships: new Map() }));
 const membershipKey = (organizationId: string, userId: string) => `${organizationId} ${userId}`;
 
+type UserDeletedListener = (userId: string) => void;
+// Listeners are wiring, not data: they live outside the slices so `reset` keeps them (as organizations.ts does).
+const deletionListeners = new WeakMap<MockState, UserDeletedListener[]>();
+
+/** Lets the modules that hang data off a user (sessions) drop it with it, without users.ts importing them. */
+export function onUserDeleted(state: MockState, listener: UserDeletedListener): void {
+  const listeners = deletionListeners.get(state) ?? [];
+  listeners.push(listener);
+  deletionListeners.set(state, listeners);
+}
+
 // ---- accessors ----
 
 /** Every user, in creation order, as the API shows them. */
@@ -77,6 +89,11 @@ export function userStore(state: MockState): User[] {
 
 export function requireUser(state: MockState, id: string): User {
   return userView(state, requireUserRecord(state, id));
+}
+
+export function findUser(state: MockState, id: string): User | undefined {
+  const user = store(state).users.get(id);
+  return user ? userView(state, user) : undefined;
 }
 
 function requireUserRecord(state: MockState, id: string): UserRecord {
@@ -344,6 +361,47 @@ function updateUser(state: MockState, user: UserRecord, body: unknown): User {
 function deleteUser(state: MockState, user: UserRecord): void {
   for (const membership of membershipsOf(state, user.id)) removeMembership(state, membership.organizationId, user);
   store(state).users.delete(user.id);
+  for (const listener of deletionListeners.get(state) ?? []) listener(user.id);
+}
+
+/**
+ * The user a sign-in stands for: the one with this email (compared case-insensitively), or a new one. With the ID
+ * of an existing organization the user also becomes an active member of it (a live invitation is accepted);
+ * an unknown organization is ignored. Throws a MockError when the organization cannot take another member.
+ */
+export function ensureUserByEmail(state: MockState, email: string, organizationId?: string): User {
+  const slice = store(state);
+  const wanted = email.toLowerCase();
+  let user = [...slice.users.values()].find((u) => u.email.toLowerCase() === wanted);
+  const created = user === undefined;
+  if (!user) {
+    const now = state.nowIso();
+    user = {
+      id: state.id('usr_'),
+      email,
+      metadata: {},
+      // The sign-in proved the address.
+      profile: { email_verified: true, phone_number_verified: false },
+      create_time: now,
+      update_time: now,
+    };
+    slice.users.set(user.id, user);
+  }
+  if (organizationId && findOrganization(state, organizationId)) {
+    const membership = slice.memberships.get(membershipKey(organizationId, user.id));
+    if (!membership) {
+      try {
+        addMembership(state, organizationId, user, {}, false);
+      } catch (error) {
+        if (created) slice.users.delete(user.id);
+        throw error;
+      }
+    } else if (membershipStatus(state, membership) === 'PENDING_INVITE') {
+      membership.status = 'ACTIVE';
+      membership.joinTime = state.nowIso();
+    }
+  }
+  return userView(state, user);
 }
 
 /** The search term, lowercased, after checking it and the search page size (1-30). */
