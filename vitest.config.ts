@@ -1,4 +1,5 @@
 import { defineConfig, type ViteUserConfig } from 'vitest/config';
+import { defaultProfile } from './src/config/profile.js';
 import type { RunContext } from './src/harness/context.js';
 import { ruleTags } from './src/rules/tags.js';
 import { resolveSpec } from './src/spec/resolve.js';
@@ -15,7 +16,12 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
     process.env.SCALEKIT_CONFORMANCE_SEED_SHOWN = '1';
     console.log(`conformance suites: seed ${seed} (set SCALEKIT_CONFORMANCE_SEED to change it), spec ${spec.origin}`);
   }
-  const base: Omit<RunContext, 'target'> = { specPath: spec.localPath, seed, timeoutMs: 10_000 };
+  const base: Omit<RunContext, 'target'> = {
+    specPath: spec.localPath,
+    seed,
+    timeoutMs: 10_000,
+    profile: defaultProfile,
+  };
   const inProcess: RunContext = { ...base, target: { kind: 'in-process-mock', faults: [] } };
   return {
     test: {

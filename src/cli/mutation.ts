@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { systemClock } from '../clock.js';
+import { defaultProfile } from '../config/profile.js';
 import { ExitCode, UserError } from '../errors.js';
 import { type FaultId, faults, isFaultId } from '../mock/faults.js';
 import { serveMock } from '../mock/http-server.js';
@@ -34,6 +35,7 @@ async function failedRulesWith(
         specPath: options.specPath,
         seed: options.seed,
         timeoutMs: 10_000,
+        profile: defaultProfile,
       },
       { only: options.only },
     );

@@ -113,6 +113,7 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
       specPath: spec.localPath,
       seed: settings.seed,
       timeoutMs: settings.timeoutMs,
+      profile: settings.profile,
     };
     const collector = await executeSuites(context, {
       only: settings.only,

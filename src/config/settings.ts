@@ -5,6 +5,7 @@ import { UserError } from '../errors.js';
 import { type FaultId, faults, isFaultId } from '../mock/faults.js';
 import { ruleSelector } from '../reporters/aggregate.js';
 import { rules } from '../rules/catalogue.js';
+import { mergeProfile, type Profile } from './profile.js';
 
 /** Flags of `scalekit-conformance run`, as parsed (all optional). */
 export interface RunFlags {
@@ -27,6 +28,8 @@ export type TargetSetting =
 
 export interface RunSettings {
   target: TargetSetting;
+  /** The open points of the docs, decided (defaults, overridden by the config file's "profile"). */
+  profile: Profile;
   /** Where the target came from, for the first line of output. */
   targetSource: string;
   spec: string | undefined;
@@ -48,6 +51,7 @@ const configKeys = [
   'timeoutMs',
   'reportJson',
   'reportJunit',
+  'profile',
 ] as const;
 type ConfigFile = Partial<Record<(typeof configKeys)[number], unknown>>;
 
@@ -120,6 +124,13 @@ export function parseTargetUrl(text: string, source: string): string {
 export function resolveRunSettings(flags: RunFlags, env: NodeJS.ProcessEnv, cwd = process.cwd()): RunSettings {
   const { file, path: configPath } = readConfig(flags.config, cwd);
   const fromConfig = configPath ? `config ${configPath}` : '';
+  const { profile, problems } = mergeProfile(file.profile);
+  if (problems.length > 0) {
+    throw new UserError(
+      `${configPath}: ${problems.join('; ')}`,
+      'See src/config/profile.ts for the settings and their types',
+    );
+  }
 
   const targetText = flags.target ?? stringSetting(file.target, 'target') ?? env.SCALEKIT_ENVIRONMENT_URL ?? 'mock';
   const targetSource = flags.target
@@ -189,5 +200,6 @@ export function resolveRunSettings(flags: RunFlags, env: NodeJS.ProcessEnv, cwd 
     timeoutMs,
     reportJson: flags['report-json'] ?? stringSetting(file.reportJson, 'reportJson'),
     reportJunit: flags['report-junit'] ?? stringSetting(file.reportJunit, 'reportJunit'),
+    profile,
   };
 }

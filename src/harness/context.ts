@@ -1,3 +1,5 @@
+import type { Profile } from '../config/profile.js';
+
 // What the CLI (or vitest.config.ts) hands every test worker through vitest's `provide`. Plain data only: it
 // is serialised into each worker and never written to disk.
 
@@ -9,6 +11,8 @@ export type TargetSpec =
 
 export interface RunContext {
   target: TargetSpec;
+  /** How the open points of the docs are decided for this run. */
+  profile: Profile;
   /** A local file holding the resolved spec. */
   specPath: string;
   /** Seeds fast-check and every faker instance; printed at the start of a run. */

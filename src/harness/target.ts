@@ -6,6 +6,7 @@ import { ControlHooks } from '../client/control-hooks.js';
 import type { TokenSession } from '../client/oauth.js';
 import { createTransport, type Exchange } from '../client/transport.js';
 import { systemClock } from '../clock.js';
+import type { Profile } from '../config/profile.js';
 import { isFaultId } from '../mock/faults.js';
 import { createMock } from '../mock/index.js';
 import { readSpecFile } from '../spec/document.js';
@@ -30,6 +31,8 @@ export interface Target {
   /** Every request this file made, in order. */
   exchanges: Exchange[];
   seed: number;
+  /** How the open points of the docs are decided (RUNNING.md, "The profile"). */
+  profile: Profile;
   /** Seeded per file, so adding a test to one file does not change the data another file sees. */
   faker: Faker;
   /** Unique to this run and file: scopes the data a test seeds, so it never collides with a live target's data. */
@@ -87,6 +90,7 @@ async function build(context: RunContext, file: string): Promise<{ target: Targe
     schemas: new SchemaRegistry(readSpecFile(context.specPath).document),
     exchanges,
     seed: context.seed,
+    profile: context.profile,
     faker: new Faker({ locale: [en], seed: fileSeed }),
     runTag: `conf${context.seed.toString(36)}${fileSeed.toString(36)}`,
   };

@@ -1,6 +1,7 @@
 import { en, Faker } from '@faker-js/faker';
 import type { components } from '../../generated/openapi.js';
 import { type Clock, OffsetClock } from '../clock.js';
+import { defaultProfile, type Profile } from '../config/profile.js';
 import type { FaultId } from './faults.js';
 import type { DispatcherOptions } from './webhooks/dispatcher.js';
 
@@ -17,6 +18,8 @@ export interface MockOptions {
   seed?: number;
   tokenLifetimeSeconds?: number;
   environment?: EnvironmentKind;
+  /** The open points of the docs, as the mock decides them (defaults unless given). */
+  profile?: Profile;
   /** Retry profile, success set and timeout of webhook deliveries (C-03, C-06, WHD-010). */
   webhooks?: DispatcherOptions;
 }
@@ -38,6 +41,7 @@ export class MockState {
   readonly tokenLifetimeSeconds: number;
   readonly environmentId: string;
   environment: EnvironmentKind;
+  readonly profile: Profile;
   readonly #faker: Faker;
   readonly #slices = new Map<string, unknown>();
   readonly #listeners: ((event: EmittedEvent) => void)[] = [];
@@ -50,6 +54,7 @@ export class MockState {
     this.faults = new Set(options.faults ?? []);
     this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 86_399;
     this.environment = options.environment ?? 'development';
+    this.profile = options.profile ?? defaultProfile;
     this.#faker = new Faker({ locale: [en], seed: options.seed ?? 1 });
     this.environmentId = this.id('env_');
   }

@@ -1,28 +1,12 @@
 // The reference model of redirect-URI registration rules (RDR-003..RDR-016, EPT-001): a URI, the environment kind
 // and the redirect type in, the IDs of the rules it breaks out. Pure; the mock's `redirects` hook and the suites
-// both call it. Points the docs leave open (G-03, G-05, G-06) are profile settings with the defaults below.
+// both call it. Points the docs leave open (G-03..G-06) come from the profile's `redirects` settings.
 
+import { defaultProfile, type RedirectSettings, type RedirectType } from '../config/profile.js';
 import type { RuleId } from '../rules/catalogue.js';
 
+export type { RedirectType } from '../config/profile.js';
 export type EnvironmentKind = 'development' | 'production';
-export type RedirectType = 'callback' | 'initiate_login' | 'post_logout' | 'back_channel_logout';
-
-export interface RedirectProfile {
-  /** G-03: the length limit and whether a URI of exactly that length is allowed. */
-  maxLength: number;
-  maxLengthInclusive: boolean;
-  /** G-05: hosts that count as localhost; `*.localhost` matches any subdomain of localhost. */
-  localhostHosts: readonly string[];
-  /** G-06: custom schemes that are refused in every environment. */
-  deniedSchemes: readonly string[];
-}
-
-export const defaultRedirectProfile: RedirectProfile = {
-  maxLength: 256,
-  maxLengthInclusive: true,
-  localhostHosts: ['localhost', '127.0.0.1', '[::1]', '*.localhost'],
-  deniedSchemes: ['javascript', 'data', 'file', 'vbscript'],
-};
 
 export interface UriParts {
   scheme: string | undefined;
@@ -53,7 +37,7 @@ export function splitUri(uri: string): UriParts {
   return { scheme, authority, host: host?.toLowerCase(), port, path, query, fragment };
 }
 
-function isLocalhost(host: string, profile: RedirectProfile): boolean {
+export function isLocalhost(host: string, profile: Pick<RedirectSettings, 'localhostHosts'>): boolean {
   return profile.localhostHosts.some((entry) =>
     entry.startsWith('*.') ? host.endsWith(entry.slice(1)) : host === entry,
   );
@@ -83,13 +67,13 @@ export function redirectUriViolations(
   uri: string,
   kind: EnvironmentKind,
   type: RedirectType = 'callback',
-  profile: RedirectProfile = defaultRedirectProfile,
+  profile: RedirectSettings = defaultProfile.redirects,
 ): RuleId[] {
   const found = new Set<RuleId>();
   const parts = splitUri(uri);
   const scheme = parts.scheme?.toLowerCase();
-  const length = [...uri].length;
-  if (profile.maxLengthInclusive ? length > profile.maxLength : length >= profile.maxLength) found.add('RDR-007');
+  const length = profile.lengthMeasuredOn === 'utf8-bytes' ? Buffer.byteLength(uri, 'utf8') : [...uri].length;
+  if (profile.lengthLimitInclusive ? length > profile.lengthLimit : length >= profile.lengthLimit) found.add('RDR-007');
   if (!scheme || !/^[a-z][a-z0-9+.-]*$/.test(scheme) || (scheme.startsWith('http') && !parts.host)) {
     found.add('RDR-010');
     return [...found].sort();
@@ -97,13 +81,15 @@ export function redirectUriViolations(
   if (parts.query !== undefined) found.add('RDR-008');
   if (parts.fragment !== undefined) found.add('RDR-009');
   const web = scheme === 'http' || scheme === 'https';
-  if (!web && profile.deniedSchemes.includes(scheme)) found.add('RDR-011');
+  const allowed = profile.customSchemeAllowList.includes('*') || profile.customSchemeAllowList.includes(scheme);
+  if (!web && (profile.customSchemeDenyList.includes(scheme) || !allowed)) found.add('RDR-011');
   if (scheme === 'http' && kind === 'production') found.add('RDR-004');
   const host = parts.host ?? '';
   if (web && isLocalhost(host, profile) && kind === 'production') found.add('RDR-005');
   if (uri.includes('*')) {
     for (const rule of wildcardViolations(uri, parts)) found.add(rule);
-    if (kind === 'production') found.add('RDR-006');
+    // Development only, and only for the redirect types the profile lets take wildcards (G-04).
+    if (kind === 'production' || !profile.wildcardRedirectTypes.includes(type)) found.add('RDR-006');
   }
   // The initiate-login endpoint is stricter: HTTPS and no localhost in production (EPT-001, C-23).
   if (type === 'initiate_login' && kind === 'production' && (scheme !== 'https' || isLocalhost(host, profile))) {

@@ -108,7 +108,7 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
         if (!isStringArray(uris)) return errorInfo(400, 'INVALID_ARGUMENT', 'body must be { "uris": ["..."] }');
         // All or nothing: one rejected URI leaves the registration as it was.
         const rejected = uris
-          .map((uri) => ({ uri, rules: redirectUriViolations(uri, state.environment, type) }))
+          .map((uri) => ({ uri, rules: redirectUriViolations(uri, state.environment, type, state.profile.redirects) }))
           .filter((entry) => entry.rules.length > 0);
         if (rejected.length > 0) return HttpResponse.json({ rejected }, { status: 400 });
         redirectRegistry(state)[type] = [...uris];

@@ -1,0 +1,127 @@
+// The profile: every point the docs leave open (the G-xx gaps) as a named setting with a documented default, so
+// the suite never guesses silently. An implementer overrides settings in the config file under "profile"; the
+// values reach the suites, the oracles and the mock alike. Setting names match the gaps' `settings` in
+// src/rules/findings.ts, and a test holds the two together.
+
+export type RedirectType = 'callback' | 'initiate_login' | 'post_logout' | 'back_channel_logout';
+
+export interface RedirectSettings {
+  /** G-01: use the `redirects` control hook to test registration when the target advertises it. */
+  registrationHook: 'use-if-advertised' | 'never';
+  /** G-02: what an authorize request with an unregistered redirect_uri gets. Either way, never a redirect to it. */
+  unregisteredOutcome: 'errorPage' | 'redirectWithError';
+  /** G-02: statuses accepted for the error page. */
+  unregisteredStatus: number[];
+  /** G-03: the length limit, whether a URI of exactly that length passes, and what is counted. */
+  lengthLimit: number;
+  lengthLimitInclusive: boolean;
+  lengthMeasuredOn: 'raw-characters' | 'utf8-bytes';
+  /** G-04: what one `*` covers when matching, and where wildcards may be registered. */
+  wildcardSpan: 'one-label-fragment' | 'one-or-more-labels';
+  wildcardMatchesApex: boolean;
+  wildcardMatchesEmpty: boolean;
+  wildcardRedirectTypes: RedirectType[];
+  /** G-05: hosts that count as localhost (`*.x` covers subdomains), and whether loopback ports are free. */
+  localhostHosts: string[];
+  loopbackAnyPort: boolean;
+  /** G-06: custom schemes allowed (`*` for any not denied) and denied in every environment. */
+  customSchemeAllowList: string[];
+  customSchemeDenyList: string[];
+  /** G-07: how a requested URI is compared with a registered one. */
+  matchMode: 'exact';
+  /** G-25: what a post-logout request to an unregistered URI gets; never a redirect to it. */
+  postLogoutRejection: 'errorPage' | 'defaultRedirect';
+}
+
+export interface RedirectTemplateSettings {
+  /** G-08 */
+  allowedInProduction: boolean;
+  combineWithWildcards: boolean;
+  /** The length limit after expansion; null: only the registered template's length is limited. */
+  expandedLengthLimit: number | null;
+}
+
+export interface AuthLogSettings {
+  /** G-17 */
+  emailMatch: 'exact' | 'case-insensitive';
+}
+
+export interface Profile {
+  redirects: RedirectSettings;
+  redirectTemplates: RedirectTemplateSettings;
+  authLogs: AuthLogSettings;
+}
+
+export const defaultProfile: Profile = {
+  redirects: {
+    registrationHook: 'use-if-advertised',
+    unregisteredOutcome: 'errorPage',
+    unregisteredStatus: [400, 401, 403, 404, 422],
+    lengthLimit: 256,
+    lengthLimitInclusive: true,
+    lengthMeasuredOn: 'raw-characters',
+    wildcardSpan: 'one-label-fragment',
+    wildcardMatchesApex: false,
+    wildcardMatchesEmpty: false,
+    wildcardRedirectTypes: ['callback', 'initiate_login', 'post_logout', 'back_channel_logout'],
+    localhostHosts: ['localhost', '127.0.0.1', '[::1]', '*.localhost'],
+    loopbackAnyPort: false,
+    customSchemeAllowList: ['*'],
+    customSchemeDenyList: ['javascript', 'data', 'file', 'vbscript'],
+    matchMode: 'exact',
+    postLogoutRejection: 'errorPage',
+  },
+  redirectTemplates: {
+    allowedInProduction: true,
+    combineWithWildcards: false,
+    expandedLengthLimit: null,
+  },
+  authLogs: {
+    emailMatch: 'exact',
+  },
+};
+
+/** Every setting as a dotted name, e.g. `redirects.lengthLimit`. */
+export function settingNames(profile: Profile = defaultProfile): string[] {
+  return Object.entries(profile).flatMap(([section, settings]) =>
+    Object.keys(settings as object).map((key) => `${section}.${key}`),
+  );
+}
+
+/**
+ * The default profile with the overrides from a config file's "profile" object. Unknown sections or settings,
+ * and values of the wrong type, are errors (returned as messages), never silently ignored.
+ */
+export function mergeProfile(overrides: unknown): { profile: Profile; problems: string[] } {
+  const problems: string[] = [];
+  const profile = structuredClone(defaultProfile);
+  if (overrides === undefined) return { profile, problems };
+  if (!overrides || typeof overrides !== 'object' || Array.isArray(overrides)) {
+    return { profile, problems: ['"profile" must be an object of sections'] };
+  }
+  for (const [section, values] of Object.entries(overrides)) {
+    const target = (profile as unknown as Record<string, Record<string, unknown>>)[section];
+    if (!target) {
+      problems.push(`unknown profile section "${section}"`);
+      continue;
+    }
+    for (const [key, value] of Object.entries((values ?? {}) as Record<string, unknown>)) {
+      if (!(key in target)) {
+        problems.push(`unknown profile setting "${section}.${key}"`);
+        continue;
+      }
+      const current = target[key];
+      const sameType = Array.isArray(current)
+        ? Array.isArray(value)
+        : current === null || typeof current === typeof value;
+      if (!sameType) {
+        problems.push(
+          `profile setting "${section}.${key}" must be ${Array.isArray(current) ? 'an array' : typeof current}`,
+        );
+        continue;
+      }
+      target[key] = value;
+    }
+  }
+  return { profile, problems };
+}
