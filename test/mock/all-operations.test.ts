@@ -8,6 +8,7 @@ import { createMock, type Mock } from '../../src/mock/index.js';
 import { pathMatcher } from '../../src/mock/route.js';
 import { readSpecFile } from '../../src/spec/document.js';
 import { SchemaRegistry } from '../../src/spec/schemas.js';
+import { clientCredentialsToken } from '../support/token.js';
 
 // A tour of every operation in the spec against the standalone mock over loopback: realistic requests in the
 // order a client would make them, each answered with a 2xx that validates against the spec's schema for that
@@ -80,16 +81,7 @@ beforeAll(async () => {
   mock = createMock({ clock: new ManualClock(Date.UTC(2026, 6, 1)), credentials, seed: 5 });
   served = await serveMock(mock);
   mock.state.onEvent((event) => events.push(event));
-  const response = await fetch(`${served.url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: credentials.clientId,
-      client_secret: credentials.clientSecret,
-    }),
-  });
-  token = ((await response.json()) as { access_token: string }).access_token;
+  token = await clientCredentialsToken(served.url, credentials);
 });
 afterAll(() => served.close());
 

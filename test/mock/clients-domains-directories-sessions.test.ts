@@ -1,16 +1,8 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { clientHandlers } from '../../src/mock/handlers/clients.js';
-import { connectionHandlers } from '../../src/mock/handlers/connections.js';
-import { directoryHandlers } from '../../src/mock/handlers/directories.js';
-import { domainHandlers } from '../../src/mock/handlers/domains.js';
-import {
-  passwordlessHandlers,
-  passwordlessOutbox,
-  passwordlessSettings,
-} from '../../src/mock/handlers/passwordless.js';
-import { seedSession, sessionHandlers } from '../../src/mock/handlers/sessions.js';
+import { passwordlessOutbox, passwordlessSettings } from '../../src/mock/handlers/passwordless.js';
+import { seedSession } from '../../src/mock/handlers/sessions.js';
 import { createMock, type Mock } from '../../src/mock/index.js';
 import type { EmittedEvent } from '../../src/mock/state.js';
 import { readSpecFile } from '../../src/spec/document.js';
@@ -43,15 +35,7 @@ afterAll(() => server.close());
 beforeEach(async () => {
   clock = new ManualClock(Date.UTC(2026, 0, 1));
   mock = createMock({ clock, credentials, seed: 7 });
-  server.resetHandlers(
-    ...mock.handlers,
-    ...clientHandlers(mock.state),
-    ...domainHandlers(mock.state),
-    ...directoryHandlers(mock.state),
-    ...connectionHandlers(mock.state),
-    ...sessionHandlers(mock.state),
-    ...passwordlessHandlers(mock.state),
-  );
+  server.resetHandlers(...mock.handlers);
   events = [];
   mock.state.onEvent((event) => events.push(event));
   const response = await fetch(`${base}/oauth/token`, {

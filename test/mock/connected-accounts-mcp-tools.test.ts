@@ -1,14 +1,9 @@
-import type { HttpHandler } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { connectedAccountHandlers } from '../../src/mock/handlers/connected-accounts.js';
-import { customProviderHandlers } from '../../src/mock/handlers/custom-providers.js';
-import { mcpHandlers } from '../../src/mock/handlers/mcp.js';
-import { passkeyHandlers, seedPasskey } from '../../src/mock/handlers/passkeys.js';
-import { toolHandlers } from '../../src/mock/handlers/tools.js';
+import { seedPasskey } from '../../src/mock/handlers/passkeys.js';
 import { createMock, type Mock } from '../../src/mock/index.js';
-import type { EmittedEvent, MockState } from '../../src/mock/state.js';
+import type { EmittedEvent } from '../../src/mock/state.js';
 import { readSpecFile } from '../../src/spec/document.js';
 import { SchemaRegistry } from '../../src/spec/schemas.js';
 
@@ -25,14 +20,6 @@ const webhooks = (
   }
 ).webhooks;
 
-const areaHandlers = (state: MockState): HttpHandler[] => [
-  ...connectedAccountHandlers(state),
-  ...mcpHandlers(state),
-  ...toolHandlers(state),
-  ...customProviderHandlers(state),
-  ...passkeyHandlers(state),
-];
-
 const server = setupServer();
 let mock: Mock;
 let token: string;
@@ -43,7 +30,7 @@ afterAll(() => server.close());
 
 beforeEach(async () => {
   mock = createMock({ clock: new ManualClock(), credentials: { clientId: 'c', clientSecret: 'secret-123' }, seed: 7 });
-  server.resetHandlers(...mock.handlers, ...areaHandlers(mock.state));
+  server.resetHandlers(...mock.handlers);
   events = [];
   mock.state.onEvent((e) => events.push(e));
   const response = await fetch(`${base}/oauth/token`, {

@@ -8,6 +8,7 @@ import { createMock, type Mock } from '../../src/mock/index.js';
 import type { EmittedEvent } from '../../src/mock/state.js';
 import { readSpecFile } from '../../src/spec/document.js';
 import { SchemaRegistry } from '../../src/spec/schemas.js';
+import { clientCredentialsToken } from '../support/token.js';
 
 // The wiring between the mock's resource modules: organization-scoped resources check that the organization
 // exists and go when it is deleted, the environment-wide connection list covers every organization, and a login
@@ -37,16 +38,7 @@ beforeEach(async () => {
   redirectRegistry(mock.state).callback = [callback];
   events = [];
   mock.state.onEvent((event) => events.push(event));
-  const response = await fetch(`${base}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: credentials.clientId,
-      client_secret: credentials.clientSecret,
-    }),
-  });
-  token = ((await response.json()) as { access_token: string }).access_token;
+  token = await clientCredentialsToken(base, credentials);
 });
 
 // Every event a test caused must match its webhook's schema.

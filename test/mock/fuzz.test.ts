@@ -4,6 +4,7 @@ import { ManualClock } from '../../src/clock.js';
 import { maxBodyBytes, type ServedMock, serveMock } from '../../src/mock/http-server.js';
 import { createMock } from '../../src/mock/index.js';
 import { readSpecFile } from '../../src/spec/document.js';
+import { clientCredentialsToken } from '../support/token.js';
 
 // A bounded, seeded fuzz run against the standalone mock on loopback: random and malformed requests (bad JSON,
 // wrong types, oversized bodies, unknown paths, bad tokens) must never produce a 5xx, crash the server, or grow
@@ -16,16 +17,7 @@ const templates = Object.keys(readSpecFile(process.env.SCALEKIT_OPENAPI ?? '').d
 
 beforeAll(async () => {
   served = await serveMock(createMock({ clock: new ManualClock(), credentials, seed: 11 }));
-  const response = await fetch(`${served.url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: credentials.clientId,
-      client_secret: credentials.clientSecret,
-    }),
-  });
-  token = ((await response.json()) as { access_token: string }).access_token;
+  token = await clientCredentialsToken(served.url, credentials);
 });
 afterAll(() => served.close());
 

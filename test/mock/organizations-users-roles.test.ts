@@ -1,12 +1,7 @@
-import type { RequestHandler } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { components } from '../../generated/openapi.js';
 import { ManualClock } from '../../src/clock.js';
-import { organizationHandlers } from '../../src/mock/handlers/organizations.js';
-import { permissionHandlers } from '../../src/mock/handlers/permissions.js';
-import { roleHandlers } from '../../src/mock/handlers/roles.js';
-import { userHandlers } from '../../src/mock/handlers/users.js';
 import { createMock, type Mock } from '../../src/mock/index.js';
 import type { EmittedEvent } from '../../src/mock/state.js';
 import { readSpecFile } from '../../src/spec/document.js';
@@ -47,14 +42,7 @@ afterAll(() => server.close());
 
 beforeEach(async () => {
   mock = createMock({ clock: new ManualClock(), credentials: { clientId: 'c', clientSecret: 'secret-123' }, seed: 7 });
-  const handlers: RequestHandler[] = [
-    ...mock.handlers,
-    ...organizationHandlers(mock.state),
-    ...userHandlers(mock.state),
-    ...roleHandlers(mock.state),
-    ...permissionHandlers(mock.state),
-  ];
-  server.resetHandlers(...handlers);
+  server.resetHandlers(...mock.handlers);
   events = [];
   mock.state.onEvent((event) => events.push(event));
   token = await fetchToken();
