@@ -1,6 +1,13 @@
 // The reference model of redirect-URI registration rules (RDR-003..RDR-016, EPT-001): a URI, the environment kind
 // and the redirect type in, the IDs of the rules it breaks out. Pure; the mock's `redirects` hook and the suites
 // both call it. Points the docs leave open (G-03..G-06) come from the profile's `redirects` settings.
+//
+// Redirect types: the validity table carries no per-type column, so its rules apply to all four types alike
+// (RDR-017 only names them). Initiate login alone has a page of its own, which adds EPT-001 on top of the table
+// (C-23); where both forbid the same URI (http or localhost in production) both rules are reported. Wildcards are
+// limited to `wildcardRedirectTypes` (G-04). A back-channel logout URL with a custom scheme cannot receive a server
+// POST, but no source forbids it, so it is not reported. Organisation templates (`{{...}}`) are a different feature
+// with the opposite partial-label rule (C-25): redirect-template.ts judges them; here they are plain text.
 
 import { defaultProfile, type RedirectSettings, type RedirectType } from '../config/profile.js';
 import type { RuleId } from '../rules/catalogue.js';
@@ -37,28 +44,74 @@ export function splitUri(uri: string): UriParts {
   return { scheme, authority, host: host?.toLowerCase(), port, path, query, fragment };
 }
 
+/** G-05: a trailing dot names the same host, so `localhost.` is localhost too. */
 export function isLocalhost(host: string, profile: Pick<RedirectSettings, 'localhostHosts'>): boolean {
+  const bare = host.toLowerCase().replace(/\.$/, '');
   return profile.localhostHosts.some((entry) =>
-    entry.startsWith('*.') ? host.endsWith(entry.slice(1)) : host === entry,
+    entry.startsWith('*.') ? bare.endsWith(entry.slice(1)) : bare === entry,
   );
 }
 
-/** The wildcard rules (RDR-012..RDR-015) for a URI that contains `*`. */
+/** G-03: the length the limit is measured on; code points for 'raw-characters', so one emoji counts once. */
+export function redirectUriLength(uri: string, profile: Pick<RedirectSettings, 'lengthMeasuredOn'>): number {
+  return profile.lengthMeasuredOn === 'utf8-bytes' ? Buffer.byteLength(uri, 'utf8') : [...uri].length;
+}
+
+/** G-03: the longest URI that passes RDR-007. */
+export function maxRedirectUriLength(profile: Pick<RedirectSettings, 'lengthLimit' | 'lengthLimitInclusive'>): number {
+  return profile.lengthLimitInclusive ? profile.lengthLimit : profile.lengthLimit - 1;
+}
+
+export function exceedsLengthLimit(
+  uri: string,
+  profile: Pick<RedirectSettings, 'lengthLimit' | 'lengthLimitInclusive' | 'lengthMeasuredOn'>,
+): boolean {
+  return redirectUriLength(uri, profile) > maxRedirectUriLength(profile);
+}
+
+export const webSchemes: readonly string[] = ['http', 'https'];
+
+/** G-06: a custom scheme passes when the allow list has it (or `*`) and the deny list does not. */
+export function isCustomSchemeAllowed(
+  scheme: string,
+  profile: Pick<RedirectSettings, 'customSchemeAllowList' | 'customSchemeDenyList'>,
+): boolean {
+  const name = scheme.toLowerCase();
+  if (profile.customSchemeDenyList.map((s) => s.toLowerCase()).includes(name)) return false;
+  return profile.customSchemeAllowList.some((s) => s === '*' || s.toLowerCase() === name);
+}
+
+/**
+ * The lower-cased scheme when the URI is absolute (RDR-010), otherwise undefined. http and https need a host.
+ * `localhost:3000/cb` and `app.example.com:8443/cb` parse as a scheme followed by a path, but what they are is a
+ * host and port typed without a scheme, so a "scheme" followed directly by digits and no `//` is not absolute.
+ */
+function absoluteScheme(parts: UriParts): string | undefined {
+  const scheme = parts.scheme?.toLowerCase();
+  if (!scheme || !/^[a-z][a-z0-9+.-]*$/.test(scheme)) return undefined;
+  if (webSchemes.includes(scheme)) return parts.host ? scheme : undefined;
+  if (parts.authority === undefined && /^\d+(?:\/|$)/.test(parts.path)) return undefined;
+  return scheme;
+}
+
+/**
+ * The wildcard placement rules (RDR-012..RDR-015) for a URI that contains `*`. Several wildcards are RDR-013; the
+ * placement rules then judge the first one only, since the extra ones are already reported as extra.
+ */
 function wildcardViolations(uri: string, parts: UriParts): RuleId[] {
-  // Several wildcards are RDR-013 alone: where the extra ones sit is a consequence, not a second mistake.
-  if ((uri.match(/\*/g) ?? []).length > 1) return ['RDR-013'];
   const found: RuleId[] = [];
+  if ((uri.match(/\*/g) ?? []).length > 1) found.push('RDR-013');
   const host = parts.host ?? '';
-  const outsideHost = uri.replace(host, '').includes('*') || !host.includes('*');
-  if (outsideHost) found.push('RDR-014');
-  if (host.includes('*')) {
-    const labels = host.split('.');
-    const starred = labels.map((label, index) => ({ label, index })).filter(({ label }) => label.includes('*'));
-    // Only the leftmost label may hold it, as `*` or as a prefix followed by `*` (auth-*).
-    if (starred.some(({ label, index }) => index !== 0 || !/^[a-z0-9-]*\*$/.test(label))) found.push('RDR-015');
-    // A wildcard directly above a top-level domain (*.com) would cover every site under it.
-    if (labels[0]?.includes('*') && labels.length <= 2) found.push('RDR-012');
-  }
+  const authority = parts.authority ?? '';
+  const userinfo = authority.includes('@') ? authority.slice(0, authority.lastIndexOf('@')) : '';
+  // The host comes before port and path, so the first `*` is in the host unless the userinfo holds one.
+  if (!host.includes('*') || userinfo.includes('*')) return [...found, 'RDR-014'];
+  const labels = host.split('.');
+  const index = labels.findIndex((label) => label.includes('*'));
+  // Any position inside the outermost label passes (`*`, `auth-*`): the docs state no rule against the others.
+  if (index !== 0) found.push('RDR-015');
+  // A wildcard directly above a top-level domain (*.com), or as the top-level domain itself, covers whole TLDs.
+  if (index === labels.length - 1 || (index === 0 && labels.length <= 2)) found.push('RDR-012');
   return found;
 }
 
@@ -71,29 +124,26 @@ export function redirectUriViolations(
 ): RuleId[] {
   const found = new Set<RuleId>();
   const parts = splitUri(uri);
-  const scheme = parts.scheme?.toLowerCase();
-  const length = profile.lengthMeasuredOn === 'utf8-bytes' ? Buffer.byteLength(uri, 'utf8') : [...uri].length;
-  if (profile.lengthLimitInclusive ? length > profile.lengthLimit : length >= profile.lengthLimit) found.add('RDR-007');
-  if (!scheme || !/^[a-z][a-z0-9+.-]*$/.test(scheme) || (scheme.startsWith('http') && !parts.host)) {
+  if (exceedsLengthLimit(uri, profile)) found.add('RDR-007');
+  if (parts.query !== undefined) found.add('RDR-008');
+  if (parts.fragment !== undefined) found.add('RDR-009');
+  const scheme = absoluteScheme(parts);
+  if (scheme === undefined) {
+    // Nothing else can be judged on a relative reference: its scheme and host are unknown.
     found.add('RDR-010');
     return [...found].sort();
   }
-  if (parts.query !== undefined) found.add('RDR-008');
-  if (parts.fragment !== undefined) found.add('RDR-009');
-  const web = scheme === 'http' || scheme === 'https';
-  const allowed = profile.customSchemeAllowList.includes('*') || profile.customSchemeAllowList.includes(scheme);
-  if (!web && (profile.customSchemeDenyList.includes(scheme) || !allowed)) found.add('RDR-011');
+  const web = webSchemes.includes(scheme);
+  if (!web && !isCustomSchemeAllowed(scheme, profile)) found.add('RDR-011');
   if (scheme === 'http' && kind === 'production') found.add('RDR-004');
-  const host = parts.host ?? '';
-  if (web && isLocalhost(host, profile) && kind === 'production') found.add('RDR-005');
+  const localhost = web && isLocalhost(parts.host ?? '', profile);
+  if (localhost && kind === 'production') found.add('RDR-005');
   if (uri.includes('*')) {
     for (const rule of wildcardViolations(uri, parts)) found.add(rule);
     // Development only, and only for the redirect types the profile lets take wildcards (G-04).
     if (kind === 'production' || !profile.wildcardRedirectTypes.includes(type)) found.add('RDR-006');
   }
   // The initiate-login endpoint is stricter: HTTPS and no localhost in production (EPT-001, C-23).
-  if (type === 'initiate_login' && kind === 'production' && (scheme !== 'https' || isLocalhost(host, profile))) {
-    found.add('EPT-001');
-  }
+  if (type === 'initiate_login' && kind === 'production' && (scheme !== 'https' || localhost)) found.add('EPT-001');
   return [...found].sort();
 }
