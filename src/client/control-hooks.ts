@@ -1,4 +1,7 @@
+import type { EnvironmentKind, RedirectType } from '../oracles/redirect-uri.js';
 import type { Transport } from './transport.js';
+
+export type { EnvironmentKind, RedirectType } from '../oracles/redirect-uri.js';
 
 /** The optional control hooks of the target contract (RUNNING.md, part 2). */
 export const hookNames = [
@@ -23,6 +26,23 @@ export interface SeededAuthRequest {
   connection_id?: string;
   resource_id?: string;
   workflow?: string;
+}
+
+/** A URI the `redirects` hook refused, with the rule IDs the target names (possibly none). */
+export interface RejectedRedirect {
+  uri: string;
+  rules: string[];
+}
+
+/** What a registration came to: accepted as a whole, or refused with the URIs at fault (and nothing changed). */
+export type RedirectRegistration =
+  | { accepted: true; uris: string[] }
+  | { accepted: false; rejected: RejectedRedirect[] };
+
+export interface ScriptedLogin {
+  email: string;
+  decision: 'approve' | 'deny';
+  organization_id?: string;
 }
 
 export class ControlHookError extends Error {
@@ -67,6 +87,74 @@ export class ControlHooks {
     return (JSON.parse(text) as { entries: (SeededAuthRequest & { auth_request_id: string })[] }).entries;
   }
 
+  async environment(): Promise<EnvironmentKind> {
+    const response = await this.#request('GET', '/environment');
+    return ((await this.#json('environment', response, 200)) as { kind: EnvironmentKind }).kind;
+  }
+
+  async setEnvironment(kind: EnvironmentKind): Promise<void> {
+    await this.#json('environment', await this.#request('PUT', '/environment', { kind }), 200);
+  }
+
+  /** Runs `body` with the environment switched to `kind`, and puts the previous kind back afterwards. */
+  async inEnvironment<T>(kind: EnvironmentKind, body: () => Promise<T>): Promise<T> {
+    const previous = await this.environment();
+    if (previous !== kind) await this.setEnvironment(kind);
+    try {
+      return await body();
+    } finally {
+      if (previous !== kind) await this.setEnvironment(previous);
+    }
+  }
+
+  async redirects(type: RedirectType): Promise<string[]> {
+    const response = await this.#request('GET', `/redirects/${type}`);
+    return ((await this.#json('redirects', response, 200)) as { uris: string[] }).uris;
+  }
+
+  /** Replaces the registered URIs of one type. A 400 is an answer here (a refusal), not an error. */
+  async registerRedirects(type: RedirectType, uris: string[]): Promise<RedirectRegistration> {
+    const response = await this.#request('PUT', `/redirects/${type}`, { uris });
+    const text = await response.text();
+    if (response.status === 200) return { accepted: true, uris: (JSON.parse(text) as { uris: string[] }).uris };
+    const rejected = response.status === 400 ? parseRejected(text) : undefined;
+    if (!rejected) throw new ControlHookError('redirects', response.status, text);
+    return { accepted: false, rejected };
+  }
+
+  /** Registers URIs that must be accepted; a refusal is an error of the test setup. */
+  async requireRedirects(type: RedirectType, uris: string[]): Promise<void> {
+    const result = await this.registerRedirects(type, uris);
+    if (!result.accepted) {
+      throw new ControlHookError('redirects', 400, `refused ${JSON.stringify(result.rejected)} for ${type}`);
+    }
+  }
+
+  async login(script: ScriptedLogin): Promise<void> {
+    await this.#json('login', await this.#request('PUT', '/login', script), 200);
+  }
+
+  /** The target's clock, in milliseconds since the epoch. */
+  async now(): Promise<number> {
+    const body = (await this.#json('clock', await this.#request('GET', '/clock'), 200)) as { now: string };
+    return Date.parse(body.now);
+  }
+
+  async advanceClock(ms: number): Promise<number> {
+    const response = await this.#request('POST', '/clock/advance', { ms });
+    return Date.parse(((await this.#json('clock', response, 200)) as { now: string }).now);
+  }
+
+  async #json(hook: string, response: Response, status: number): Promise<unknown> {
+    const text = await response.text();
+    if (response.status !== status) throw new ControlHookError(hook, response.status, text);
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new ControlHookError(hook, response.status, `not JSON: ${text}`);
+    }
+  }
+
   async #request(method: string, path: string, body?: unknown): Promise<Response> {
     return this.#transport(
       new Request(`${this.#baseUrl.replace(/\/$/, '')}/_conformance/v1${path}`, {
@@ -80,4 +168,23 @@ export class ControlHooks {
       }),
     );
   }
+}
+
+/** The `rejected` list of a 400 from the redirects hook; undefined when the body is not that shape. */
+function parseRejected(text: string): RejectedRedirect[] | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const rejected = (body as { rejected?: unknown } | null)?.rejected;
+  if (!Array.isArray(rejected)) return undefined;
+  return rejected.map((entry) => {
+    const { uri, rules } = (entry ?? {}) as { uri?: unknown; rules?: unknown };
+    return {
+      uri: typeof uri === 'string' ? uri : '',
+      rules: Array.isArray(rules) ? rules.filter((r): r is string => typeof r === 'string') : [],
+    };
+  });
 }

@@ -31,6 +31,220 @@ export const faults = [
     rules: ['ALG-012'],
     description: 'GET /api/v1/logs/authentication/requests answers 200 without a bearer token',
   },
+  // Registration through the `redirects` hook: the validator forgets one rule, or applies one where it does not hold.
+  {
+    id: 'redirects.reject-http-in-development',
+    rules: ['RDR-003'],
+    description: 'the redirects hook applies the production scheme rule in development and refuses every http URI',
+  },
+  {
+    id: 'redirects.accept-http-in-production',
+    rules: ['RDR-004'],
+    description: 'the redirects hook accepts plain http URIs in production',
+  },
+  {
+    id: 'redirects.accept-localhost-in-production',
+    rules: ['RDR-005'],
+    description: 'the redirects hook accepts localhost and loopback hosts in production',
+  },
+  {
+    id: 'redirects.accept-wildcards-in-production',
+    rules: ['RDR-006', 'RDR-016'],
+    description: 'the redirects hook accepts wildcard URIs in production',
+  },
+  {
+    id: 'redirects.accept-257-characters',
+    rules: ['RDR-007'],
+    description: 'the length limit is off by one: a URI one character over the limit is accepted',
+  },
+  {
+    id: 'redirects.accept-query',
+    rules: ['RDR-008'],
+    description: 'the redirects hook accepts URIs with a query string',
+  },
+  {
+    id: 'redirects.accept-fragment',
+    rules: ['RDR-009'],
+    description: 'the redirects hook accepts URIs with a fragment',
+  },
+  {
+    id: 'redirects.accept-relative',
+    rules: ['RDR-010'],
+    description: 'the redirects hook accepts relative and scheme-less URIs',
+  },
+  {
+    id: 'redirects.reject-custom-schemes',
+    rules: ['RDR-011'],
+    description: 'the redirects hook refuses every custom-scheme (deep link) URI',
+  },
+  {
+    id: 'redirects.accept-root-wildcard',
+    rules: ['RDR-012'],
+    description: 'the redirects hook accepts a wildcard directly above a top-level domain (https://*.com)',
+  },
+  {
+    id: 'redirects.allow-two-wildcards',
+    rules: ['RDR-013'],
+    description: 'the redirects hook accepts URIs with more than one wildcard',
+  },
+  {
+    id: 'redirects.accept-wildcard-outside-host',
+    rules: ['RDR-014'],
+    description: 'the redirects hook accepts a wildcard in the path, port, scheme or userinfo',
+  },
+  {
+    id: 'redirects.accept-inner-wildcard',
+    rules: ['RDR-015'],
+    description: 'the redirects hook accepts a wildcard below the outermost subdomain label',
+  },
+  {
+    id: 'redirects.initiate-login-like-callback',
+    rules: ['EPT-001'],
+    description: 'initiate-login URLs get only the callback rules: no https-only, no-localhost rule in production',
+  },
+  {
+    id: 'redirects.shared-allowlist',
+    rules: ['RDR-017'],
+    description: 'the four redirect types share one list: registering one type replaces all four',
+  },
+  {
+    id: 'redirects.keep-one-post-logout',
+    rules: ['RDR-018'],
+    description: 'registering several post-logout URLs keeps only the first',
+  },
+  {
+    id: 'templates.partial-label',
+    rules: ['RDT-004'],
+    description: 'the redirects hook accepts a template whose placeholder fills only part of a DNS label',
+  },
+  {
+    id: 'templates.back-channel',
+    rules: ['RDT-002'],
+    description: 'the redirects hook accepts templates as back-channel logout URLs',
+  },
+  {
+    id: 'templates.reject-path-variable',
+    rules: ['RDT-003'],
+    description: 'the redirects hook refuses templates with a placeholder in the path',
+  },
+  // /oauth/authorize
+  {
+    id: 'oauth.redirect-unregistered',
+    rules: ['RDR-001'],
+    description: '/oauth/authorize redirects to any redirect_uri, registered or not',
+  },
+  {
+    id: 'oauth.redirect-fallback',
+    rules: ['RDR-001'],
+    description: '/oauth/authorize answers an unregistered redirect_uri with a redirect to the first registered one',
+  },
+  {
+    id: 'oauth.redirect-prefix-match',
+    rules: ['RDR-002'],
+    description: '/oauth/authorize accepts any redirect_uri that starts with a registered one',
+  },
+  {
+    id: 'oauth.redirect-scheme-and-port-ignored',
+    rules: ['RDR-002'],
+    description: '/oauth/authorize matches redirect_uri on host and path only, ignoring scheme and port',
+  },
+  {
+    id: 'oauth.any-response-type',
+    rules: ['EPT-005'],
+    description: '/oauth/authorize issues a code whatever the response_type',
+  },
+  {
+    id: 'oauth.state-dropped',
+    rules: ['EPT-006'],
+    description: '/oauth/authorize leaves state out of the callback redirect',
+  },
+  {
+    id: 'oauth.state-plus-as-space',
+    rules: ['EPT-006'],
+    description: 'state is form-decoded once too often: a + comes back as a space',
+  },
+  {
+    id: 'oauth.code-reusable',
+    rules: ['EPT-007'],
+    description: '/oauth/token exchanges the same authorization code more than once',
+  },
+  {
+    id: 'oauth.code-never-expires',
+    rules: ['EPT-007'],
+    description: '/oauth/token exchanges an authorization code however old it is',
+  },
+  {
+    id: 'oauth.deny-without-state',
+    rules: ['EPT-008'],
+    description: 'a denied login returns error=access_denied without the state',
+  },
+  {
+    id: 'oauth.error-code-outside-vocabulary',
+    rules: ['EPT-009'],
+    description: 'authorization errors after the redirect_uri is trusted use an undocumented code (bad_request)',
+  },
+  {
+    id: 'templates.ignore-requested-organization',
+    rules: ['RDT-005'],
+    description: 'a templated callback matches when it expands for any organization, not only the requested one',
+  },
+  {
+    id: 'templates.expand-without-organization',
+    rules: ['RDT-006'],
+    description: 'without organization_id, a templated callback is expanded for every organization instead of refused',
+  },
+  {
+    id: 'templates.slug-only',
+    rules: ['RDT-001'],
+    description: 'templates expand {{org_slug}} only; {{external_id}} and metadata variables never expand',
+  },
+  {
+    id: 'templates.require-slug-and-metadata',
+    rules: ['RDT-008'],
+    description: 'templates expand only for organizations that have both a slug and metadata',
+  },
+  // /oidc/logout
+  {
+    id: 'logout.redirect-unregistered',
+    rules: ['RDR-019', 'EPT-011'],
+    description: '/oidc/logout redirects to any post_logout_redirect_uri, registered or not',
+  },
+  {
+    id: 'logout.session-kept',
+    rules: ['EPT-010'],
+    description: '/oidc/logout redirects but leaves the session of the id_token_hint active',
+  },
+  {
+    id: 'templates.logout-expired-session',
+    rules: ['RDT-007'],
+    description: '/oidc/logout expands templated post-logout URLs for a session that has already expired',
+  },
+  // REST operations of the organization and client modules; each module checks its own fault.
+  {
+    id: 'organizations.slug-pattern-unchecked',
+    rules: ['RDT-009'],
+    description: 'creating or updating an organization with a slug outside the DNS pattern succeeds',
+  },
+  {
+    id: 'organizations.slug-not-cleared',
+    rules: ['RDT-010'],
+    description: 'updating an organization with slug "" leaves the old slug in place',
+  },
+  {
+    id: 'organizations.duplicate-slug',
+    rules: ['RDT-011'],
+    description: 'creating an organization with a slug another organization has succeeds',
+  },
+  {
+    id: 'organizations.metadata-unchecked',
+    rules: ['RDT-012'],
+    description: 'an organization update with metadata outside the documented limits is accepted and stored',
+  },
+  {
+    id: 'clients.redirect-uris-not-array',
+    rules: ['RDR-020'],
+    description: 'organization client responses carry redirect_uris as one comma-separated string',
+  },
 ] as const satisfies readonly { id: string; rules: readonly RuleId[]; description: string }[];
 
 export type FaultId = (typeof faults)[number]['id'];

@@ -10,7 +10,8 @@ import { runCli } from '../cli/run-cli.js';
 // in turn, and every one must make the suites fail every rule it claims to break. And every rule a suite cites
 // must be broken by at least one fault, or its checks have never been seen to fail.
 
-describe('seeded faults in the mock', { timeout: 300_000 }, () => {
+// One vitest start per fault: the mutation run grows with the fault list, so it gets minutes, not seconds.
+describe('seeded faults in the mock', { timeout: 600_000 }, () => {
   it('cover every rule that a suite cites', async () => {
     const listed = await runCli(['rules', '--json']);
     expect(listed.code).toBe(0);
@@ -24,7 +25,7 @@ describe('seeded faults in the mock', { timeout: 300_000 }, () => {
 
   it('are each caught by the suites on the rules they break (the mutation run)', async () => {
     const report = join(mkdtempSync(join(tmpdir(), 'skc-mutation-')), 'mutation.json');
-    const result = await runCli(['mutation', '--seed', '1', '--report-json', report]);
+    const result = await runCli(['mutation', '--seed', '1', '--report-json', report], {}, 540_000);
     expect(result.stderr).toBe('');
     const { faults: outcomes, share } = JSON.parse(readFileSync(report, 'utf8')) as {
       faults: MutationResult[];

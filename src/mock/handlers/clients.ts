@@ -35,11 +35,16 @@ function requireClient(state: MockState, organizationId: string, clientId: strin
 }
 
 /** The client as the API shows it after creation: secrets without their values. */
-function view(stored: StoredClient): M2MClient {
-  return {
+function view(state: MockState, stored: StoredClient): M2MClient {
+  const client: M2MClient = {
     ...stored.client,
     secrets: stored.secrets.map(({ view: { plain_secret: _hidden, ...rest } }) => rest),
   };
+  // Seeded fault: redirect_uris as one joined string instead of an array of strings (RDR-020).
+  if (state.has('clients.redirect-uris-not-array')) {
+    return { ...client, redirect_uris: (client.redirect_uris ?? []).join(',') as unknown as string[] };
+  }
+  return client;
 }
 
 function newSecret(state: MockState): StoredSecret {
@@ -125,7 +130,11 @@ export function clientHandlers(state: MockState): HttpHandler[] {
           throw badRequest('page_size must be between 10 and 100');
       }
       const owned = [...clients(state).values()].filter((c) => c.client.organization_id === organizationId);
-      const page = paginate(owned.map(view), query, { defaultSize: 10, maxSize: 100 });
+      const page = paginate(
+        owned.map((stored) => view(state, stored)),
+        query,
+        { defaultSize: 10, maxSize: 100 },
+      );
       return {
         status: 200,
         body: {
@@ -161,7 +170,7 @@ export function clientHandlers(state: MockState): HttpHandler[] {
         secrets: [secret],
       };
       clients(state).set(stored.client.client_id ?? '', stored);
-      const client = view(stored);
+      const client = view(state, stored);
       // The plain value appears once, here, both at the top level and on the new secret.
       client.secrets = [{ ...secret.view, plain_secret: secret.plain }];
       return { status: 201, body: { client, plain_secret: secret.plain } };
@@ -169,7 +178,10 @@ export function clientHandlers(state: MockState): HttpHandler[] {
 
     route(state, 'get', '/api/v1/organizations/{organization_id}/clients/{client_id}', ({ params }) => {
       const organizationId = requireOrganization(state, params.organization_id ?? '').id as string;
-      return { status: 200, body: { client: view(requireClient(state, organizationId, params.client_id ?? '')) } };
+      return {
+        status: 200,
+        body: { client: view(state, requireClient(state, organizationId, params.client_id ?? '')) },
+      };
     }),
 
     route(state, 'patch', '/api/v1/organizations/{organization_id}/clients/{client_id}', ({ params, body }) => {
@@ -177,7 +189,7 @@ export function clientHandlers(state: MockState): HttpHandler[] {
       const stored = requireClient(state, organizationId, params.client_id ?? '');
       const fields = parseClientInput(body, false);
       stored.client = { ...stored.client, ...fields, update_time: state.nowIso() };
-      return { status: 200, body: { client: view(stored) } };
+      return { status: 200, body: { client: view(state, stored) } };
     }),
 
     route(state, 'delete', '/api/v1/organizations/{organization_id}/clients/{client_id}', ({ params }) => {

@@ -1,6 +1,8 @@
 import { HttpResponse, http } from 'msw';
 import { parseStatus } from '../../oracles/auth-log-filter.js';
-import { redirectUriViolations } from '../../oracles/redirect-uri.js';
+import { isTemplate, templateViolations } from '../../oracles/redirect-template.js';
+import { type EnvironmentKind, exceedsLengthLimit, splitUri } from '../../oracles/redirect-uri.js';
+import type { RuleId } from '../../rules/catalogue.js';
 import {
   type EmailTemplateName,
   emailTemplateNames,
@@ -11,7 +13,7 @@ import {
   redirectTypes,
   webhookEndpoint,
 } from '../control-state.js';
-import { faults, isFaultId } from '../faults.js';
+import { type FaultId, faults, isFaultId } from '../faults.js';
 import { authenticate, errorInfo, unauthenticated } from '../responses.js';
 import type { AuthLogEntry, MockState } from '../state.js';
 import { isWebhookSecret } from '../webhooks/signing.js';
@@ -53,6 +55,44 @@ async function readJson(request: Request): Promise<Record<string, unknown> | und
 
 const isStringArray = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+/** Seeded faults that make registration forget one rule: what the oracle refuses for it alone is then accepted. */
+const forgottenRules: [FaultId, RuleId][] = [
+  ['redirects.accept-http-in-production', 'RDR-004'],
+  ['redirects.accept-localhost-in-production', 'RDR-005'],
+  ['redirects.accept-wildcards-in-production', 'RDR-006'],
+  ['redirects.accept-query', 'RDR-008'],
+  ['redirects.accept-fragment', 'RDR-009'],
+  ['redirects.accept-relative', 'RDR-010'],
+  ['redirects.accept-root-wildcard', 'RDR-012'],
+  ['redirects.allow-two-wildcards', 'RDR-013'],
+  ['redirects.accept-wildcard-outside-host', 'RDR-014'],
+  ['redirects.accept-inner-wildcard', 'RDR-015'],
+  ['redirects.initiate-login-like-callback', 'EPT-001'],
+  ['templates.partial-label', 'RDT-004'],
+  ['templates.back-channel', 'RDT-002'],
+];
+
+/**
+ * The rules a URI breaks when registered as `type` now: the template oracle (which applies the plain URI rules
+ * too), then the seeded faults of registration.
+ */
+function registrationViolations(state: MockState, uri: string, type: RedirectType): RuleId[] {
+  const kind: EnvironmentKind = state.environment;
+  const found = new Set(templateViolations(uri, kind, type, state.profile));
+  for (const [fault, rule] of forgottenRules) if (state.has(fault)) found.delete(rule);
+  if (state.has('redirects.accept-257-characters')) {
+    const oneLonger = { ...state.profile.redirects, lengthLimit: state.profile.redirects.lengthLimit + 1 };
+    if (!exceedsLengthLimit(uri, oneLonger)) found.delete('RDR-007');
+  }
+  const scheme = splitUri(uri).scheme?.toLowerCase();
+  if (state.has('redirects.reject-http-in-development') && scheme === 'http') found.add('RDR-004');
+  if (state.has('redirects.reject-custom-schemes') && scheme && scheme !== 'http' && scheme !== 'https') {
+    found.add('RDR-011');
+  }
+  if (state.has('templates.reject-path-variable') && isTemplate(splitUri(uri).path)) found.add('RDT-003');
+  return [...found].sort();
+}
 
 export function conformanceHookHandlers(state: MockState, services: HookServices) {
   // Every hook needs the same bearer token as the REST API.
@@ -108,10 +148,13 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
         if (!isStringArray(uris)) return errorInfo(400, 'INVALID_ARGUMENT', 'body must be { "uris": ["..."] }');
         // All or nothing: one rejected URI leaves the registration as it was.
         const rejected = uris
-          .map((uri) => ({ uri, rules: redirectUriViolations(uri, state.environment, type, state.profile.redirects) }))
+          .map((uri) => ({ uri, rules: registrationViolations(state, uri, type) }))
           .filter((entry) => entry.rules.length > 0);
         if (rejected.length > 0) return HttpResponse.json({ rejected }, { status: 400 });
-        redirectRegistry(state)[type] = [...uris];
+        const registry = redirectRegistry(state);
+        if (state.has('redirects.shared-allowlist')) for (const each of redirectTypes) registry[each] = [...uris];
+        else registry[type] = [...uris];
+        if (state.has('redirects.keep-one-post-logout') && type === 'post_logout') registry[type] = uris.slice(0, 1);
         return HttpResponse.json({ uris });
       }),
     ),

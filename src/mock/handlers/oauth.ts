@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
 import { HttpResponse, http } from 'msw';
-import { loginScript, redirectRegistry } from '../control-state.js';
+import { matchRedirectUri } from '../../oracles/redirect-match.js';
+import type { TemplateOrganization } from '../../oracles/redirect-template.js';
+import { splitUri } from '../../oracles/redirect-uri.js';
+import { loginScript, type RedirectType, redirectRegistry } from '../control-state.js';
 import { publicJwks, signJwt, verifyJwt } from '../oidc-keys.js';
 import { MockError, pathMatcher } from '../route.js';
 import type { AuthLogEntry, MockState } from '../state.js';
+import { findOrganization, organizationStore } from './organizations.js';
 import { findSession, logoutSession, seedSession } from './sessions.js';
 import { ensureUserByEmail, findUser, type User } from './users.js';
 
@@ -192,6 +196,44 @@ function pkceMatches(challenge: { value: string; method: string }, verifier: str
 export function oauthHandlers(state: MockState) {
   const store = () => oauthStore(state);
 
+  /** The organisation a template expands for (RDT-001, RDT-008), as the seeded faults may distort it. */
+  function templateOrganization(id: string | undefined): TemplateOrganization | undefined {
+    const organization = id === undefined ? undefined : findOrganization(state, id);
+    if (!organization) return undefined;
+    if (state.has('templates.slug-only')) return { slug: organization.slug };
+    const hasMetadata = Object.keys(organization.metadata ?? {}).length > 0;
+    if (state.has('templates.require-slug-and-metadata') && (!organization.slug || !hasMetadata)) return undefined;
+    return organization;
+  }
+
+  /**
+   * Whether `requested` is on the allowlist of `type`: an exact match (RDR-001, RDR-002), a wildcard match (G-04),
+   * or a template expanded for the organisation in scope (RDT-005, RDT-006). The oracle decides; the seeded
+   * faults below widen it.
+   */
+  function isRegistered(type: RedirectType, requested: string, organizationId: string | undefined): boolean {
+    const entries = redirectRegistry(state)[type];
+    const profile = state.profile;
+    const organization = templateOrganization(organizationId);
+    if (matchRedirectUri(requested, entries, { organization, profile }) !== undefined) return true;
+    const forAnyOrganization = () =>
+      organizationStore(state).some(
+        (other) =>
+          matchRedirectUri(requested, entries, { organization: templateOrganization(other.id), profile }) !== undefined,
+      );
+    if (state.has('templates.ignore-requested-organization') && organization && forAnyOrganization()) return true;
+    if (state.has('templates.expand-without-organization') && !organization && forAnyOrganization()) return true;
+    if (type === 'post_logout') return state.has('logout.redirect-unregistered');
+    if (type !== 'callback') return false;
+    if (state.has('oauth.redirect-unregistered')) return true;
+    if (state.has('oauth.redirect-prefix-match') && entries.some((entry) => requested.startsWith(entry))) return true;
+    const hostAndPath = (uri: string) => `${splitUri(uri).host ?? ''}${splitUri(uri).path}`;
+    return (
+      state.has('oauth.redirect-scheme-and-port-ignored') &&
+      entries.some((entry) => hostAndPath(entry) === hostAndPath(requested))
+    );
+  }
+
   /** Access (and ID and refresh) tokens for a signed-in user; the access token is not an API credential. */
   async function issueUserTokens(issuer: string, grant: Grant, nonce?: string) {
     const iat = epochSeconds(state);
@@ -284,11 +326,12 @@ export function oauthHandlers(state: MockState) {
     }
     const code = store().codes.get(codeValue);
     if (!code) return oauthError(400, 'invalid_grant', 'unknown authorization code');
-    if (code.redeemed) {
+    if (code.redeemed && !state.has('oauth.code-reusable')) {
       if (code.refreshToken) store().refreshTokens.delete(code.refreshToken);
       return oauthError(400, 'invalid_grant', 'the authorization code was already used');
     }
-    if (state.clock.now() >= code.issuedAt + authorizationCodeLifetimeMs) {
+    const expired = state.clock.now() >= code.issuedAt + authorizationCodeLifetimeMs;
+    if (expired && !state.has('oauth.code-never-expires')) {
       return oauthError(400, 'invalid_grant', 'the authorization code has expired');
     }
     if (code.clientId !== clientId) return oauthError(400, 'invalid_grant', 'the code was issued to another client');
@@ -370,8 +413,15 @@ export function oauthHandlers(state: MockState) {
       if (redirectUri === undefined || redirectUri === 'duplicate') {
         return errorPage(request, 'invalid_redirect_uri', 'redirect_uri is missing or given more than once');
       }
-      // RDR-002: exact string match; no normalisation of scheme, host, port, path or trailing slash.
-      if (!redirectRegistry(state).callback.includes(redirectUri)) {
+      // RDR-002: exact string match; no normalisation of scheme, host, port, path or trailing slash. Templates
+      // expand only for the organization the request names (RDT-005, RDT-006).
+      const requestedOrganization = single(query, 'organization_id');
+      const inScope = requestedOrganization === 'duplicate' ? undefined : requestedOrganization;
+      if (!isRegistered('callback', redirectUri, inScope)) {
+        const fallback = redirectRegistry(state).callback[0];
+        if (state.has('oauth.redirect-fallback') && fallback !== undefined) {
+          return redirectTo(fallback, { error: 'invalid_redirect_uri', state: query.get('state') ?? undefined });
+        }
         return errorPage(
           request,
           'invalid_redirect_uri',
@@ -380,13 +430,19 @@ export function oauthHandlers(state: MockState) {
       }
 
       // From here on errors go back to the registered redirect_uri, with the state unchanged (EPT-006, EPT-008).
-      const stateParam = query.get('state') ?? undefined;
+      let stateParam = query.get('state') ?? undefined;
+      if (state.has('oauth.state-plus-as-space')) stateParam = stateParam?.replaceAll('+', ' ');
+      if (state.has('oauth.state-dropped')) stateParam = undefined;
       const fail = (error: string, description: string) =>
-        redirectTo(redirectUri, { error, error_description: description, state: stateParam });
+        redirectTo(redirectUri, {
+          error: state.has('oauth.error-code-outside-vocabulary') && error !== 'access_denied' ? 'bad_request' : error,
+          error_description: description,
+          state: stateParam,
+        });
       for (const name of ['response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method']) {
         if (single(query, name) === 'duplicate') return fail('invalid_request', `${name} is given more than once`);
       }
-      const responseType = query.get('response_type');
+      const responseType = state.has('oauth.any-response-type') ? 'code' : query.get('response_type');
       if (responseType === null) return fail('invalid_request', 'response_type is required');
       if (responseType !== 'code') return fail('unsupported_response_type', 'only response_type=code is supported');
       const challengeValue = query.get('code_challenge');
@@ -437,6 +493,9 @@ export function oauthHandlers(state: MockState) {
       }
       if (script.decision === 'deny') {
         authLog.status = 'FAILED';
+        if (state.has('oauth.deny-without-state')) {
+          return redirectTo(redirectUri, { error: 'access_denied', error_description: 'User denied access' });
+        }
         return fail('access_denied', 'User denied access');
       }
 
@@ -511,18 +570,13 @@ export function oauthHandlers(state: MockState) {
     http.get(pathMatcher('/oidc/logout'), async ({ request }) => {
       const query = new URL(request.url).searchParams;
       const postLogoutUri = single(query, 'post_logout_redirect_uri');
-      // RDR-019: only an exactly registered post-logout URL is ever redirected to.
-      if (
-        postLogoutUri === 'duplicate' ||
-        (postLogoutUri !== undefined && !redirectRegistry(state).post_logout.includes(postLogoutUri))
-      ) {
-        return errorPage(
-          request,
-          'invalid_redirect_uri',
-          'post_logout_redirect_uri is not a registered post-logout URL',
-        );
+      if (postLogoutUri === 'duplicate') {
+        return errorPage(request, 'invalid_redirect_uri', 'post_logout_redirect_uri is given more than once');
       }
+      // The session the ID token names: it ends here, and while it is active its organization is in scope for
+      // templated post-logout URLs; once it has expired, templates no longer expand (RDT-007).
       const hint = query.get('id_token_hint');
+      let session: OAuthSession | undefined;
       if (hint !== null) {
         const issuer = new URL(request.url).origin;
         let sessionId: unknown;
@@ -536,15 +590,26 @@ export function oauthHandlers(state: MockState) {
         } catch {
           return errorPage(request, 'invalid_request', 'id_token_hint is not an ID token this server issued');
         }
-        const session = typeof sessionId === 'string' ? store().sessions.get(sessionId) : undefined;
-        const found = session && findUser(state, session.userId);
-        if (session && found && !session.loggedOutAt) {
-          session.loggedOutAt = state.nowIso();
-          // The real session ends too, if it is still active (it may have expired or been revoked meanwhile).
-          logoutSession(state, session.id);
-          const user = signedInUser(found);
-          state.emit('user.logout', 'User', userAuthEventData(user, session, 'LOGOUT'), session.organizationId);
-        }
+        session = typeof sessionId === 'string' ? store().sessions.get(sessionId) : undefined;
+      }
+      const active = session !== undefined && findSession(state, session.id)?.status === 'active';
+      const organizationId =
+        active || state.has('templates.logout-expired-session') ? session?.organizationId : undefined;
+      // RDR-019: only a registered post-logout URL is ever redirected to.
+      if (postLogoutUri !== undefined && !isRegistered('post_logout', postLogoutUri, organizationId)) {
+        return errorPage(
+          request,
+          'invalid_redirect_uri',
+          'post_logout_redirect_uri is not a registered post-logout URL',
+        );
+      }
+      const found = session && findUser(state, session.userId);
+      if (session && found && !session.loggedOutAt && !state.has('logout.session-kept')) {
+        session.loggedOutAt = state.nowIso();
+        // The real session ends too, if it is still active (it may have expired or been revoked meanwhile).
+        logoutSession(state, session.id);
+        const user = signedInUser(found);
+        state.emit('user.logout', 'User', userAuthEventData(user, session, 'LOGOUT'), session.organizationId);
       }
       if (postLogoutUri === undefined) return page(200, 'Signed out', ['You have been signed out.']);
       return redirectTo(postLogoutUri, { state: query.get('state') ?? undefined });

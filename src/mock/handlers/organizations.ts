@@ -57,11 +57,16 @@ export function queryBoolean(query: URLSearchParams, key: string, fallback: bool
 }
 
 /** Metadata: string values; keys 3-25 and values 1-256 characters, at most 10 pairs (the documented limits). */
-export function optionalMetadata(fields: Fields, key = 'metadata'): Record<string, string> | undefined {
+export function optionalMetadata(
+  fields: Fields,
+  key = 'metadata',
+  checkLimits = true,
+): Record<string, string> | undefined {
   const value = fields[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) throw badRequest(`${key} must be an object of strings`);
   const entries = Object.entries(value);
+  if (!checkLimits) return Object.fromEntries(entries.map(([name, item]) => [name, String(item)]));
   if (entries.length > 10) throw badRequest(`${key} allows at most 10 pairs, got ${entries.length}`);
   for (const [name, item] of entries) {
     if (name.length < 3 || name.length > 25) throw badRequest(`${key} key "${name}" must be 3-25 characters`);
@@ -85,7 +90,8 @@ function checkDisplayName(value: string): string {
   return value;
 }
 
-function checkSlug(value: string): string {
+function checkSlug(state: MockState, value: string): string {
+  if (state.has('organizations.slug-pattern-unchecked')) return value;
   if (value.length > 253 || !slugPattern.test(value)) {
     throw badRequest('slug must be lowercase DNS labels (a-z, 0-9, hyphens, dots) of 1-253 characters');
   }
@@ -166,6 +172,7 @@ function emitOrganization(state: MockState, type: string, organization: Organiza
 }
 
 function ensureUnique(state: MockState, self: string | undefined, field: 'slug' | 'external_id', value: string) {
+  if (field === 'slug' && state.has('organizations.duplicate-slug')) return;
   for (const { organization } of store(state).values()) {
     if (organization.id !== self && organization[field] === value) {
       throw conflict(`an organization with ${field} "${value}" already exists`);
@@ -280,7 +287,7 @@ export function organizationHandlers(state: MockState): HttpHandler[] {
       }
       if (logoUrl !== undefined) organization.logo_url = checkLogoUrl(logoUrl);
       if (slug !== undefined) {
-        ensureUnique(state, undefined, 'slug', checkSlug(slug));
+        ensureUnique(state, undefined, 'slug', checkSlug(state, slug));
         organization.slug = slug;
       }
       store(state).set(organization.id as string, {
@@ -322,13 +329,14 @@ export function organizationHandlers(state: MockState): HttpHandler[] {
       const logoUrl = optionalString(fields, 'logo_url');
       if (logoUrl === '') delete next.logo_url;
       else if (logoUrl !== undefined) next.logo_url = checkLogoUrl(logoUrl);
-      const metadata = optionalMetadata(fields);
+      const metadata = optionalMetadata(fields, 'metadata', !state.has('organizations.metadata-unchecked'));
       if (metadata !== undefined) next.metadata = metadata;
       // An empty slug clears it (the update pattern is ^$|...).
       const slug = optionalString(fields, 'slug');
-      if (slug === '') delete next.slug;
-      else if (slug !== undefined) {
-        ensureUnique(state, next.id, 'slug', checkSlug(slug));
+      if (slug === '') {
+        if (!state.has('organizations.slug-not-cleared')) delete next.slug;
+      } else if (slug !== undefined) {
+        ensureUnique(state, next.id, 'slug', checkSlug(state, slug));
         next.slug = slug;
       }
       next.update_time = state.nowIso();

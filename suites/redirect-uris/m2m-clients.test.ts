@@ -1,0 +1,101 @@
+// The only redirect field of the REST API: redirect_uris on organisation M2M clients (RDR-020). Responses may carry
+// it as an array of strings; the create and update request schema has no such field.
+import { describe, inject } from 'vitest';
+import { type Failure, failure } from '../../src/checks/failure.js';
+import { checkStatus } from '../../src/checks/http.js';
+import type { Exchange } from '../../src/client/transport.js';
+import { assertConforms, exchangeOf, type Target, test } from '../../src/harness/index.js';
+import { readSpecFile } from '../../src/spec/document.js';
+
+const clientsPath = '/api/v1/organizations/{organization_id}/clients';
+const clientPath = '/api/v1/organizations/{organization_id}/clients/{client_id}';
+
+/** `redirect_uris`, where a client in the body has it, is an array of strings. */
+function checkRedirectUris(exchange: Exchange, clients: unknown[]): Failure | undefined {
+  const wrong = clients.filter((client) => {
+    if (!client || typeof client !== 'object' || !('redirect_uris' in client)) return false;
+    const uris = (client as { redirect_uris: unknown }).redirect_uris;
+    return !Array.isArray(uris) || uris.some((uri) => typeof uri !== 'string');
+  });
+  if (wrong.length === 0) return undefined;
+  return failure(
+    'RDR-020',
+    'redirect_uris type',
+    'redirect_uris absent or an array of strings',
+    wrong.map((client) => JSON.stringify((client as { redirect_uris: unknown }).redirect_uris)).join(', '),
+    exchange,
+  );
+}
+
+async function withOrganization(target: Target, body: (organizationId: string) => Promise<void>) {
+  const created = await exchangeOf(target, () =>
+    target.api.POST('/api/v1/organizations', { body: { display_name: `M2M clients ${target.runTag}` } }),
+  );
+  assertConforms(checkStatus('RDR-020', created.exchange, 201));
+  const id = created.data?.organization?.id ?? '';
+  try {
+    await body(id);
+  } finally {
+    await target.api.DELETE('/api/v1/organizations/{id}', { params: { path: { id } } });
+  }
+}
+
+describe('organisation M2M clients', () => {
+  test('create, get, list and update answers carry redirect_uris, when present, as an array of strings', {
+    tags: ['RDR-020'],
+  }, async ({ target }) => {
+    await withOrganization(target, async (organizationId) => {
+      const path = { organization_id: organizationId };
+      const created = await exchangeOf(target, () =>
+        target.api.POST(clientsPath, { params: { path }, body: { name: `client ${target.runTag}` } }),
+      );
+      assertConforms(checkStatus('RDR-020', created.exchange, 201));
+      const clientId = created.data?.client?.client_id ?? '';
+      const withClient = { ...path, client_id: clientId };
+      const got = await exchangeOf(target, () => target.api.GET(clientPath, { params: { path: withClient } }));
+      const listed = await exchangeOf(target, () => target.api.GET(clientsPath, { params: { path } }));
+      const updated = await exchangeOf(target, () =>
+        target.api.PATCH(clientPath, { params: { path: withClient }, body: { description: target.runTag } }),
+      );
+      assertConforms(
+        checkStatus('RDR-020', got.exchange, 200),
+        checkStatus('RDR-020', listed.exchange, 200),
+        checkStatus('RDR-020', updated.exchange, 200),
+      );
+      assertConforms(
+        checkRedirectUris(created.exchange, [created.data?.client]),
+        checkRedirectUris(got.exchange, [got.data?.client]),
+        checkRedirectUris(listed.exchange, listed.data?.clients ?? []),
+        checkRedirectUris(updated.exchange, [updated.data?.client]),
+      );
+    });
+  });
+
+  test('the create and update request schema has no redirect_uris field', { tags: ['RDR-020'] }, async () => {
+    const { document } = readSpecFile(inject('conformance').specPath);
+    const schemas = (document.components?.schemas ?? {}) as Record<string, { properties?: object }>;
+    const failures: Failure[] = [];
+    for (const [path, method] of [
+      [clientsPath, 'post'],
+      [clientPath, 'patch'],
+    ] as const) {
+      const operation = document.paths[path]?.[method] as
+        | { requestBody?: { content?: Record<string, { schema?: { $ref?: string; properties?: object } }> } }
+        | undefined;
+      const schema = operation?.requestBody?.content?.['application/json']?.schema;
+      const ref = schema?.$ref?.replace('#/components/schemas/', '');
+      const properties = (ref ? schemas[ref]?.properties : schema?.properties) ?? {};
+      if ('redirect_uris' in properties) {
+        failures.push(
+          failure(
+            'RDR-020',
+            'request schema',
+            `no redirect_uris in the ${method.toUpperCase()} ${path} body (the field is read-only)`,
+            `a redirect_uris property in ${ref ?? 'the inline schema'}`,
+          ),
+        );
+      }
+    }
+    assertConforms(...failures);
+  });
+});
