@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { DriftFinding } from '../checks/drift.js';
 import { createTokenSession } from '../client/api.js';
 import { TokenError } from '../client/oauth.js';
 import { systemClock } from '../clock.js';
@@ -64,6 +65,12 @@ async function preflight(baseUrl: string, credentials: { clientId: string; clien
     }
     throw error;
   }
+}
+
+/** One drift entry per kind, operation, status and rule, however many tests saw it. */
+function uniqueDrift(findings: DriftFinding[]): DriftFinding[] {
+  const byKey = new Map(findings.map((f) => [`${f.kind} ${f.operation} ${f.status} ${f.rule}`, f]));
+  return [...byKey.values()];
 }
 
 export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> {
@@ -133,11 +140,17 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
       rules: ruleOutcomes,
       tests: collector.tests,
       errors: collector.errors,
+      drift: uniqueDrift(collector.tests.flatMap((t) => t.drift)),
     };
     if (reportJson) writeJsonReport(reportJson, report, redactor);
     if (reportJunit) writeJunitReport(reportJunit, report, redactor);
     io.out('');
     io.out(formatRuleTable(report));
+    if (report.drift.length > 0) {
+      io.out('');
+      io.out('Drift between the docs and the spec (reported, not failures):');
+      for (const d of report.drift) io.out(`- ${d.rule} ${d.operation} ${d.status}: ${d.detail}`);
+    }
     if (reportJson) io.out(`JSON report:  ${reportJson}`);
     if (reportJunit) io.out(`JUnit report: ${reportJunit}`);
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { test as base, TestRunner } from 'vitest';
 
+import type { DriftFinding } from '../checks/drift.js';
 import { type Failure, formatFailure } from '../checks/failure.js';
 import type { HookName } from '../client/control-hooks.js';
 import type { Exchange } from '../client/transport.js';
@@ -14,6 +15,8 @@ declare module 'vitest' {
     failures?: Failure[];
     /** Why a test did not run, e.g. a control hook the target does not advertise. */
     precondition?: string;
+    /** Docs-versus-spec drift the test observed (not failures of the target). */
+    drift?: DriftFinding[];
   }
 }
 
@@ -48,6 +51,13 @@ export function assertConforms(...results: (Failure | undefined)[]): void {
 
 export class ConformanceError extends Error {
   override name = 'ConformanceError';
+}
+
+/** Records drift findings on the current test (undefined entries are ignored); they never fail it. */
+export function noteDrift(...findings: (DriftFinding | undefined)[]): void {
+  const task = TestRunner.getCurrentTest();
+  const found = findings.filter((f): f is DriftFinding => f !== undefined);
+  if (task && found.length > 0) task.meta.drift = [...(task.meta.drift ?? []), ...found];
 }
 
 /** Skips the current test, reported as "precondition not met", unless the target advertises the hook. */

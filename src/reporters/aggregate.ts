@@ -32,7 +32,13 @@ export function aggregateRules(catalogue: readonly Rule[], tests: readonly TestO
       sources: rule.sources,
       tests: citing.map((t) => ({ name: t.fullName, file: t.file, state: t.state })),
     };
-    if (citing.length === 0) return { ...base, status: 'uncovered', reason: 'no test cites this rule yet' };
+    if (citing.length === 0) {
+      // A rule observable only in the dashboard cannot be checked against a server: say so, not "uncovered".
+      if (rule.via.length > 0 && rule.via.every((v) => v === 'dashboard')) {
+        return { ...base, status: 'skipped', reason: 'not checkable through the API: dashboard-only configuration' };
+      }
+      return { ...base, status: 'uncovered', reason: 'no test cites this rule yet' };
+    }
     const failed = citing.filter((t) => t.state === 'failed');
     if (failed.length > 0) {
       return {

@@ -1,3 +1,4 @@
+import type { DriftFinding } from '../checks/drift.js';
 import type { Failure } from '../checks/failure.js';
 import type { Force, RuleArea, SourceRef } from '../rules/types.js';
 
@@ -13,6 +14,8 @@ export interface TestOutcome {
   rules: string[];
   durationMs: number;
   failures: Failure[];
+  /** Docs-versus-spec drift the test observed. */
+  drift: DriftFinding[];
   /** For a failure without typed failures (an exception), its first line; for a skip, the reason. */
   message?: string;
 }
@@ -54,4 +57,6 @@ export interface RunReport {
   tests: TestOutcome[];
   /** Suite files that could not be loaded, and errors outside any test. */
   errors: string[];
+  /** Docs-versus-spec drift observed during the run, one entry per operation, status and rule. */
+  drift: DriftFinding[];
 }

@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
+import type { DriftFinding } from '../checks/drift.js';
 import type { Failure } from '../checks/failure.js';
 import type { TestOutcome } from './model.js';
 
@@ -52,7 +53,7 @@ export class OutcomeCollector implements Reporter {
 
   #toOutcome(testCase: TestCase): TestOutcome {
     const result = testCase.result();
-    const meta = testCase.meta() as { failures?: Failure[]; precondition?: string };
+    const meta = testCase.meta() as { failures?: Failure[]; precondition?: string; drift?: DriftFinding[] };
     const rules = [...testCase.tags];
     const state = result.state === 'failed' ? 'failed' : result.state === 'passed' ? 'passed' : 'skipped';
     let message: string | undefined;
@@ -69,6 +70,7 @@ export class OutcomeCollector implements Reporter {
       rules,
       durationMs: Math.round(testCase.diagnostic()?.duration ?? 0),
       failures: meta.failures ?? [],
+      drift: meta.drift ?? [],
       ...(message ? { message } : {}),
     };
   }

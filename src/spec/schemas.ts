@@ -57,6 +57,15 @@ export class SchemaRegistry {
     return operation?.responses?.[String(status)]?.content?.[mediaType]?.schema;
   }
 
+  /** Whether the spec lists this status (or `default`) among the operation's responses. */
+  declaresStatus(path: string, method: string, status: number): boolean {
+    const operation = this.#document.paths[path]?.[method.toLowerCase()] as
+      | { responses?: Record<string, unknown> }
+      | undefined;
+    const responses = operation?.responses ?? {};
+    return String(status) in responses || 'default' in responses;
+  }
+
   /** Validates `value`; returns the violations (empty when valid). */
   validate(schema: unknown, value: unknown): SchemaViolation[] {
     const key = JSON.stringify(schema);

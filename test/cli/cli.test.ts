@@ -65,7 +65,11 @@ describe('scalekit-conformance run', { timeout: 60_000 }, () => {
       expect(rule).toMatchObject({ id, force: 'MUST', status: 'passed' });
       expect(rule?.tests.length).toBeGreaterThan(0);
     }
-    expect(report.rules.find((r) => r.id === 'WHD-001')).toMatchObject({ status: 'uncovered' });
+    expect(report.rules.find((r) => r.id === 'WHS-001')).toMatchObject({ status: 'uncovered' });
+    expect(report.rules.find((r) => r.id === 'WHD-001')).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringContaining('dashboard'),
+    });
     expect(report.summary.failed).toBe(0);
     const junit = readFileSync(join(dir, 'r.xml'), 'utf8');
     expect(junit).toContain('<testsuite name="auth-logs" tests="3" failures="0" skipped="0">');

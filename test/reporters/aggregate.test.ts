@@ -34,6 +34,7 @@ const outcome = (
   rules,
   durationMs: 5,
   failures: [],
+  drift: [],
   ...extra,
 });
 
@@ -46,6 +47,25 @@ const tests: TestOutcome[] = [
   outcome('token issued', 'passed', ['TOK-005']),
   outcome('token live only', 'skipped', ['TOK-005'], { message: 'needs a live target' }),
 ];
+
+describe('rules with no test', () => {
+  it('are uncovered, except dashboard-only rules, which are skipped as not checkable through the API', () => {
+    const dashboardOnly: Rule = {
+      ...rule('TPL-001', 'MUST', 'email-templates', 'templates are edited in the dashboard'),
+      via: ['dashboard'],
+    };
+    const mixed: Rule = {
+      ...rule('TPL-003', 'MUST', 'email-templates', 'both bodies are sent'),
+      via: ['dashboard', 'receiver'],
+    };
+    const [first, second] = aggregateRules([dashboardOnly, mixed], []);
+    expect(first).toMatchObject({
+      status: 'skipped',
+      reason: 'not checkable through the API: dashboard-only configuration',
+    });
+    expect(second).toMatchObject({ status: 'uncovered', reason: 'no test cites this rule yet' });
+  });
+});
 
 describe('ruleSelector', () => {
   it('selects every rule when no glob is given', () => {
@@ -208,6 +228,7 @@ describe('renderJunit', () => {
     rules,
     tests: junitTests,
     errors: [],
+    drift: [],
   };
   const xml = renderJunit(report);
 
