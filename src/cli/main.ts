@@ -32,6 +32,7 @@ mock options:
 mutation options:
   --fault ID               Only these faults (repeatable; default: all)
   --full                   Run every suite for every fault (default: only the tests citing the fault's rules)
+  --shard K/N              Only every N-th fault starting with the K-th, to split a run across processes
   --seed N, --report-json PATH
 
 rules options:
@@ -99,6 +100,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
         fault: { type: 'string', multiple: true },
         seed: { type: 'string' },
         full: { type: 'boolean' },
+        shard: { type: 'string' },
         'report-json': { type: 'string' },
       });
       const { mutationCommand } = await import('./mutation.js');

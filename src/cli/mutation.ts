@@ -54,7 +54,7 @@ async function failedRulesWith(
  * `--full` runs every suite for every fault.
  */
 export async function mutationCommand(
-  flags: { fault?: string[]; seed?: string; full?: boolean; 'report-json'?: string },
+  flags: { fault?: string[]; seed?: string; full?: boolean; shard?: string; 'report-json'?: string },
   io: { out: (line: string) => void; env: NodeJS.ProcessEnv; cwd: string },
 ): Promise<ExitCode> {
   for (const id of flags.fault ?? []) {
@@ -67,7 +67,15 @@ export async function mutationCommand(
   const seed = flags.seed === undefined ? randomInt(2 ** 31 - 1) : Number(flags.seed);
   const spec = await resolveSpec({ env: io.env.SCALEKIT_OPENAPI, cwd: io.cwd });
   await ensureGeneratedTypes(spec);
-  const selected = faults.filter((f) => !flags.fault?.length || flags.fault.includes(f.id));
+  const shard = /^(\d+)\/(\d+)$/.exec(flags.shard ?? '1/1');
+  const [index, count] = [Number(shard?.[1]), Number(shard?.[2])];
+  if (!shard || count < 1 || index < 1 || index > count) {
+    throw new UserError(`--shard must be K/N with 1 <= K <= N, got "${flags.shard}"`, 'Pass e.g. --shard 1/2');
+  }
+  // Shards split the faults round-robin, so several processes (or CI jobs) can share one mutation run.
+  const selected = faults
+    .filter((f) => !flags.fault?.length || flags.fault.includes(f.id))
+    .filter((_, i) => i % count === index - 1);
   io.out(`mutation run: ${selected.length} fault(s), seed ${seed} (replay with --seed ${seed})`);
 
   const baseline = await failedRulesWith([], { specPath: spec.localPath, seed, only: [] });
