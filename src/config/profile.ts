@@ -46,10 +46,67 @@ export interface AuthLogSettings {
   emailMatch: 'exact' | 'case-insensitive';
 }
 
+export interface EmailTemplateSettings {
+  /** G-09: a pattern the error_code of a missing-variable 400 must match; null: only the status is asserted. */
+  missingVariableErrorCode: string | null;
+  /** G-09: whether a resend checks the template variables again; null: not asserted. */
+  resendRevalidates: boolean | null;
+  /** G-10: the statuses for 31 variables, a reserved name, a non-string value and an empty key. */
+  tooManyVariablesStatus: number;
+  reservedNameStatus: number;
+  nonStringValueStatus: number;
+  emptyKeyStatus: number;
+  /** G-11: whether a name used only as an if-condition counts as referenced, so must be supplied. */
+  conditionalReferencesCount: boolean;
+  /** G-11: whether `{{x}}` and `{{ x }}` are the same; when false only `{{ x }}` (one space each side) is a tag. */
+  whitespaceInsensitive: boolean;
+  /** G-12: supplied variables the template never uses. */
+  extraVariables: 'accepted' | 'rejected';
+  /** G-12: a supplied custom variable named like a built-in (user_name, app_name); 'rejected' as if reserved. */
+  builtInShadowing: 'accepted' | 'rejected';
+  /** TPL-009 (C-16): the most variables a request may carry and a template may use. */
+  maxVariables: number;
+  /** TPL-010 (C-17): names that cannot be supplied. */
+  reservedNames: string[];
+}
+
+export interface PasswordlessApiSettings {
+  /** G-13: the answer to a third send or resend within a minute; Retry-After and error_code only when set. */
+  sendRateLimitStatus: number;
+  sendRateLimitRetryAfter: boolean | null;
+  /** A pattern the error_code must match; null: not asserted. */
+  sendRateLimitErrorCode: string | null;
+  /** G-14: wrong, expired or replaced code, missing auth_request_id, unknown link_token (429 stays PWL-014's). */
+  verifyFailureStatus: number;
+  /** G-15: what an API expires_in outside 60-3600 gets; null: the observed behaviour is only recorded. */
+  expiresInOutOfRange: 'clamped' | 'rejected' | 'accepted' | null;
+  /** G-16: whether magiclink_auth_uri is held to the redirect rules; null: not asserted. */
+  magicLinkUriValidation: 'redirect-rules' | 'none' | null;
+  /** G-16: the status when a link method is sent without magiclink_auth_uri; null: not asserted. */
+  missingMagicLinkUriStatus: number | null;
+  /** The documented figures: PWL-002 (seconds), PWL-011, PWL-014. */
+  defaultExpiresIn: number;
+  sendsPerMinute: number;
+  attemptsPerWindow: number;
+  attemptWindowMs: number;
+}
+
+export interface SchemaSettings {
+  /** G-21, G-24: int64 as a number or a numeric string whatever the spec declares, or only as declared. */
+  int64Encoding: 'number-or-string' | 'as-declared';
+  /** G-21: whether null on an optional field is a failure. */
+  strictNulls: boolean;
+  /** G-29: whether requests are validated against the spec even in deliberate negative or case-folding tests. */
+  requestValidation: 'skip-deliberate-negatives' | 'always';
+}
+
 export interface Profile {
   redirects: RedirectSettings;
   redirectTemplates: RedirectTemplateSettings;
   authLogs: AuthLogSettings;
+  emailTemplates: EmailTemplateSettings;
+  passwordless: PasswordlessApiSettings;
+  schema: SchemaSettings;
 }
 
 export const defaultProfile: Profile = {
@@ -78,6 +135,38 @@ export const defaultProfile: Profile = {
   },
   authLogs: {
     emailMatch: 'exact',
+  },
+  emailTemplates: {
+    missingVariableErrorCode: null,
+    resendRevalidates: null,
+    tooManyVariablesStatus: 400,
+    reservedNameStatus: 400,
+    nonStringValueStatus: 400,
+    emptyKeyStatus: 400,
+    conditionalReferencesCount: true,
+    whitespaceInsensitive: true,
+    extraVariables: 'accepted',
+    builtInShadowing: 'accepted',
+    maxVariables: 30,
+    reservedNames: ['otp', 'expiry_time_relative', 'link', 'expire_time', 'expiry_time'],
+  },
+  passwordless: {
+    sendRateLimitStatus: 429,
+    sendRateLimitRetryAfter: null,
+    sendRateLimitErrorCode: null,
+    verifyFailureStatus: 400,
+    expiresInOutOfRange: null,
+    magicLinkUriValidation: null,
+    missingMagicLinkUriStatus: null,
+    defaultExpiresIn: 300,
+    sendsPerMinute: 2,
+    attemptsPerWindow: 5,
+    attemptWindowMs: 600_000,
+  },
+  schema: {
+    int64Encoding: 'number-or-string',
+    strictNulls: false,
+    requestValidation: 'skip-deliberate-negatives',
   },
 };
 
