@@ -45,6 +45,32 @@ export interface ScriptedLogin {
   organization_id?: string;
 }
 
+/** The two passwordless email templates the `email` hook can replace. */
+export type EmailTemplateName = 'SIGNIN' | 'SIGNUP';
+
+/** A custom email template as the `email` hook takes it: JET source for each part. */
+export interface EmailTemplateSource {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** One email as the target rendered and sent it (the `email` hook's outbox), newest last. */
+export interface OutboxMessage {
+  to: string;
+  template: string;
+  subject: string;
+  html: string;
+  text: string;
+  sent_at: string;
+  otp?: string;
+  link?: string;
+  /** Optional: true when sent as multipart/alternative (HTML with a text fallback). */
+  multipart?: boolean;
+  /** Optional: the auth request the email belongs to. */
+  auth_request_id?: string;
+}
+
 export class ControlHookError extends Error {
   constructor(hook: string, status: number, body: string) {
     super(`control hook ${hook} answered ${status}: ${body.slice(0, 300)}`);
@@ -132,6 +158,38 @@ export class ControlHooks {
 
   async login(script: ScriptedLogin): Promise<void> {
     await this.#json('login', await this.#request('PUT', '/login', script), 200);
+  }
+
+  /** Saves a custom template: later sends of that kind render from it. */
+  async setEmailTemplate(name: EmailTemplateName, template: EmailTemplateSource): Promise<void> {
+    await this.#json('email', await this.#request('PUT', `/email/templates/${name}`, template), 200);
+  }
+
+  /** Puts the built-in default template back. */
+  async restoreEmailTemplate(name: EmailTemplateName): Promise<void> {
+    const response = await this.#request('DELETE', `/email/templates/${name}`);
+    const text = await response.text();
+    if (response.status !== 200 && response.status !== 204) throw new ControlHookError('email', response.status, text);
+  }
+
+  /** Runs `body` with a custom template saved, and restores the default afterwards, however `body` ends. */
+  async withEmailTemplate<T>(
+    name: EmailTemplateName,
+    template: EmailTemplateSource,
+    body: () => Promise<T>,
+  ): Promise<T> {
+    await this.setEmailTemplate(name, template);
+    try {
+      return await body();
+    } finally {
+      await this.restoreEmailTemplate(name);
+    }
+  }
+
+  /** The emails sent to one address, oldest first. */
+  async outbox(to: string): Promise<OutboxMessage[]> {
+    const response = await this.#request('GET', `/email/outbox?to=${encodeURIComponent(to)}`);
+    return ((await this.#json('email', response, 200)) as { messages: OutboxMessage[] }).messages;
   }
 
   /** The target's clock, in milliseconds since the epoch. */

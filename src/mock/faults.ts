@@ -245,6 +245,133 @@ export const faults = [
     rules: ['RDR-020'],
     description: 'organization client responses carry redirect_uris as one comma-separated string',
   },
+  // Email templates: the passwordless send's request rules and how the custom template is rendered.
+  {
+    id: 'email-templates.missing-variable-accepted',
+    rules: ['TPL-011', 'PWL-016'],
+    description: 'a send whose template uses a variable missing from template_variables is sent, the gap left blank',
+  },
+  {
+    id: 'email-templates.31-variables-accepted',
+    rules: ['TPL-009'],
+    description: 'the variable limit is off by one: 31 template_variables pairs (or template variables) are accepted',
+  },
+  {
+    id: 'email-templates.reserved-name-accepted',
+    rules: ['TPL-010'],
+    description: 'template_variables may use reserved names such as otp or link; the built-in value still wins',
+  },
+  {
+    id: 'email-templates.non-string-accepted',
+    rules: ['TPL-008'],
+    description: 'template_variables values that are not strings (numbers, booleans) are accepted and stringified',
+  },
+  {
+    id: 'email-templates.not-rendered',
+    rules: ['TPL-007', 'TPL-012', 'TPL-013'],
+    description: 'the custom template is sent as saved: every {{ placeholder }} is left in the email verbatim',
+  },
+  {
+    id: 'email-templates.whitespace-spelling-ignored',
+    rules: ['TPL-013'],
+    description: 'only the spaced spelling {{ name }} is substituted; {{name}} is left in the email verbatim',
+  },
+  {
+    id: 'email-templates.conditionals-ignored',
+    rules: ['TPL-006'],
+    description: 'JET if blocks always render their first branch, whether the variable is set or not',
+  },
+  {
+    id: 'email-templates.custom-ignored',
+    rules: ['TPL-004'],
+    description: 'a saved custom template is stored but sends keep using the built-in default',
+  },
+  {
+    id: 'email-templates.text-only',
+    rules: ['TPL-003'],
+    description: 'emails are sent as plain text only: the HTML body is dropped even when the template has one',
+  },
+  {
+    id: 'email-templates.built-ins-blank',
+    rules: ['TPL-005'],
+    description: 'built-in variables other than otp and link (user_email, expiry_time_relative, ...) render empty',
+  },
+  {
+    id: 'email-templates.runtime-variables-ignored',
+    rules: ['TPL-007', 'TPL-012'],
+    description: 'template_variables are checked but never reach the renderer: custom variables render empty',
+  },
+  // Passwordless send, resend and verify
+  {
+    id: 'passwordless.send-requires-template',
+    rules: ['PWL-001'],
+    description: 'a send with only an email is refused with 400: template is treated as required',
+  },
+  {
+    id: 'passwordless.default-expiry-100',
+    rules: ['PWL-002'],
+    description: 'without expires_in, codes expire after 100 seconds (the docs example) instead of 300',
+  },
+  {
+    id: 'passwordless.expires-at-wrong',
+    rules: ['PWL-006'],
+    description: 'expires_at is given in milliseconds instead of Unix seconds',
+  },
+  {
+    id: 'passwordless.template-unchecked',
+    rules: ['PWL-004'],
+    description: 'a template value outside SIGNIN/SIGNUP (e.g. UNSPECIFIED) is accepted and treated as SIGNIN',
+  },
+  {
+    id: 'passwordless.link-token-fragment',
+    rules: ['PWL-005'],
+    description: 'the emailed magic link carries the link token in the fragment (#link_token=) instead of the query',
+  },
+  {
+    id: 'passwordless.otp-eight-digits',
+    rules: ['PWL-007'],
+    description: 'verification codes have 8 digits instead of 6',
+  },
+  {
+    id: 'passwordless.state-dropped',
+    rules: ['PWL-008'],
+    description: 'the verify response leaves out the state given on send',
+  },
+  {
+    id: 'passwordless.resend-shape',
+    rules: ['PWL-009'],
+    description: 'a resend answers without passwordless_type and keeps the old expiry instead of a new one',
+  },
+  {
+    id: 'passwordless.old-code-valid-after-resend',
+    rules: ['PWL-010'],
+    description: 'a resend emails a fresh code but the previous code still verifies',
+  },
+  {
+    id: 'passwordless.no-rate-limit',
+    rules: ['PWL-011'],
+    description: 'sends and resends to one address are never rate limited',
+  },
+  {
+    id: 'passwordless.code-without-request-id',
+    rules: ['PWL-012'],
+    description: 'verify accepts a code without auth_request_id, finding the request by the code alone',
+  },
+  {
+    id: 'passwordless.verify-template-missing',
+    rules: ['PWL-013'],
+    description: 'the verify response leaves out template',
+  },
+  {
+    id: 'passwordless.no-attempt-limit',
+    rules: ['PWL-014'],
+    description: 'wrong codes are never counted: the right code verifies after any number of wrong ones',
+  },
+  {
+    id: 'passwordless.bare-error-bodies',
+    rules: ['PWL-017'],
+    description: 'the 400 and 429 answers of send, resend and verify have an empty body instead of ErrorInfo',
+  },
 ] as const satisfies readonly { id: string; rules: readonly RuleId[]; description: string }[];
 
 export type FaultId = (typeof faults)[number]['id'];

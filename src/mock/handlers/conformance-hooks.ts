@@ -1,5 +1,6 @@
 import { HttpResponse, http } from 'msw';
 import { parseStatus } from '../../oracles/auth-log-filter.js';
+import { referencedVariables, TemplateSyntaxError } from '../../oracles/email-template.js';
 import { isTemplate, templateViolations } from '../../oracles/redirect-template.js';
 import { type EnvironmentKind, exceedsLengthLimit, splitUri } from '../../oracles/redirect-uri.js';
 import type { RuleId } from '../../rules/catalogue.js';
@@ -217,6 +218,13 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
         const { subject, html, text } = body ?? {};
         if (typeof subject !== 'string' || typeof html !== 'string' || typeof text !== 'string') {
           return errorInfo(400, 'INVALID_ARGUMENT', 'body must be { "subject", "html", "text" } (strings)');
+        }
+        try {
+          referencedVariables({ subject, html, text }, state.profile.emailTemplates);
+        } catch (error) {
+          // A template the server cannot parse is refused when saved, never when an email is sent.
+          if (error instanceof TemplateSyntaxError) return errorInfo(400, 'INVALID_ARGUMENT', error.message);
+          throw error;
         }
         emailTemplates(state)[name] = { subject, html, text };
         return HttpResponse.json({ subject, html, text });

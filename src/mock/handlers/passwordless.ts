@@ -1,5 +1,13 @@
 import type { HttpHandler } from 'msw';
 import type { components } from '../../../generated/openapi.js';
+import type { EmailTemplateSettings } from '../../config/profile.js';
+import {
+  checkTemplateVariables,
+  type EmailTemplateParts,
+  renderEmail,
+  TemplateSyntaxError,
+} from '../../oracles/email-template.js';
+import { emailTemplates } from '../control-state.js';
 import { badRequest, MockError, notFound, route } from '../route.js';
 import type { MockState } from '../state.js';
 
@@ -7,13 +15,15 @@ type PasswordlessType = components['schemas']['authpasswordlessPasswordlessType'
 type TemplateType = components['schemas']['passwordlessTemplateType'];
 type SendResponse = components['schemas']['passwordlessSendPasswordlessResponse'];
 
-/** One email the mock "sent", for tests and hooks to read the code or link from. */
+/** One email the mock "sent", as rendered, for tests and the outbox hook to read the code or link from. */
 export interface PasswordlessMessage {
   to: string;
   template: TemplateType;
   subject: string;
   html: string;
   text: string;
+  /** Sent as multipart/alternative: the template had both an HTML and a text body (TPL-003). */
+  multipart: boolean;
   sent_at: string;
   auth_request_id: string;
   otp?: string;
@@ -39,6 +49,8 @@ interface AuthRequest {
   magiclinkAuthUri?: string;
   templateVariables: Record<string, string>;
   otp?: string;
+  /** Codes a resend replaced; only the `old-code-valid-after-resend` fault still accepts them. */
+  replacedOtps: string[];
   linkToken?: string;
   wrongAttempts: number[];
   locked: boolean;
@@ -46,11 +58,44 @@ interface AuthRequest {
 }
 
 const templates: readonly TemplateType[] = ['SIGNIN', 'SIGNUP'];
-const reservedVariables = new Set(['otp', 'expiry_time_relative', 'link', 'expire_time', 'expiry_time']);
-const maxTemplateVariables = 30;
-const defaultExpiresIn = 300;
-const sendLimit = { count: 2, windowMs: 60_000 };
-const attemptLimit = { count: 5, windowMs: 10 * 60_000 };
+
+/** The values the mock's application has for the built-in variables that are not about one request (TPL-005). */
+const application = {
+  app_name: 'Conformance Mock',
+  app_logo_url: 'https://mock.scalekit-conformance.invalid/logo.png',
+  app_support_email: 'support@mock.scalekit-conformance.invalid',
+  app_organization_meta_name: 'Conformance Mock',
+};
+
+/** The built-in default templates ("Use Scalekit template"), rendered by the same oracle as custom ones. */
+const defaultTemplates: Record<TemplateType, EmailTemplateParts> = {
+  SIGNIN: {
+    subject: 'Sign in to {{ app_name }}',
+    text:
+      '{{ if user_name }}Hello {{ user_name }},{{ else }}Hello,{{ end }}\n' +
+      '{{ if otp }}Your verification code is {{ otp }}.\n{{ end }}' +
+      '{{ if link }}Or open this link: {{ link }}\n{{ end }}' +
+      'It expires in {{ expiry_time_relative }}.',
+    html:
+      '<p>{{ if user_name }}Hello {{ user_name }},{{ else }}Hello,{{ end }}</p>' +
+      '{{ if otp }}<p>Your verification code is <strong>{{ otp }}</strong>.</p>{{ end }}' +
+      '{{ if link }}<p><a href="{{ link }}">Sign in to {{ app_name }}</a></p>{{ end }}' +
+      '<p>It expires in {{ expiry_time_relative }}.</p>',
+  },
+  SIGNUP: {
+    subject: 'Verify your email address for {{ app_name }}',
+    text:
+      'Welcome to {{ app_name }}.\n' +
+      '{{ if otp }}Your verification code is {{ otp }}.\n{{ end }}' +
+      '{{ if link }}Or open this link: {{ link }}\n{{ end }}' +
+      'It expires in {{ expiry_time_relative }}.',
+    html:
+      '<p>Welcome to {{ app_name }}.</p>' +
+      '{{ if otp }}<p>Your verification code is <strong>{{ otp }}</strong>.</p>{{ end }}' +
+      '{{ if link }}<p><a href="{{ link }}">Finish signing up</a></p>{{ end }}' +
+      '<p>It expires in {{ expiry_time_relative }}.</p>',
+  },
+};
 
 const store = (state: MockState) =>
   state.slice('passwordless', () => ({
@@ -73,13 +118,25 @@ export function passwordlessSettings(state: MockState): PasswordlessSettings {
 const usesOtp = (type: PasswordlessType) => type === 'OTP' || type === 'LINK_OTP';
 const usesLink = (type: PasswordlessType) => type === 'LINK' || type === 'LINK_OTP';
 
-/** Sends and resends share one budget per address: 2 per 60 s on the mock clock (PWL-011). */
+/** The template a send of this kind renders from: the one saved through the `email` hook, or the default. */
+function templateFor(state: MockState, kind: TemplateType): EmailTemplateParts {
+  const custom = state.has('email-templates.custom-ignored') ? undefined : emailTemplates(state)[kind];
+  return custom ?? defaultTemplates[kind];
+}
+
+/** Sends and resends share one budget per address (PWL-011), on the mock clock. */
 function takeSendBudget(state: MockState, email: string): void {
+  if (state.has('passwordless.no-rate-limit')) return;
+  const { sendsPerMinute, sendRateLimitStatus } = state.profile.passwordless;
   const now = state.clock.now();
   const sends = store(state).sendsByEmail;
-  const recent = (sends.get(email) ?? []).filter((at) => at > now - sendLimit.windowMs);
-  if (recent.length >= sendLimit.count) {
-    throw new MockError(429, 'RATE_LIMITED', `at most ${sendLimit.count} emails per minute to one address`);
+  const recent = (sends.get(email) ?? []).filter((at) => at > now - 60_000);
+  if (recent.length >= sendsPerMinute) {
+    throw new MockError(
+      sendRateLimitStatus,
+      'RATE_LIMITED',
+      `at most ${sendsPerMinute} emails per minute to one address`,
+    );
   }
   sends.set(email, [...recent, now]);
 }
@@ -91,29 +148,87 @@ function uuidLike(state: MockState): string {
   );
 }
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' }[c]};`);
-
-/** A plain built-in rendering; custom email templates belong to the email-template module. */
-function render(request: AuthRequest, sentAt: string): PasswordlessMessage {
-  const minutes = Math.max(1, Math.round(request.expiresIn / 60));
-  const link =
-    request.linkToken && request.magiclinkAuthUri
-      ? `${request.magiclinkAuthUri}${request.magiclinkAuthUri.includes('?') ? '&' : '?'}link_token=${request.linkToken}`
-      : undefined;
-  const subject = request.template === 'SIGNUP' ? 'Verify your email address' : 'Your sign-in link and code';
-  const lines = [
-    request.template === 'SIGNUP' ? 'Finish signing up.' : 'Sign in to your account.',
-    ...(request.otp ? [`Your verification code is ${request.otp}.`] : []),
-    ...(link ? [`Or open this link: ${link}`] : []),
-    `It expires in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+/** "14 days, 6 hours, 50 min", the docs' style of expiry_time_relative. */
+function relativeTime(seconds: number): string {
+  const minutes = Math.max(1, Math.round(seconds / 60));
+  const parts: [number, string, string][] = [
+    [Math.floor(minutes / 1440), 'day', 'days'],
+    [Math.floor((minutes % 1440) / 60), 'hour', 'hours'],
+    [minutes % 60, 'min', 'min'],
   ];
+  return parts
+    .filter(([count]) => count > 0)
+    .map(([count, one, many]) => `${count} ${count === 1 ? one : many}`)
+    .join(', ');
+}
+
+function magicLink(state: MockState, request: AuthRequest): string | undefined {
+  if (!request.linkToken || !request.magiclinkAuthUri) return undefined;
+  if (state.has('passwordless.link-token-fragment'))
+    return `${request.magiclinkAuthUri}#link_token=${request.linkToken}`;
+  const separator = request.magiclinkAuthUri.includes('?') ? '&' : '?';
+  return `${request.magiclinkAuthUri}${separator}link_token=${request.linkToken}`;
+}
+
+/** The variables a send renders with: the server's built-ins, which win over custom ones of the same name. */
+function variablesFor(state: MockState, request: AuthRequest, link: string | undefined): Record<string, string> {
+  const builtIns: Record<string, string> = {
+    ...application,
+    organization_name: '',
+    user_name: '',
+    user_email: request.email,
+    expiry_time_relative: relativeTime(request.expiresIn),
+  };
+  if (state.has('email-templates.built-ins-blank')) for (const name of Object.keys(builtIns)) builtIns[name] = '';
+  const custom = state.has('email-templates.runtime-variables-ignored') ? {} : request.templateVariables;
+  return {
+    ...custom,
+    ...builtIns,
+    ...(request.otp ? { otp: request.otp } : {}),
+    ...(link ? { link } : {}),
+  };
+}
+
+/** Every `{{ if x }}` made unconditional, for the `conditionals-ignored` fault. */
+function withoutConditions(template: EmailTemplateParts): EmailTemplateParts {
+  const always = (part: string) =>
+    part.replace(/\{\{\s*(else\s+)?if\s+[A-Za-z_]\w*\s*\}\}/g, (_, elseIf) =>
+      elseIf ? '{{ else if fault_never }}' : '{{ if fault_always }}',
+    );
+  return { subject: always(template.subject), html: always(template.html), text: always(template.text) };
+}
+
+function renderFor(state: MockState, request: AuthRequest, link: string | undefined) {
+  const template = templateFor(state, request.template);
+  if (state.has('email-templates.not-rendered')) return { ...template, multipart: true };
+  const variables = variablesFor(state, request, link);
+  const settings: EmailTemplateSettings = {
+    ...state.profile.emailTemplates,
+    ...(state.has('email-templates.whitespace-spelling-ignored') ? { whitespaceInsensitive: false } : {}),
+  };
+  try {
+    if (state.has('email-templates.conditionals-ignored')) {
+      return renderEmail(withoutConditions(template), { ...variables, fault_always: 'yes' }, settings);
+    }
+    return renderEmail(template, variables, settings);
+  } catch (error) {
+    // A template the strict spelling cannot parse goes out as saved (only under the whitespace fault).
+    if (error instanceof TemplateSyntaxError) return { ...template, multipart: true };
+    throw error;
+  }
+}
+
+function render(state: MockState, request: AuthRequest, sentAt: string): PasswordlessMessage {
+  const link = magicLink(state, request);
+  const rendered = renderFor(state, request, link);
+  const textOnly = state.has('email-templates.text-only');
   return {
     to: request.email,
     template: request.template,
-    subject,
-    text: lines.join('\n'),
-    html: lines.map((line) => `<p>${escapeHtml(line)}</p>`).join(''),
+    subject: rendered.subject,
+    html: textOnly ? '' : rendered.html,
+    text: rendered.text,
+    multipart: textOnly ? false : rendered.multipart,
     sent_at: sentAt,
     auth_request_id: request.id,
     ...(request.otp ? { otp: request.otp } : {}),
@@ -121,30 +236,37 @@ function render(request: AuthRequest, sentAt: string): PasswordlessMessage {
   };
 }
 
+function newOtp(state: MockState): string {
+  return state.id('', state.has('passwordless.otp-eight-digits') ? 8 : 6);
+}
+
 /** Issues fresh credentials and a new expiry, emails them, and answers in the send response shape. */
 function issue(state: MockState, request: AuthRequest): SendResponse {
   const slice = store(state);
   if (request.linkToken) slice.byLinkToken.delete(request.linkToken);
-  request.otp = usesOtp(request.type) ? state.id('', 6) : undefined;
+  if (request.otp) request.replacedOtps.push(request.otp);
+  request.otp = usesOtp(request.type) ? newOtp(state) : undefined;
   request.linkToken = request.magiclinkAuthUri ? uuidLike(state) : undefined;
   if (request.linkToken) slice.byLinkToken.set(request.linkToken, request.id);
   request.expiresAt = state.clock.now() + request.expiresIn * 1000;
-  slice.outbox.push(render(request, state.nowIso()));
-  return sendResponse(request);
+  slice.outbox.push(render(state, request, state.nowIso()));
+  return sendResponse(state, request);
 }
 
-function sendResponse(request: AuthRequest): SendResponse {
+function sendResponse(state: MockState, request: AuthRequest): SendResponse {
+  const seconds = Math.floor(request.expiresAt / 1000);
   return {
     auth_request_id: request.id,
     // int64 declared as a string in the spec: Unix seconds as a decimal string.
-    expires_at: String(Math.floor(request.expiresAt / 1000)),
+    expires_at: String(state.has('passwordless.expires-at-wrong') ? request.expiresAt : seconds),
     expires_in: request.expiresIn,
     passwordless_type: request.type,
   };
 }
 
-function parseExpiresIn(value: unknown): number {
-  if (value === undefined || value === null || value === 0 || value === '0' || value === '') return defaultExpiresIn;
+function parseExpiresIn(state: MockState, value: unknown): number {
+  const fallback = state.has('passwordless.default-expiry-100') ? 100 : state.profile.passwordless.defaultExpiresIn;
+  if (value === undefined || value === null || value === 0 || value === '0' || value === '') return fallback;
   const seconds = typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value;
   if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 1 || seconds > 86_400) {
     throw badRequest('expires_in must be a whole number of seconds between 1 and 86400');
@@ -152,18 +274,31 @@ function parseExpiresIn(value: unknown): number {
   return seconds;
 }
 
-function parseTemplateVariables(value: unknown): Record<string, string> {
+/**
+ * template_variables as the send's template judges them (TPL-008..TPL-011, through the oracle): the first verdict
+ * refuses the send, so nothing is emailed. Seeded faults forget one rule each.
+ */
+function parseTemplateVariables(state: MockState, kind: TemplateType, value: unknown): Record<string, string> {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) throw badRequest('template_variables must be an object');
-  const entries = Object.entries(value);
-  if (entries.length > maxTemplateVariables) {
-    throw badRequest(`template_variables may hold at most ${maxTemplateVariables} pairs`);
+  const supplied = value as Record<string, unknown>;
+  const settings = state.profile.emailTemplates;
+  const judged = {
+    ...settings,
+    ...(state.has('email-templates.31-variables-accepted') ? { maxVariables: settings.maxVariables + 1 } : {}),
+  };
+  const forgotten = (rule: string, reason: string) =>
+    (rule === 'TPL-011' && state.has('email-templates.missing-variable-accepted')) ||
+    (rule === 'TPL-010' && state.has('email-templates.reserved-name-accepted')) ||
+    (rule === 'TPL-008' && reason.includes('not a string') && state.has('email-templates.non-string-accepted'));
+  const verdict = checkTemplateVariables(templateFor(state, kind), supplied, judged).find(
+    (v) => !forgotten(v.rule, v.reason),
+  );
+  if (verdict) {
+    throw new MockError(verdict.expectedStatus, 'INVALID_ARGUMENT', `template_variables: ${verdict.reason}`);
   }
-  for (const [key, item] of entries) {
-    if (reservedVariables.has(key)) throw badRequest(`template_variables.${key} is a reserved variable name`);
-    if (typeof item !== 'string') throw badRequest(`template_variables.${key} must be a string`);
-  }
-  return Object.fromEntries(entries) as Record<string, string>;
+  // Reserved names are the server's own: were one accepted (a fault), the built-in value still renders.
+  return Object.fromEntries(Object.entries(supplied).map(([key, item]) => [key, String(item)]));
 }
 
 function parseSend(state: MockState, body: Record<string, unknown>): AuthRequest {
@@ -171,9 +306,14 @@ function parseSend(state: MockState, body: Record<string, unknown>): AuthRequest
   if (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
     throw badRequest('email must be a valid email address');
   }
-  if (template !== undefined && !templates.includes(template as TemplateType)) {
+  if (template === undefined && state.has('passwordless.send-requires-template')) {
+    throw badRequest('template is required');
+  }
+  const checkTemplate = !state.has('passwordless.template-unchecked');
+  if (checkTemplate && template !== undefined && !templates.includes(template as TemplateType)) {
     throw badRequest(`template must be one of ${templates.join(', ')}`);
   }
+  const kind: TemplateType = templates.includes(template as TemplateType) ? (template as TemplateType) : 'SIGNIN';
   if (clientState !== undefined && typeof clientState !== 'string') throw badRequest('state must be a string');
   if (magicLink !== undefined && magicLink !== '') {
     if (typeof magicLink !== 'string' || !/^https?:\/\/[^\s/?#]+/i.test(magicLink)) {
@@ -185,13 +325,14 @@ function parseSend(state: MockState, body: Record<string, unknown>): AuthRequest
   return {
     id: state.secret(50),
     email,
-    template: (template as TemplateType | undefined) ?? 'SIGNIN',
+    template: kind,
     type,
     ...(clientState !== undefined ? { state: clientState } : {}),
-    expiresIn: parseExpiresIn(body.expires_in),
+    expiresIn: parseExpiresIn(state, body.expires_in),
     expiresAt: 0,
     ...(typeof magicLink === 'string' && magicLink !== '' ? { magiclinkAuthUri: magicLink } : {}),
-    templateVariables: parseTemplateVariables(body.template_variables),
+    templateVariables: parseTemplateVariables(state, kind, body.template_variables),
+    replacedOtps: [],
     wrongAttempts: [],
     locked: false,
     verified: false,
@@ -202,79 +343,120 @@ function tooManyAttempts(): MockError {
   return new MockError(429, 'RESOURCE_EXHAUSTED', 'too many failed attempts; start again with a new send');
 }
 
+/** A refusal of a verification (G-14): the profile's status for wrong, expired or replaced credentials. */
+function verifyFailure(state: MockState, message: string): MockError {
+  return new MockError(state.profile.passwordless.verifyFailureStatus, 'INVALID_ARGUMENT', message);
+}
+
+/** Runs a resolver; under the `bare-error-bodies` fault its refusals lose their ErrorInfo body. */
+async function refusing<T>(state: MockState, resolve: () => T | Promise<T>): Promise<T | Response> {
+  try {
+    return await resolve();
+  } catch (error) {
+    if (error instanceof MockError && state.has('passwordless.bare-error-bodies')) {
+      return new Response(null, { status: error.status });
+    }
+    throw error;
+  }
+}
+
+function verify(state: MockState, input: Record<string, unknown>) {
+  const { code, link_token: linkToken, auth_request_id: authRequestId } = input;
+  const slice = store(state);
+  let request: AuthRequest | undefined;
+  if (typeof linkToken === 'string' && linkToken !== '') {
+    const id = slice.byLinkToken.get(linkToken);
+    request = id === undefined ? undefined : slice.requests.get(id);
+    if (!request) throw verifyFailure(state, 'the magic link is invalid or has been replaced');
+    if (slice.settings.enforceSameBrowserOrigin && authRequestId !== request.id) {
+      throw verifyFailure(
+        state,
+        'this magic link must be verified with the auth_request_id of the browser that asked for it',
+      );
+    }
+  } else if (typeof code === 'string' && code !== '') {
+    if (typeof authRequestId !== 'string' || authRequestId === '') {
+      if (!state.has('passwordless.code-without-request-id')) {
+        throw verifyFailure(state, 'auth_request_id is required to verify a code');
+      }
+      request = [...slice.requests.values()].find((r) => r.otp === code && !r.verified);
+      if (!request) throw verifyFailure(state, 'the verification code is incorrect');
+    } else {
+      request = slice.requests.get(authRequestId);
+      if (!request) throw notFound(`auth request ${authRequestId}`);
+    }
+  } else {
+    throw verifyFailure(state, 'either code with auth_request_id, or link_token, is required');
+  }
+
+  if (request.verified) throw verifyFailure(state, 'this auth request has already been verified');
+  const now = state.clock.now();
+  const { attemptsPerWindow, attemptWindowMs } = state.profile.passwordless;
+  if (!state.has('passwordless.no-attempt-limit')) {
+    request.wrongAttempts = request.wrongAttempts.filter((at) => at > now - attemptWindowMs);
+    if (request.locked || request.wrongAttempts.length >= attemptsPerWindow) {
+      request.locked = true;
+      throw tooManyAttempts();
+    }
+  }
+  if (now >= request.expiresAt) throw verifyFailure(state, 'the code or link has expired');
+  if (linkToken === undefined || linkToken === '') {
+    const replaced =
+      state.has('passwordless.old-code-valid-after-resend') && request.replacedOtps.includes(String(code));
+    if (!replaced && (!request.otp || code !== request.otp)) {
+      request.wrongAttempts.push(now);
+      throw verifyFailure(state, 'the verification code is incorrect');
+    }
+  }
+  request.verified = true;
+  return {
+    status: 200 as const,
+    body: {
+      email: request.email,
+      ...(state.has('passwordless.verify-template-missing') ? {} : { template: request.template }),
+      passwordless_type: request.type,
+      ...(request.state !== undefined && !state.has('passwordless.state-dropped') ? { state: request.state } : {}),
+    },
+  };
+}
+
 /** Passwordless email: send, resend and verify, with the documented rate and attempt limits. */
 export function passwordlessHandlers(state: MockState): HttpHandler[] {
   return [
-    route(state, 'post', '/api/v1/passwordless/email/send', ({ body }) => {
-      const request = parseSend(state, body as Record<string, unknown>);
-      takeSendBudget(state, request.email.toLowerCase());
-      store(state).requests.set(request.id, request);
-      return { status: 200, body: issue(state, request) };
-    }),
+    route(state, 'post', '/api/v1/passwordless/email/send', ({ body }) =>
+      refusing(state, () => {
+        const request = parseSend(state, body as Record<string, unknown>);
+        takeSendBudget(state, request.email.toLowerCase());
+        store(state).requests.set(request.id, request);
+        return { status: 200 as const, body: issue(state, request) };
+      }),
+    ),
 
-    route(state, 'post', '/api/v1/passwordless/email/resend', ({ body }) => {
-      const id = (body as Record<string, unknown>).auth_request_id;
-      if (typeof id !== 'string' || id === '') throw badRequest('auth_request_id is required');
-      const request = store(state).requests.get(id);
-      if (!request) throw notFound(`auth request ${id}`);
-      if (request.verified) throw badRequest('this auth request has already been verified');
-      if (request.locked) throw tooManyAttempts();
-      takeSendBudget(state, request.email.toLowerCase());
-      if (passwordlessSettings(state).regenerateOnResend) return { status: 200, body: issue(state, request) };
-      // Without regeneration the same credentials are sent again, with a new expiry.
-      request.expiresAt = state.clock.now() + request.expiresIn * 1000;
-      store(state).outbox.push(render(request, state.nowIso()));
-      return { status: 200, body: sendResponse(request) };
-    }),
+    route(state, 'post', '/api/v1/passwordless/email/resend', ({ body }) =>
+      refusing(state, () => {
+        const id = (body as Record<string, unknown>).auth_request_id;
+        if (typeof id !== 'string' || id === '') throw badRequest('auth_request_id is required');
+        const request = store(state).requests.get(id);
+        if (!request) throw notFound(`auth request ${id}`);
+        if (request.verified) throw badRequest('this auth request has already been verified');
+        if (request.locked) throw tooManyAttempts();
+        takeSendBudget(state, request.email.toLowerCase());
+        if (state.has('passwordless.resend-shape')) {
+          const { passwordless_type: _, ...rest } = sendResponse(state, request);
+          store(state).outbox.push(render(state, request, state.nowIso()));
+          return { status: 200 as const, body: rest };
+        }
+        if (passwordlessSettings(state).regenerateOnResend)
+          return { status: 200 as const, body: issue(state, request) };
+        // Without regeneration the same credentials are sent again, with a new expiry.
+        request.expiresAt = state.clock.now() + request.expiresIn * 1000;
+        store(state).outbox.push(render(state, request, state.nowIso()));
+        return { status: 200 as const, body: sendResponse(state, request) };
+      }),
+    ),
 
-    route(state, 'post', '/api/v1/passwordless/email/verify', ({ body }) => {
-      const input = body as Record<string, unknown>;
-      const { code, link_token: linkToken, auth_request_id: authRequestId } = input;
-      const slice = store(state);
-      let request: AuthRequest | undefined;
-      if (typeof linkToken === 'string' && linkToken !== '') {
-        const id = slice.byLinkToken.get(linkToken);
-        request = id === undefined ? undefined : slice.requests.get(id);
-        if (!request) throw badRequest('the magic link is invalid or has been replaced');
-        if (slice.settings.enforceSameBrowserOrigin && authRequestId !== request.id) {
-          throw badRequest(
-            'this magic link must be verified with the auth_request_id of the browser that asked for it',
-          );
-        }
-      } else if (typeof code === 'string' && code !== '') {
-        if (typeof authRequestId !== 'string' || authRequestId === '') {
-          throw badRequest('auth_request_id is required to verify a code');
-        }
-        request = slice.requests.get(authRequestId);
-        if (!request) throw notFound(`auth request ${authRequestId}`);
-      } else {
-        throw badRequest('either code with auth_request_id, or link_token, is required');
-      }
-
-      if (request.verified) throw badRequest('this auth request has already been verified');
-      const now = state.clock.now();
-      request.wrongAttempts = request.wrongAttempts.filter((at) => at > now - attemptLimit.windowMs);
-      if (request.locked || request.wrongAttempts.length >= attemptLimit.count) {
-        request.locked = true;
-        throw tooManyAttempts();
-      }
-      if (now >= request.expiresAt) throw badRequest('the code or link has expired');
-      if (linkToken === undefined || linkToken === '') {
-        if (!request.otp || code !== request.otp) {
-          request.wrongAttempts.push(now);
-          throw badRequest('the verification code is incorrect');
-        }
-      }
-      request.verified = true;
-      return {
-        status: 200,
-        body: {
-          email: request.email,
-          template: request.template,
-          passwordless_type: request.type,
-          ...(request.state !== undefined ? { state: request.state } : {}),
-        },
-      };
-    }),
+    route(state, 'post', '/api/v1/passwordless/email/verify', ({ body }) =>
+      refusing(state, () => verify(state, body as Record<string, unknown>)),
+    ),
   ];
 }
