@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { type ServedMock, serveMock } from '../../src/mock/http-server.js';
 import { createMock, type Mock } from '../../src/mock/index.js';
+import { clientCredentialsToken } from '../support/token.js';
 
 // Drives every control hook of the standalone mock over a loopback socket, with the request and response shapes
 // the target contract fixes (RUNNING.md, part 2).
@@ -32,16 +33,7 @@ async function call(method: string, path: string, body?: unknown, bearer: string
 beforeAll(async () => {
   mock = createMock({ clock, credentials, seed: 3 });
   served = await serveMock(mock);
-  const response = await fetch(`${served.url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: credentials.clientId,
-      client_secret: credentials.clientSecret,
-    }),
-  });
-  token = ((await response.json()) as { access_token: string }).access_token;
+  token = await clientCredentialsToken(served.url, credentials);
 });
 afterAll(() => served.close());
 

@@ -1,4 +1,5 @@
 import { HttpResponse, http } from 'msw';
+import { hookNames } from '../../client/control-hooks.js';
 import { parseStatus } from '../../oracles/auth-log-filter.js';
 import { referencedVariables, TemplateSyntaxError } from '../../oracles/email-template.js';
 import { isTemplate, templateViolations } from '../../oracles/redirect-template.js';
@@ -30,18 +31,8 @@ export interface HookServices {
   webhooks?: { deliveries(eventId?: string): unknown[]; runDue(): Promise<void> };
 }
 
-/** The control hooks of the target contract (RUNNING.md, part 2), plus `faults`, an extension of this mock's. */
-export const implementedHooks = [
-  'reset',
-  'environment',
-  'redirects',
-  'login',
-  'auth-requests',
-  'email',
-  'webhooks',
-  'clock',
-  'faults',
-] as const;
+/** Every control hook of the target contract (RUNNING.md, part 2), plus `faults`, an extension of this mock's. */
+export const implementedHooks = [...hookNames, 'faults'] as const;
 
 const prefix = '*/_conformance/v1';
 type Resolver = (args: {
