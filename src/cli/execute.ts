@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { createVitest } from 'vitest/node';
 import type { RunContext } from '../harness/context.js';
 import { ruleSelector } from '../reporters/aggregate.js';
@@ -25,7 +26,7 @@ function baseOptions() {
  */
 export async function executeSuites(
   context: RunContext,
-  options: { only?: readonly string[]; onTest?: (test: TestOutcome) => void } = {},
+  options: { only?: readonly string[]; files?: readonly string[]; onTest?: (test: TestOutcome) => void } = {},
 ): Promise<{ tests: TestOutcome[]; errors: string[] }> {
   const only = options.only ?? [];
   const selected = ruleSelector(only);
@@ -47,6 +48,8 @@ export async function executeSuites(
     'test',
     {
       ...baseOptions(),
+      // Only these suite files, when given: collecting the rest would cost time for tests the tag filter drops.
+      ...(options.files ? { include: [...options.files] } : {}),
       setupFiles: ['src/harness/setup.ts'],
       provide: { conformance: context },
       ...(tagsFilter ? { tagsFilter } : {}),
@@ -67,17 +70,23 @@ export async function executeSuites(
 
 /** Rule IDs cited by at least one suite test, found by collecting the suites without running them. */
 export async function citedRules(): Promise<Map<string, number>> {
-  const vitest = await createVitest('test', { ...baseOptions(), reporters: [] }, { logLevel: 'silent' });
   const counts = new Map<string, number>();
+  for (const { rules } of await suiteIndex()) for (const rule of rules) counts.set(rule, (counts.get(rule) ?? 0) + 1);
+  return counts;
+}
+
+/** Every suite test's rule tags with its file (relative to the package), collected without running anything. */
+export async function suiteIndex(): Promise<{ file: string; rules: string[] }[]> {
+  const vitest = await createVitest('test', { ...baseOptions(), reporters: [] }, { logLevel: 'silent' });
   try {
     const { testModules } = await vitest.collect();
-    for (const module of testModules) {
-      for (const test of module.children.allTests()) {
-        for (const tag of test.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
-      }
-    }
+    return testModules.flatMap((module) =>
+      [...module.children.allTests()].map((test) => ({
+        file: relative(packageRoot, module.moduleId),
+        rules: [...test.tags],
+      })),
+    );
   } finally {
     await vitest.close();
   }
-  return counts;
 }

@@ -11,7 +11,7 @@ import { aggregateRules } from '../reporters/aggregate.js';
 import { rules } from '../rules/catalogue.js';
 import { ensureGeneratedTypes } from '../spec/generate.js';
 import { resolveSpec } from '../spec/resolve.js';
-import { executeSuites } from './execute.js';
+import { executeSuites, suiteIndex } from './execute.js';
 
 export interface MutationResult {
   fault: string;
@@ -24,7 +24,7 @@ export interface MutationResult {
 /** Runs the suites against the mock with no fault, then once per fault; returns the failed MUST/SHOULD rules. */
 async function failedRulesWith(
   faultIds: FaultId[],
-  options: { specPath: string; seed: number; only: readonly string[] },
+  options: { specPath: string; seed: number; only: readonly string[]; files?: readonly string[] },
 ): Promise<{ failed: string[]; errors: string[] }> {
   const credentials = { clientId: 'skc_mutation', clientSecret: `mock-${randomUUID()}` };
   const served = await serveMock(createMock({ clock: systemClock, credentials, faults: faultIds, seed: options.seed }));
@@ -37,7 +37,7 @@ async function failedRulesWith(
         timeoutMs: 10_000,
         profile: defaultProfile,
       },
-      { only: options.only },
+      { only: options.only, ...(options.files ? { files: options.files } : {}) },
     );
     const failed = aggregateRules(rules, tests)
       .filter((r) => r.status === 'failed')
@@ -86,10 +86,20 @@ export async function mutationCommand(
     return ExitCode.conformanceFailure;
   }
 
+  const suiteTests = await suiteIndex();
   const results: MutationResult[] = [];
   for (const fault of selected) {
-    const only = flags.full ? [] : [...fault.rules];
-    const { failed, errors } = await failedRulesWith([fault.id], { specPath: spec.localPath, seed, only });
+    const only: string[] = flags.full ? [] : [...fault.rules];
+    // Focused runs load only the suite files citing the fault's rules.
+    const files = flags.full
+      ? undefined
+      : [...new Set(suiteTests.filter((t) => t.rules.some((r) => only.includes(r))).map((t) => t.file))];
+    const { failed, errors } = await failedRulesWith([fault.id], {
+      specPath: spec.localPath,
+      seed,
+      only,
+      ...(files && files.length > 0 ? { files } : {}),
+    });
     const caught = errors.length === 0 && fault.rules.every((id) => failed.includes(id));
     results.push({ fault: fault.id, breaks: [...fault.rules], caught, failedRules: failed });
     io.out(
