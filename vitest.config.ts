@@ -42,6 +42,8 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
             include: ['suites/**/*.test.ts'],
             setupFiles: ['src/harness/setup.ts'],
             globalSetup: ['src/harness/loopback-mock.ts'],
+            // One shared mock: files take turns with its environment-wide hooks, as a CLI run against a target does.
+            fileParallelism: false,
           },
         },
       ],

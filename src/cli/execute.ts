@@ -52,6 +52,9 @@ export async function executeSuites(
       ...(options.files ? { include: [...options.files] } : {}),
       setupFiles: ['src/harness/setup.ts'],
       provide: { conformance: context },
+      // One target, one set of control hooks: the scripted login, the environment kind, the email templates and
+      // the clock are environment-wide, so suite files take turns rather than race each other.
+      fileParallelism: false,
       ...(tagsFilter ? { tagsFilter } : {}),
       reporters: [collector],
       testTimeout: 120_000,

@@ -42,8 +42,26 @@ export interface RedirectTemplateSettings {
 }
 
 export interface AuthLogSettings {
-  /** G-17 */
+  /** G-17: how several `status` values combine (different filters always combine with AND). */
+  statusCombination: 'or' | 'and';
+  /** G-17: whether the email filter compares exactly or ignoring case. */
   emailMatch: 'exact' | 'case-insensitive';
+  /** G-17: what `start_time` after `end_time` gets: an empty page (the inclusive bounds admit nothing) or 400. */
+  invertedWindow: 'empty' | 'rejected';
+  /** G-17: the page size applied when `page_size` is omitted; null: not asserted (only ALG-017's invariant). */
+  defaultPageSize: number | null;
+  /** G-17: the largest page the server returns whatever is asked; null: not asserted. */
+  maxPageSize: number | null;
+  /** G-17: page tokens are opaque (only echoed back) or page numbers as the spec examples suggest. */
+  pageTokenFormat: 'opaque' | 'page-number';
+  /** G-17: how far back entries are kept; null: not asserted. */
+  retentionDays: number | null;
+  /** G-17: what `page_size` 0 or below gets; null: not asserted. */
+  nonPositivePageSize: 'default-size' | 'rejected' | null;
+  /** G-18: the flows expected to create entries (authorization-code logins; others only when listed). */
+  loggedFlows: ('authorization-code' | 'interceptor-deny' | 'passwordless-headless' | 'm2m')[];
+  /** G-18: how long to poll for an expected entry or status change before failing. */
+  pollTimeoutMs: number;
 }
 
 export interface EmailTemplateSettings {
@@ -134,7 +152,16 @@ export const defaultProfile: Profile = {
     expandedLengthLimit: null,
   },
   authLogs: {
+    statusCombination: 'or',
     emailMatch: 'exact',
+    invertedWindow: 'empty',
+    defaultPageSize: null,
+    maxPageSize: null,
+    pageTokenFormat: 'opaque',
+    retentionDays: null,
+    nonPositivePageSize: null,
+    loggedFlows: ['authorization-code'],
+    pollTimeoutMs: 5_000,
   },
   emailTemplates: {
     missingVariableErrorCode: null,

@@ -8,7 +8,7 @@ import type { RuleId } from '../rules/catalogue.js';
 export const faults = [
   {
     id: 'auth-logs.ignore-status-filter',
-    rules: ['ALG-007'],
+    rules: ['ALG-007', 'ALG-008'],
     description: 'GET /api/v1/logs/authentication/requests ignores the status filter and returns every status',
   },
   {
@@ -30,6 +30,81 @@ export const faults = [
     id: 'auth-logs.no-auth-required',
     rules: ['ALG-012'],
     description: 'GET /api/v1/logs/authentication/requests answers 200 without a bearer token',
+  },
+  {
+    id: 'auth-logs.failure-label',
+    rules: ['ALG-001'],
+    description: "failed entries are listed with the docs' label FAILURE instead of the enum value FAILED",
+  },
+  {
+    id: 'auth-logs.initiated-hidden',
+    rules: ['ALG-002'],
+    description: 'entries still INITIATED are left out of the list, so a fresh authorize request shows nothing',
+  },
+  {
+    id: 'auth-logs.success-shown-as-initiated',
+    rules: ['ALG-004'],
+    description: 'entries that reached SUCCESS are still listed as INITIATED after the code exchange',
+  },
+  {
+    id: 'auth-logs.failed-shown-as-initiated',
+    rules: ['ALG-005'],
+    description: 'entries that ended FAILED (a denied login) are still listed as INITIATED',
+  },
+  {
+    id: 'auth-logs.case-sensitive-status',
+    rules: ['ALG-009'],
+    description: 'the status filter compares case-sensitively: status=failed matches nothing',
+  },
+  {
+    id: 'auth-logs.accept-malformed-token',
+    rules: ['ALG-011'],
+    description: 'a malformed page_token is treated as the first page instead of a 400',
+  },
+  {
+    id: 'auth-logs.end-time-exclusive',
+    rules: ['ALG-013'],
+    description: 'end_time is applied as an exclusive bound: an entry exactly at end_time is left out',
+  },
+  {
+    id: 'auth-logs.reversed-order',
+    rules: ['ALG-014'],
+    description: 'entries are listed oldest first',
+  },
+  {
+    id: 'auth-logs.wrong-prev-token',
+    rules: ['ALG-015'],
+    description: 'prev_page_token points one entry past the start of the previous page',
+  },
+  {
+    id: 'auth-logs.duplicate-across-pages',
+    rules: ['ALG-015'],
+    description: 'next_page_token starts the next page at the last entry of this one, so it appears twice',
+  },
+  {
+    id: 'auth-logs.page-total-size',
+    rules: ['ALG-016'],
+    description: 'total_size counts the entries of the current page, not every match',
+  },
+  {
+    id: 'auth-logs.ignore-page-size',
+    rules: ['ALG-017'],
+    description: 'page_size is ignored: every match comes back on one page',
+  },
+  {
+    id: 'auth-logs.empty-null-list',
+    rules: ['ALG-018'],
+    description: 'an empty result is answered 404 NOT_FOUND instead of 200 with an empty list and total_size 0',
+  },
+  {
+    id: 'auth-logs.epoch-timestamps',
+    rules: ['ALG-019'],
+    description: 'item timestamps are epoch milliseconds (numbers) instead of RFC 3339 date-times',
+  },
+  {
+    id: 'auth-logs.ignore-client-filter',
+    rules: ['ALG-020'],
+    description: 'GET /api/v1/logs/authentication/requests ignores the client_id filter',
   },
   // Registration through the `redirects` hook: the validator forgets one rule, or applies one where it does not hold.
   {

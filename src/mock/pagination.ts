@@ -16,23 +16,41 @@ export interface Page<T> {
   total_size: number;
 }
 
+/** Deliberate pagination bugs (mock faults), off unless a handler passes them. */
+export interface PaginationQuirks {
+  /** The next page starts at this page's last item, so it appears twice. */
+  duplicateAcrossPages?: boolean;
+  /** prev_page_token points one item past the start of the previous page. */
+  wrongPrevToken?: boolean;
+  /** A malformed page_token is read as the first page instead of a 400. */
+  acceptMalformedToken?: boolean;
+  /** page_size is ignored: everything on one page. */
+  ignorePageSize?: boolean;
+}
+
 /** Cursor pagination over an already filtered and ordered list; `page_size` 0 or absent means the default. */
 export function paginate<T>(
   items: readonly T[],
   query: URLSearchParams,
   limits: { defaultSize: number; maxSize: number } = { defaultSize: 10, maxSize: 100 },
+  quirks: PaginationQuirks = {},
 ): Page<T> {
   const sizeText = query.get('page_size');
   const requested = sizeText === null || sizeText === '' ? 0 : Number(sizeText);
   if (!Number.isInteger(requested) || requested < 0) throw badRequest('page_size must be a non-negative integer');
-  const size = Math.min(requested === 0 ? limits.defaultSize : requested, limits.maxSize);
+  const size = quirks.ignorePageSize
+    ? Math.max(items.length, 1)
+    : Math.min(requested === 0 ? limits.defaultSize : requested, limits.maxSize);
   const token = query.get('page_token');
-  const offset = token ? decodePageToken(token) : 0;
+  const decoded = token ? decodePageToken(token) : 0;
+  const offset = decoded === undefined && quirks.acceptMalformedToken ? 0 : decoded;
   if (offset === undefined) throw badRequest('page_token is malformed');
+  const nextOffset = quirks.duplicateAcrossPages && size > 1 ? offset + size - 1 : offset + size;
+  const prevOffset = Math.max(0, offset - size) + (quirks.wrongPrevToken ? 1 : 0);
   return {
     items: items.slice(offset, offset + size),
-    next_page_token: offset + size < items.length ? encodePageToken(offset + size) : '',
-    prev_page_token: offset > 0 ? encodePageToken(Math.max(0, offset - size)) : '',
+    next_page_token: offset + size < items.length ? encodePageToken(nextOffset) : '',
+    prev_page_token: offset > 0 ? encodePageToken(prevOffset) : '',
     total_size: items.length,
   };
 }

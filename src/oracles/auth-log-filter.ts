@@ -24,12 +24,34 @@ export interface AuthLogFilter {
   endTime?: number;
 }
 
-/** Choices the docs leave open (G-17). Defaults: OR across statuses, exact email match. */
+/**
+ * Choices the docs leave open (G-17), as the profile's `authLogs` section names them. Defaults: OR across statuses,
+ * AND across different filters, exact email match, an inverted window selects nothing.
+ */
 export interface AuthLogFilterProfile {
+  statusCombination: 'or' | 'and';
   emailMatch: 'exact' | 'case-insensitive';
+  invertedWindow: 'empty' | 'rejected';
 }
 
-export const defaultAuthLogFilterProfile: AuthLogFilterProfile = { emailMatch: 'exact' };
+export const defaultAuthLogFilterProfile: AuthLogFilterProfile = {
+  statusCombination: 'or',
+  emailMatch: 'exact',
+  invertedWindow: 'empty',
+};
+
+/** Why the server must refuse this filter (400), or undefined when it must answer it. */
+export function filterProblem(filter: AuthLogFilter, settings: Partial<AuthLogFilterProfile> = {}): string | undefined {
+  const profile = { ...defaultAuthLogFilterProfile, ...settings };
+  const unknown = (filter.statuses ?? []).find((s) => !parseStatus(s));
+  if (unknown !== undefined) {
+    return `status filter value ${JSON.stringify(unknown)} is not one of INITIATED, PENDING, SUCCESS, or FAILED`;
+  }
+  const { startTime, endTime } = filter;
+  if (profile.invertedWindow === 'rejected' && startTime !== undefined && endTime !== undefined && startTime > endTime)
+    return 'start_time must not be after end_time';
+  return undefined;
+}
 
 /** Normalises a status filter value (the API matches case-insensitively); undefined when outside the enum. */
 export function parseStatus(value: string): AuthLogStatus | undefined {
@@ -40,11 +62,15 @@ export function parseStatus(value: string): AuthLogStatus | undefined {
 export function matchesFilter(
   entry: FilterableAuthLog,
   filter: AuthLogFilter,
-  profile: AuthLogFilterProfile = defaultAuthLogFilterProfile,
+  settings: Partial<AuthLogFilterProfile> = {},
 ): boolean {
+  const profile = { ...defaultAuthLogFilterProfile, ...settings };
   if (filter.statuses && filter.statuses.length > 0) {
     const wanted = new Set(filter.statuses.map((s) => s.toUpperCase()));
-    if (!entry.status || !wanted.has(entry.status.toUpperCase())) return false;
+    const status = entry.status?.toUpperCase();
+    if (!status || !wanted.has(status)) return false;
+    // AND across several statuses: an entry has one status, so two different ones select nothing.
+    if (profile.statusCombination === 'and' && wanted.size > 1) return false;
   }
   if (filter.email !== undefined) {
     const same =
@@ -68,7 +94,7 @@ export function matchesFilter(
 export function applyAuthLogFilter<T extends FilterableAuthLog>(
   entries: readonly T[],
   filter: AuthLogFilter,
-  profile: AuthLogFilterProfile = defaultAuthLogFilterProfile,
+  profile: Partial<AuthLogFilterProfile> = {},
 ): T[] {
   return entries
     .map((entry, index) => ({ entry, index, at: entry.timestamp ? Date.parse(entry.timestamp) : 0 }))

@@ -5,6 +5,7 @@ import {
   applyAuthLogFilter,
   authLogStatuses,
   type FilterableAuthLog,
+  filterProblem,
   matchesFilter,
   parseStatus,
 } from '../../src/oracles/auth-log-filter.js';
@@ -151,5 +152,32 @@ describe('applyAuthLogFilter', () => {
       }),
       { seed: 42 },
     );
+  });
+});
+
+describe('the open points as profile settings (G-17)', () => {
+  const log: Entry[] = [
+    entry('a', { status: 'SUCCESS', timestamp: '2026-01-01T10:00:00Z' }),
+    entry('b', { status: 'FAILED', timestamp: '2026-01-01T11:00:00Z' }),
+  ];
+
+  it('combines several statuses with OR by default and with AND when the profile says so', () => {
+    expect(ids(applyAuthLogFilter(log, { statuses: ['SUCCESS', 'FAILED'] }))).toEqual(['b', 'a']);
+    expect(ids(applyAuthLogFilter(log, { statuses: ['SUCCESS', 'FAILED'] }, { statusCombination: 'and' }))).toEqual([]);
+    expect(ids(applyAuthLogFilter(log, { statuses: ['success', 'SUCCESS'] }, { statusCombination: 'and' }))).toEqual([
+      'a',
+    ]);
+  });
+
+  it('answers an inverted window with nothing by default, and refuses it when the profile says so', () => {
+    const inverted = { startTime: Date.parse('2026-01-01T12:00:00Z'), endTime: Date.parse('2026-01-01T09:00:00Z') };
+    expect(ids(applyAuthLogFilter(log, inverted))).toEqual([]);
+    expect(filterProblem(inverted)).toBeUndefined();
+    expect(filterProblem(inverted, { invertedWindow: 'rejected' })).toMatch(/start_time/);
+  });
+
+  it('refuses a status outside the enum whatever the profile', () => {
+    expect(filterProblem({ statuses: ['SUCCESS', 'Failure'] })).toMatch(/"Failure"/);
+    expect(filterProblem({ statuses: ['failed', 'Pending'] })).toBeUndefined();
   });
 });

@@ -1,13 +1,33 @@
-import { type AuthLogFilter, applyAuthLogFilter, parseStatus } from '../../oracles/auth-log-filter.js';
+import { type AuthLogFilter, applyAuthLogFilter, filterProblem, parseStatus } from '../../oracles/auth-log-filter.js';
 import { paginate } from '../pagination.js';
 import { badRequest, MockError, route } from '../route.js';
-import type { MockState } from '../state.js';
+import type { AuthLogEntry, MockState } from '../state.js';
 
 function parseTime(value: string | null, name: string): number | undefined {
   if (value === null) return undefined;
   const at = Date.parse(value);
   if (Number.isNaN(at) || !/^\d{4}-\d{2}-\d{2}T/.test(value)) throw badRequest(`${name} must be an RFC 3339 date-time`);
   return at;
+}
+
+/** The entries as the server believes them to be: the lifecycle faults show a stale or missing status. */
+function storedView(state: MockState): AuthLogEntry[] {
+  return state.authRequests
+    .filter((entry) => !(state.has('auth-logs.initiated-hidden') && entry.status === 'INITIATED'))
+    .map((entry) => {
+      const stale =
+        (state.has('auth-logs.success-shown-as-initiated') && entry.status === 'SUCCESS') ||
+        (state.has('auth-logs.failed-shown-as-initiated') && entry.status === 'FAILED');
+      return stale ? { ...entry, status: 'INITIATED' as const } : entry;
+    });
+}
+
+/** How an entry goes on the wire; the vocabulary and shape faults change it only here. */
+function wireItem(state: MockState, entry: AuthLogEntry): Record<string, unknown> {
+  const item: Record<string, unknown> = { ...entry };
+  if (state.has('auth-logs.failure-label') && entry.status === 'FAILED') item.status = 'FAILURE';
+  if (state.has('auth-logs.epoch-timestamps') && entry.timestamp) item.timestamp = Date.parse(entry.timestamp);
+  return item;
 }
 
 /** GET /api/v1/logs/authentication/requests over the entries the auth-requests hook (and the OAuth flow) record. */
@@ -18,6 +38,7 @@ export function authLogHandlers(state: MockState) {
       'get',
       '/api/v1/logs/authentication/requests',
       ({ query }) => {
+        const settings = state.profile.authLogs;
         const rawStatuses = query.getAll('status');
         const unknown = rawStatuses.filter((s) => !parseStatus(s));
         if (unknown.length > 0) {
@@ -32,27 +53,54 @@ export function authLogHandlers(state: MockState) {
         const filter: AuthLogFilter = {};
         // With unknown statuses accepted (a fault), they still filter, so nothing matches them.
         if (rawStatuses.length > 0 && (unknown.length > 0 || !state.has('auth-logs.ignore-status-filter'))) {
-          filter.statuses = rawStatuses;
+          // Case-sensitive matching (a fault): a value not in upper case can match no stored status.
+          filter.statuses = state.has('auth-logs.case-sensitive-status')
+            ? rawStatuses.map((s) => (s === s.toUpperCase() ? s : `~${s}`))
+            : rawStatuses;
         }
         const email = query.get('email');
         if (email !== null && !state.has('auth-logs.ignore-email-filter')) filter.email = email;
         const clientId = query.get('client_id');
-        if (clientId !== null) filter.clientId = clientId;
+        if (clientId !== null && !state.has('auth-logs.ignore-client-filter')) filter.clientId = clientId;
         const resourceId = query.get('resource_id');
         if (resourceId !== null) filter.resourceId = resourceId;
         const startTime = parseTime(query.get('start_time'), 'start_time');
         if (startTime !== undefined) filter.startTime = startTime;
         const endTime = parseTime(query.get('end_time'), 'end_time');
-        if (endTime !== undefined) filter.endTime = endTime;
+        if (endTime !== undefined) filter.endTime = state.has('auth-logs.end-time-exclusive') ? endTime - 1 : endTime;
+        const problem = unknown.length > 0 ? undefined : filterProblem(filter, settings);
+        if (problem) throw badRequest(problem);
 
-        const page = paginate(applyAuthLogFilter(state.authRequests, filter), query);
+        // page_size 0 or below: the profile decides (G-17); unset, 0 means the default and below 0 is refused.
+        const sizeText = query.get('page_size');
+        if (sizeText !== null && Number(sizeText) <= 0 && settings.nonPositivePageSize !== null) {
+          if (settings.nonPositivePageSize === 'rejected') throw badRequest('page_size must be positive');
+          query.delete('page_size');
+        }
+
+        const matching = applyAuthLogFilter(storedView(state), filter, settings);
+        if (state.has('auth-logs.reversed-order')) matching.reverse();
+        if (matching.length === 0 && state.has('auth-logs.empty-null-list')) {
+          throw new MockError(404, 'NOT_FOUND', 'no authentication requests found');
+        }
+        const page = paginate(
+          matching,
+          query,
+          { defaultSize: settings.defaultPageSize ?? 10, maxSize: settings.maxPageSize ?? 100 },
+          {
+            duplicateAcrossPages: state.has('auth-logs.duplicate-across-pages'),
+            wrongPrevToken: state.has('auth-logs.wrong-prev-token'),
+            acceptMalformedToken: state.has('auth-logs.accept-malformed-token'),
+            ignorePageSize: state.has('auth-logs.ignore-page-size'),
+          },
+        );
         return {
           status: 200,
           body: {
-            authRequests: page.items,
+            authRequests: page.items.map((entry) => wireItem(state, entry)),
             next_page_token: page.next_page_token,
             prev_page_token: page.prev_page_token,
-            total_size: page.total_size,
+            total_size: state.has('auth-logs.page-total-size') ? page.items.length : page.total_size,
           },
         };
       },

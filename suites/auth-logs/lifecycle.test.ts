@@ -1,0 +1,173 @@
+// The lifecycle of an auth-log entry, driven through the target's own OAuth flow (ALG-002, ALG-004, ALG-005):
+// an authorize request creates an INITIATED entry, the code exchange makes it SUCCESS, a denied login ends FAILED.
+// Needs the `redirects` and `login` control hooks; whether a flow is logged at all and how long an entry takes to
+// appear are profile settings (G-18: authLogs.loggedFlows, authLogs.pollTimeoutMs). Entries are found by an
+// email unique to the test, so files running in parallel on one loopback mock never see each other's entries.
+import { createHash } from 'node:crypto';
+import { describe, inject } from 'vitest';
+import { type AuthLogItem, authLogQuery, fetchAuthLogPage } from '../../fixtures/builders/auth-log-entries.js';
+import { failure } from '../../src/checks/failure.js';
+import { createTransport, type Exchange } from '../../src/client/transport.js';
+import { assertConforms, requireHook, type Target, test } from '../../src/harness/index.js';
+import type { RuleId } from '../../src/rules/catalogue.js';
+
+function transportFor(target: Target) {
+  return createTransport({ timeoutMs: inject('conformance').timeoutMs, record: (e) => target.exchanges.push(e) });
+}
+
+function lastExchange(target: Target): Exchange {
+  const exchange = target.exchanges.at(-1);
+  if (!exchange) throw new Error('the call made no HTTP request');
+  return exchange;
+}
+
+/** A GET as a browser navigation sends it, redirects not followed. */
+async function navigate(target: Target, path: string, params: Record<string, string | undefined>): Promise<Exchange> {
+  const url = new URL(`${target.baseUrl.replace(/\/$/, '')}${path}`);
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.append(name, value);
+  await transportFor(target)(new Request(url, { redirect: 'manual', headers: { accept: 'text/html' } }));
+  return lastExchange(target);
+}
+
+async function postForm(target: Target, path: string, fields: Record<string, string | undefined>): Promise<Exchange> {
+  const form = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields)) if (value !== undefined) form.append(name, value);
+  await transportFor(target)(
+    new Request(`${target.baseUrl.replace(/\/$/, '')}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: form,
+    }),
+  );
+  return lastExchange(target);
+}
+
+/** The client the run authenticates as; the in-process mock's access tokens name it. */
+async function oauthClient(target: Target): Promise<{ id: string; secret?: string }> {
+  const run = inject('conformance').target;
+  if (run.kind === 'url') return { id: run.clientId, secret: run.clientSecret };
+  const payload = (await target.tokens.token()).split('.')[1] ?? '';
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { client_id?: string };
+  return { id: claims.client_id ?? '' };
+}
+
+let flows = 0;
+
+/** Scripts a login for a fresh email and sends the authorize request (with PKCE); the answer and what to exchange. */
+async function authorize(target: Target, skip: (note?: string) => never, decision: 'approve' | 'deny') {
+  await requireHook(target, 'redirects', skip);
+  await requireHook(target, 'login', skip);
+  if (!target.profile.authLogs.loggedFlows.includes('authorization-code'))
+    skip('precondition not met: the profile says authorization-code logins are not logged (authLogs.loggedFlows)');
+  flows += 1;
+  const callback = `https://app-${target.runTag}.example.com/oauth/callback`;
+  await target.hooks.requireRedirects('callback', [callback]);
+  const email = `${target.runTag}-flow${flows}@example.test`;
+  await target.hooks.login({ email, decision });
+  const client = await oauthClient(target);
+  const verifier = target.faker.string.alphanumeric(64);
+  const exchange = await navigate(target, '/oauth/authorize', {
+    response_type: 'code',
+    client_id: client.id,
+    redirect_uri: callback,
+    scope: 'openid profile email',
+    state: `st-${flows}`,
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  });
+  const location = exchange.responseHeaders.location ?? '';
+  const code = new URL(location, exchange.url).searchParams.get('code') ?? '';
+  return { email, client, callback, verifier, code, exchange };
+}
+
+/**
+ * Polls the log for the entry of `email` until `done` holds or the profile's deadline passes (G-18); no sleeps,
+ * each poll is one request. Returns the last entries seen and the last exchange.
+ */
+async function pollEntries(target: Target, email: string, done: (items: AuthLogItem[]) => boolean, rule: RuleId) {
+  const deadline = Date.now() + target.profile.authLogs.pollTimeoutMs;
+  for (;;) {
+    const { page, problem } = await fetchAuthLogPage(target, authLogQuery({ email }, 10), rule);
+    assertConforms(problem);
+    if (done(page.items) || Date.now() >= deadline) return page;
+  }
+}
+
+const statuses = (items: readonly AuthLogItem[]) => items.map((i) => i.status ?? '(none)').join(', ') || 'no entry';
+
+describe('auth-log entries follow the OAuth flow', () => {
+  test('an authorize request creates an INITIATED entry for the user and client', { tags: ['ALG-002'] }, async ({
+    target,
+    skip,
+  }) => {
+    const flow = await authorize(target, skip, 'approve');
+    const page = await pollEntries(
+      target,
+      flow.email,
+      (items) => items.some((i) => i.status === 'INITIATED'),
+      'ALG-002',
+    );
+    const entry = page.items.find((i) => i.status === 'INITIATED');
+    assertConforms(
+      entry && page.items.length === 1
+        ? undefined
+        : failure(
+            'ALG-002',
+            'entry after /oauth/authorize',
+            `one INITIATED entry for ${flow.email} within ${target.profile.authLogs.pollTimeoutMs} ms`,
+            statuses(page.items),
+            page.exchange,
+          ),
+      !entry || entry.client_id === undefined || entry.client_id === flow.client.id
+        ? undefined
+        : failure('ALG-002', 'entry client', flow.client.id, String(entry.client_id), page.exchange),
+    );
+  });
+
+  test('after the code exchange the entry becomes SUCCESS', { tags: ['ALG-004'] }, async ({ target, skip }) => {
+    const flow = await authorize(target, skip, 'approve');
+    if (!flow.code) skip(`precondition not met: the authorize request gave no code (${flow.exchange.status})`);
+    const token = await postForm(target, '/oauth/token', {
+      grant_type: 'authorization_code',
+      code: flow.code,
+      redirect_uri: flow.callback,
+      client_id: flow.client.id,
+      client_secret: flow.client.secret,
+      code_verifier: flow.verifier,
+    });
+    if (token.status !== 200) skip(`precondition not met: the code exchange was answered ${token.status}`);
+    const page = await pollEntries(
+      target,
+      flow.email,
+      (items) => items.length > 0 && items.every((i) => i.status === 'SUCCESS'),
+      'ALG-004',
+    );
+    assertConforms(
+      page.items.length === 1 && page.items[0]?.status === 'SUCCESS'
+        ? undefined
+        : failure(
+            'ALG-004',
+            'entry after the code exchange',
+            `one SUCCESS entry for ${flow.email} within ${target.profile.authLogs.pollTimeoutMs} ms`,
+            statuses(page.items),
+            page.exchange,
+          ),
+    );
+  });
+
+  test('a denied login ends FAILED', { tags: ['ALG-005'] }, async ({ target, skip }) => {
+    const flow = await authorize(target, skip, 'deny');
+    const page = await pollEntries(target, flow.email, (items) => items.some((i) => i.status === 'FAILED'), 'ALG-005');
+    assertConforms(
+      page.items.length === 1 && page.items[0]?.status === 'FAILED'
+        ? undefined
+        : failure(
+            'ALG-005',
+            'entry after a denied login',
+            `one FAILED entry for ${flow.email} within ${target.profile.authLogs.pollTimeoutMs} ms`,
+            statuses(page.items),
+            page.exchange,
+          ),
+    );
+  });
+});

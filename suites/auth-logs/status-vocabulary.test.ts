@@ -1,0 +1,194 @@
+// The status vocabulary and the exact semantics of the filters of GET /api/v1/logs/authentication/requests:
+// statuses in the enum (ALG-001, C-01), case-insensitive status filters (ALG-009, G-29), malformed page tokens
+// (ALG-011), inclusive time bounds on exact instants (ALG-013) and the email, client_id and status filters on
+// seeded entries (ALG-020).
+import { describe } from 'vitest';
+import {
+  type AuthLogItem,
+  authLogOperation,
+  authLogQuery,
+  buildAuthLogFixture,
+  describeItems,
+  fetchAuthLogPage,
+  walkAuthLogPages,
+} from '../../fixtures/builders/auth-log-entries.js';
+import { type Failure, failure } from '../../src/checks/failure.js';
+import { checkErrorInfo, checkStatus } from '../../src/checks/http.js';
+import type { SeededAuthRequest } from '../../src/client/control-hooks.js';
+import { assertConforms, exchangeOf, noteDrift, requireHook, type Target, test } from '../../src/harness/index.js';
+import { type AuthLogFilter, applyAuthLogFilter, authLogStatuses } from '../../src/oracles/auth-log-filter.js';
+import type { RuleId } from '../../src/rules/catalogue.js';
+
+const path = authLogOperation.path;
+const idOf = (item: { auth_request_id?: string | undefined }) => item.auth_request_id ?? '';
+
+let seeding: Promise<{ entries: (SeededAuthRequest & { auth_request_id: string })[]; clientIds: string[] }> | undefined;
+
+/** This file's own entries (the hook is required), scoped by the run tag. */
+async function seeded(target: Target, skip: (note?: string) => never) {
+  await requireHook(target, 'auth-requests', skip);
+  seeding ??= (async () => {
+    const fixture = buildAuthLogFixture(target.faker, target.runTag, { now: Date.now() - 60_000, count: 24 });
+    return { entries: await target.hooks.seedAuthRequests(fixture.entries), clientIds: fixture.clientIds };
+  })();
+  return seeding;
+}
+
+async function idsFor(target: Target, filter: AuthLogFilter, rule: RuleId) {
+  const { pages, problem } = await walkAuthLogPages(target, authLogQuery(filter, 10), rule);
+  assertConforms(problem);
+  return { items: pages.flatMap((p) => p.items), exchange: pages.at(-1)?.exchange };
+}
+
+function compareSets(
+  rule: RuleId,
+  title: string,
+  filter: AuthLogFilter,
+  expected: readonly { auth_request_id?: string | undefined }[],
+  got: { items: AuthLogItem[]; exchange: Parameters<typeof failure>[4] },
+): Failure | undefined {
+  const want = new Set(expected.map(idOf));
+  const have = new Set(got.items.map(idOf));
+  const missing = [...want].filter((id) => !have.has(id));
+  const extra = got.items.filter((i) => !want.has(idOf(i)));
+  if (missing.length === 0 && extra.length === 0 && got.items.length === expected.length) return undefined;
+  return failure(
+    rule,
+    title,
+    `${expected.length} entries for ${JSON.stringify(authLogQuery(filter))}`,
+    `${got.items.length} entries (${missing.length} missing, ${extra.length} extra)`,
+    got.exchange,
+    [...missing.slice(0, 5).map((id) => `missing: ${id}`), ...describeItems(extra).map((line) => `extra: ${line}`)],
+  );
+}
+
+describe('GET /api/v1/logs/authentication/requests: status vocabulary and filter semantics', () => {
+  test('every listed status is one of INITIATED, PENDING, SUCCESS, FAILED', { tags: ['ALG-001'] }, async ({
+    target,
+    skip,
+  }) => {
+    const hasHook = await target.hooks.has('auth-requests');
+    const filter: AuthLogFilter = hasHook ? { clientId: (await seeded(target, skip)).clientIds[0] ?? '' } : {};
+    const { page, problem } = await fetchAuthLogPage(target, authLogQuery(filter, 50), 'ALG-001');
+    if (!problem && page.items.length === 0) skip('precondition not met: the target has no authentication log entries');
+    const outside = page.items.filter((i) => !(authLogStatuses as readonly string[]).includes(i.status ?? ''));
+    assertConforms(
+      checkStatus('ALG-001', page.exchange, 200),
+      outside.length === 0
+        ? undefined
+        : failure(
+            'ALG-001',
+            'status vocabulary',
+            authLogStatuses.join(', '),
+            [...new Set(outside.map((i) => String(i.status)))].join(', '),
+            page.exchange,
+            describeItems(outside),
+          ),
+    );
+  });
+
+  test("the docs' label Failure is not the enum's FAILED: refused with 400 as the spec says, recorded as drift (C-01)", {
+    tags: ['ALG-010'],
+  }, async ({ target }) => {
+    // G-29: a deliberate value outside the enum, sent without request validation.
+    const query = { status: ['Failure'] as unknown as ['FAILED'] };
+    const { exchange } = await exchangeOf(target, () => target.api.GET(path, { params: { query } }));
+    assertConforms(
+      checkStatus('ALG-010', exchange, 400) ?? checkErrorInfo('ALG-010', exchange, target.schemas, authLogOperation),
+    );
+    // The docs' mismatch is not the server's fault: the report lists it as drift between the docs and the spec.
+    noteDrift({
+      kind: 'undeclared-status',
+      rule: 'ALG-001',
+      operation: `GET ${path}`,
+      status: exchange.status,
+      detail:
+        "C-01: the docs label the failed status 'Failure' but the spec's enum value is FAILED; status=Failure is " +
+        'refused, so filter by FAILED',
+    });
+  });
+
+  test('lower-case and mixed-case status filters return the same entries as upper case', {
+    tags: ['ALG-009'],
+  }, async ({ target, skip }) => {
+    const { clientIds } = await seeded(target, skip);
+    const clientId = clientIds[0] ?? '';
+    const failures: (Failure | undefined)[] = [];
+    for (const status of authLogStatuses) {
+      const upper = await idsFor(target, { clientId, statuses: [status] }, 'ALG-009');
+      const mixed = status.charAt(0) + status.slice(1).toLowerCase();
+      for (const variant of [status.toLowerCase(), mixed]) {
+        const filter = { clientId, statuses: [variant] };
+        failures.push(
+          compareSets(
+            'ALG-009',
+            `status=${variant} as status=${status}`,
+            filter,
+            upper.items,
+            await idsFor(target, filter, 'ALG-009'),
+          ),
+        );
+      }
+    }
+    assertConforms(...failures);
+  });
+
+  test('a malformed page_token is rejected with 400 and an ErrorInfo body', { tags: ['ALG-011'] }, async ({
+    target,
+  }) => {
+    const failures: (Failure | undefined)[] = [];
+    for (const token of ['%%not-a-token%%', '!!', `${target.runTag}-garbage`, '-1']) {
+      const { exchange } = await exchangeOf(target, () =>
+        target.api.GET(path, { params: { query: { page_size: 2, page_token: token } } }),
+      );
+      failures.push(
+        checkStatus('ALG-011', exchange, 400) ?? checkErrorInfo('ALG-011', exchange, target.schemas, authLogOperation),
+      );
+    }
+    assertConforms(...failures);
+  });
+
+  test('start_time and end_time are inclusive: entries exactly on either bound are returned', {
+    tags: ['ALG-013'],
+  }, async ({ target, skip }) => {
+    const { entries, clientIds } = await seeded(target, skip);
+    const clientId = clientIds[0] ?? '';
+    const mine = entries.filter((e) => e.client_id === clientId);
+    const instants = [...new Set(mine.map((e) => Date.parse(e.timestamp)))].sort((a, b) => a - b);
+    const [low, high] = [instants[1] ?? instants[0] ?? 0, instants[instants.length - 2] ?? instants.at(-1) ?? 0];
+    const failures: (Failure | undefined)[] = [];
+    for (const filter of [
+      { clientId, startTime: low, endTime: high },
+      { clientId, startTime: high, endTime: high },
+      { clientId, startTime: low, endTime: low },
+      { clientId, startTime: low + 1, endTime: high - 1 },
+    ] satisfies AuthLogFilter[]) {
+      const expected = applyAuthLogFilter(entries, filter, target.profile.authLogs);
+      failures.push(
+        compareSets('ALG-013', 'inclusive time bounds', filter, expected, await idsFor(target, filter, 'ALG-013')),
+      );
+    }
+    assertConforms(...failures);
+  });
+
+  test('email, client_id and status filters return exactly the seeded entries that match', {
+    tags: ['ALG-020'],
+  }, async ({ target, skip }) => {
+    const { entries, clientIds } = await seeded(target, skip);
+    const [c0 = '', c1 = ''] = clientIds;
+    const emails = [...new Set(entries.map((e) => e.email))];
+    const filters: AuthLogFilter[] = [
+      { clientId: c0 },
+      { clientId: c1 },
+      ...emails.map((email) => ({ email })),
+      ...authLogStatuses.map((s) => ({ clientId: c1, statuses: [s] })),
+      { clientId: c0, email: emails[0] ?? '', statuses: ['SUCCESS', 'FAILED'] },
+    ];
+    const failures: (Failure | undefined)[] = [];
+    for (const filter of filters) {
+      const expected = applyAuthLogFilter(entries, filter, target.profile.authLogs);
+      failures.push(compareSets('ALG-020', 'filter result', filter, expected, await idsFor(target, filter, 'ALG-020')));
+    }
+    assertConforms(...failures);
+  });
+});
