@@ -1,6 +1,6 @@
 import { defineConfig, type ViteUserConfig } from 'vitest/config';
 import { defaultProfile } from './src/config/profile.js';
-import type { RunContext } from './src/harness/context.js';
+import { newRunId, type RunContext } from './src/harness/context.js';
 import { ruleTags } from './src/rules/tags.js';
 import { resolveSpec } from './src/spec/resolve.js';
 
@@ -21,6 +21,7 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
     seed,
     timeoutMs: 10_000,
     profile: defaultProfile,
+    runId: newRunId(),
   };
   const inProcess: RunContext = { ...base, target: { kind: 'in-process-mock', faults: [] } };
   return {

@@ -27,6 +27,7 @@ run options:
 mock options:
   --port N                 Port on 127.0.0.1 (default: a free port)
   --fault ID               Seeded fault (repeatable)
+  --without-hook NAME      Switch a control hook off (repeatable), to see the suites on a target without it
   --list-faults            List the seeded faults and the rules each one breaks
 
 mutation options:
@@ -89,6 +90,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
       const { values } = parse(rest, {
         port: { type: 'string' },
         fault: { type: 'string', multiple: true },
+        'without-hook': { type: 'string', multiple: true },
         'list-faults': { type: 'boolean' },
         'client-id': { type: 'string' },
       });

@@ -1,6 +1,7 @@
 import { systemClock } from '../clock.js';
 import { ExitCode, UserError } from '../errors.js';
 import { type FaultId, faults, isFaultId } from '../mock/faults.js';
+import { implementedHooks } from '../mock/handlers/conformance-hooks.js';
 import { serveMock } from '../mock/http-server.js';
 import { createMock } from '../mock/index.js';
 
@@ -8,7 +9,7 @@ import { createMock } from '../mock/index.js';
 export const defaultMockCredentials = { clientId: 'skc_mock', clientSecret: 'mock-client-secret' } as const;
 
 export async function mockCommand(
-  flags: { port?: string; fault?: string[]; 'list-faults'?: boolean; 'client-id'?: string },
+  flags: { port?: string; fault?: string[]; 'without-hook'?: string[]; 'list-faults'?: boolean; 'client-id'?: string },
   io: { out: (line: string) => void; env: NodeJS.ProcessEnv },
 ): Promise<ExitCode> {
   if (flags['list-faults']) {
@@ -25,10 +26,16 @@ export async function mockCommand(
   }
   const clientId = flags['client-id'] ?? io.env.SCALEKIT_CLIENT_ID ?? defaultMockCredentials.clientId;
   const clientSecret = io.env.SCALEKIT_CLIENT_SECRET ?? defaultMockCredentials.clientSecret;
+  for (const hook of flags['without-hook'] ?? []) {
+    if (!(implementedHooks as readonly string[]).includes(hook)) {
+      throw new UserError(`unknown control hook "${hook}"`, `Hooks: ${implementedHooks.join(', ')}`);
+    }
+  }
   const mock = createMock({
     clock: systemClock,
     credentials: { clientId, clientSecret },
     faults: (flags.fault ?? []) as FaultId[],
+    ...(flags['without-hook'] ? { disabledHooks: flags['without-hook'] } : {}),
   });
   let served: Awaited<ReturnType<typeof serveMock>>;
   try {
@@ -45,6 +52,7 @@ export async function mockCommand(
     `client secret: ${io.env.SCALEKIT_CLIENT_SECRET ? 'the value of SCALEKIT_CLIENT_SECRET' : `${defaultMockCredentials.clientSecret} (built-in test value; set SCALEKIT_CLIENT_SECRET to choose one)`}`,
   );
   if (flags.fault?.length) io.out(`faults:        ${flags.fault.join(', ')}`);
+  if (flags['without-hook']?.length) io.out(`hooks off:     ${flags['without-hook'].join(', ')}`);
   io.out('Press Ctrl+C to stop.');
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

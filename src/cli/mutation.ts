@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { systemClock } from '../clock.js';
 import { defaultProfile } from '../config/profile.js';
 import { ExitCode, UserError } from '../errors.js';
+import { newRunId } from '../harness/context.js';
 import { type FaultId, faults, isFaultId } from '../mock/faults.js';
 import { serveMock } from '../mock/http-server.js';
 import { createMock } from '../mock/index.js';
@@ -36,6 +37,7 @@ async function failedRulesWith(
         seed: options.seed,
         timeoutMs: 10_000,
         profile: defaultProfile,
+        runId: newRunId(),
       },
       { only: options.only, ...(options.files ? { files: options.files } : {}) },
     );

@@ -7,7 +7,7 @@ import { TokenError } from '../client/oauth.js';
 import { systemClock } from '../clock.js';
 import { type RunFlags, type RunSettings, resolveRunSettings } from '../config/settings.js';
 import { describeError, ExitCode, UserError } from '../errors.js';
-import type { RunContext } from '../harness/context.js';
+import { newRunId, type RunContext } from '../harness/context.js';
 import { serveMock } from '../mock/http-server.js';
 import { createMock } from '../mock/index.js';
 import { aggregateRules, hasMustFailure, summarise } from '../reporters/aggregate.js';
@@ -121,6 +121,7 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
       seed: settings.seed,
       timeoutMs: settings.timeoutMs,
       profile: settings.profile,
+      runId: newRunId(),
     };
     const collector = await executeSuites(context, {
       only: settings.only,

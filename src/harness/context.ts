@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Profile } from '../config/profile.js';
 
 // What the CLI (or vitest.config.ts) hands every test worker through vitest's `provide`. Plain data only: it
@@ -17,8 +18,20 @@ export interface RunContext {
   specPath: string;
   /** Seeds fast-check and every faker instance; printed at the start of a run. */
   seed: number;
+  /**
+   * Unique to this run (not derived from the seed): part of the tag on every piece of data the suites create, so
+   * replaying a seed against the same live target never collides with what the first run left there.
+   */
+  runId: string;
   /** Per-request timeout. */
   timeoutMs: number;
+}
+
+/** A short run identifier (base 36); deliberately not seeded, since it must differ between replays. */
+export function newRunId(): string {
+  return randomInt(36 ** 6)
+    .toString(36)
+    .padStart(6, '0');
 }
 
 declare module 'vitest' {

@@ -92,7 +92,7 @@ async function build(context: RunContext, file: string): Promise<{ target: Targe
     seed: context.seed,
     profile: context.profile,
     faker: new Faker({ locale: [en], seed: fileSeed }),
-    runTag: `conf${context.seed.toString(36)}${fileSeed.toString(36)}`,
+    runTag: `conf${context.runId}${fileSeed.toString(36)}`,
   };
   return { target: connected, close };
 }

@@ -55,7 +55,11 @@ export function createMock(options: MockOptions): Mock {
       ...toolHandlers(state),
       ...customProviderHandlers(state),
       ...passkeyHandlers(state),
-      ...conformanceHookHandlers(state, { outbox: () => passwordlessOutbox(state), webhooks }),
+      ...conformanceHookHandlers(state, {
+        outbox: () => passwordlessOutbox(state),
+        webhooks,
+        ...(options.disabledHooks ? { disabled: options.disabledHooks } : {}),
+      }),
     ],
   };
 }

@@ -20,6 +20,8 @@ export interface MockOptions {
   environment?: EnvironmentKind;
   /** The open points of the docs, as the mock decides them (defaults unless given). */
   profile?: Profile;
+  /** Control hooks to switch off (not advertised, answered 404). */
+  disabledHooks?: readonly string[];
   /** Retry profile, success set and timeout of webhook deliveries (C-03, C-06, WHD-010). */
   webhooks?: DispatcherOptions;
 }

@@ -29,6 +29,8 @@ export interface HookServices {
   outbox(): { to: string }[];
   /** Webhook delivery attempts, and a way to send every attempt that is due on the mock's clock. */
   webhooks?: { deliveries(eventId?: string): unknown[]; runDue(): Promise<void> };
+  /** Hooks switched off (not advertised, answered 404), to show how the suites behave on a target without them. */
+  disabled?: readonly string[];
 }
 
 /** Every control hook of the target contract (RUNNING.md, part 2), plus `faults`, an extension of this mock's. */
@@ -88,16 +90,22 @@ function registrationViolations(state: MockState, uri: string, type: RedirectTyp
 
 export function conformanceHookHandlers(state: MockState, services: HookServices) {
   // Every hook needs the same bearer token as the REST API.
+  const disabled = new Set(services.disabled ?? []);
   const guarded =
     (resolve: Resolver): Resolver =>
-    (args) =>
-      authenticate(args.request, state) ? resolve(args) : unauthenticated();
+    (args) => {
+      if (!authenticate(args.request, state)) return unauthenticated();
+      // The first path segment after the prefix names the hook (`/_conformance/v1/clock/advance` → clock).
+      const hook = new URL(args.request.url).pathname.split('/_conformance/v1/')[1]?.split('/')[0];
+      if (hook && disabled.has(hook)) return errorInfo(404, 'NOT_FOUND', `the ${hook} hook is switched off`);
+      return resolve(args);
+    };
   const clockBody = () => ({ now: state.nowIso() });
 
   return [
     http.get(
       prefix,
-      guarded(() => HttpResponse.json({ version: 1, hooks: implementedHooks })),
+      guarded(() => HttpResponse.json({ version: 1, hooks: implementedHooks.filter((h) => !disabled.has(h)) })),
     ),
     http.post(
       `${prefix}/reset`,
