@@ -4,52 +4,12 @@
 // appear are profile settings (G-18: authLogs.loggedFlows, authLogs.pollTimeoutMs). Entries are found by an
 // email unique to the test, so files running in parallel on one loopback mock never see each other's entries.
 import { createHash } from 'node:crypto';
-import { describe, inject } from 'vitest';
+import { describe } from 'vitest';
 import { type AuthLogItem, authLogQuery, fetchAuthLogPage } from '../../fixtures/builders/auth-log-entries.js';
 import { failure } from '../../src/checks/failure.js';
-import { createTransport, type Exchange } from '../../src/client/transport.js';
+import { navigate, oauthClient, postForm } from '../../src/harness/browser.js';
 import { assertConforms, requireHook, type Target, test } from '../../src/harness/index.js';
 import type { RuleId } from '../../src/rules/catalogue.js';
-
-function transportFor(target: Target) {
-  return createTransport({ timeoutMs: inject('conformance').timeoutMs, record: (e) => target.exchanges.push(e) });
-}
-
-function lastExchange(target: Target): Exchange {
-  const exchange = target.exchanges.at(-1);
-  if (!exchange) throw new Error('the call made no HTTP request');
-  return exchange;
-}
-
-/** A GET as a browser navigation sends it, redirects not followed. */
-async function navigate(target: Target, path: string, params: Record<string, string | undefined>): Promise<Exchange> {
-  const url = new URL(`${target.baseUrl.replace(/\/$/, '')}${path}`);
-  for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.append(name, value);
-  await transportFor(target)(new Request(url, { redirect: 'manual', headers: { accept: 'text/html' } }));
-  return lastExchange(target);
-}
-
-async function postForm(target: Target, path: string, fields: Record<string, string | undefined>): Promise<Exchange> {
-  const form = new URLSearchParams();
-  for (const [name, value] of Object.entries(fields)) if (value !== undefined) form.append(name, value);
-  await transportFor(target)(
-    new Request(`${target.baseUrl.replace(/\/$/, '')}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: form,
-    }),
-  );
-  return lastExchange(target);
-}
-
-/** The client the run authenticates as; the in-process mock's access tokens name it. */
-async function oauthClient(target: Target): Promise<{ id: string; secret?: string }> {
-  const run = inject('conformance').target;
-  if (run.kind === 'url') return { id: run.clientId, secret: run.clientSecret };
-  const payload = (await target.tokens.token()).split('.')[1] ?? '';
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { client_id?: string };
-  return { id: claims.client_id ?? '' };
-}
 
 let flows = 0;
 

@@ -8,13 +8,14 @@
 // another. So every test here registers what it needs itself, and puts the environment kind back when it changes it.
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { describe, inject } from 'vitest';
+import { describe } from 'vitest';
 import { redirectUriWithOneViolation, validRedirectUri } from '../../fixtures/arbitraries/redirect-uris.js';
 import { redirectTemplateCases, redirectUriCases } from '../../fixtures/corpora/redirect-uris.js';
 import { type Failure, failure } from '../../src/checks/failure.js';
 import { checkStatus, parseJsonBody } from '../../src/checks/http.js';
 import type { EnvironmentKind, RedirectType, ScriptedLogin } from '../../src/client/control-hooks.js';
-import { createTransport, type Exchange } from '../../src/client/transport.js';
+import type { Exchange } from '../../src/client/transport.js';
+import { navigate, oauthClient, postForm } from '../../src/harness/browser.js';
 import {
   assertConforms,
   assertProperty,
@@ -33,47 +34,6 @@ const allTypes: readonly RedirectType[] = ['callback', 'initiate_login', 'post_l
 const codeLifetimeMs = 10 * 60 * 1000;
 
 // --- HTTP as a browser sends it ------------------------------------------------------------------------------
-
-function lastExchange(target: Target): Exchange {
-  const exchange = target.exchanges.at(-1);
-  if (!exchange) throw new Error('the call made no HTTP request');
-  return exchange;
-}
-
-function transportFor(target: Target) {
-  return createTransport({ timeoutMs: inject('conformance').timeoutMs, record: (e) => target.exchanges.push(e) });
-}
-
-/** A GET as a browser navigation sends it, redirects not followed, so the Location stays visible. */
-async function navigate(target: Target, path: string, params: Record<string, string | undefined>): Promise<Exchange> {
-  const url = new URL(`${target.baseUrl.replace(/\/$/, '')}${path}`);
-  for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.append(name, value);
-  await transportFor(target)(new Request(url, { redirect: 'manual', headers: { accept: 'text/html' } }));
-  return lastExchange(target);
-}
-
-async function postForm(target: Target, path: string, fields: Record<string, string | undefined>): Promise<Exchange> {
-  const form = new URLSearchParams();
-  for (const [name, value] of Object.entries(fields)) if (value !== undefined) form.append(name, value);
-  await transportFor(target)(
-    new Request(`${target.baseUrl.replace(/\/$/, '')}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: form,
-    }),
-  );
-  return lastExchange(target);
-}
-
-/** The client the run authenticates as; authorize and token requests use it as the OAuth client. */
-async function oauthClient(target: Target): Promise<{ id: string; secret?: string }> {
-  const run = inject('conformance').target;
-  if (run.kind === 'url') return { id: run.clientId, secret: run.clientSecret };
-  // The in-process mock makes up its credentials per file; its access tokens name the client.
-  const payload = (await target.tokens.token()).split('.')[1] ?? '';
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { client_id?: string };
-  return { id: claims.client_id ?? '' };
-}
 
 // --- reading redirects ---------------------------------------------------------------------------------------
 
