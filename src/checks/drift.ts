@@ -8,11 +8,25 @@ import type { SchemaRegistry } from '../spec/schemas.js';
  * `drift` list, which the drift report reads.
  */
 export interface DriftFinding {
-  kind: 'undeclared-status';
+  /**
+   * `undeclared-status`: the target answered a status the docs promise and the spec does not declare.
+   * `docs-label`: the docs name a value differently from the spec's enum (C-01: "Failure" for FAILED).
+   */
+  kind: 'undeclared-status' | 'docs-label';
   rule: RuleId;
+  /** The contradiction of the rules catalogue this finding is an instance of, when there is one. */
+  contradiction?: string;
   operation: string;
-  status: number;
+  /** The status the target answered, for `undeclared-status`. */
+  status?: number;
   detail: string;
+}
+
+/** One line of the run's drift section. */
+export function formatDrift(finding: DriftFinding): string {
+  const status = finding.status === undefined ? '' : ` ${finding.status}`;
+  const contradiction = finding.contradiction ? ` (${finding.contradiction})` : '';
+  return `${finding.rule} ${finding.operation}${status}: ${finding.detail}${contradiction}`;
 }
 
 /** A finding when the spec declares no response for this status of the operation; undefined when it does. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { DriftFinding } from '../checks/drift.js';
+import { type DriftFinding, formatDrift } from '../checks/drift.js';
 import { createTokenSession } from '../client/api.js';
 import { TokenError } from '../client/oauth.js';
 import { systemClock } from '../clock.js';
@@ -69,7 +69,7 @@ async function preflight(baseUrl: string, credentials: { clientId: string; clien
 
 /** One drift entry per kind, operation, status and rule, however many tests saw it. */
 function uniqueDrift(findings: DriftFinding[]): DriftFinding[] {
-  const byKey = new Map(findings.map((f) => [`${f.kind} ${f.operation} ${f.status} ${f.rule}`, f]));
+  const byKey = new Map(findings.map((f) => [`${f.kind} ${f.operation} ${f.status ?? ''} ${f.rule}`, f]));
   return [...byKey.values()];
 }
 
@@ -150,7 +150,7 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
     if (report.drift.length > 0) {
       io.out('');
       io.out('Drift between the docs and the spec (reported, not failures):');
-      for (const d of report.drift) io.out(`- ${d.rule} ${d.operation} ${d.status}: ${d.detail}`);
+      for (const d of report.drift) io.out(`- ${formatDrift(d)}`);
     }
     if (reportJson) io.out(`JSON report:  ${reportJson}`);
     if (reportJunit) io.out(`JUnit report: ${reportJunit}`);

@@ -13,6 +13,7 @@ export const hookNames = [
   'email',
   'webhooks',
   'clock',
+  'passwordless',
 ] as const;
 export type HookName = (typeof hookNames)[number];
 
@@ -69,6 +70,15 @@ export interface OutboxMessage {
   multipart?: boolean;
   /** Optional: the auth request the email belongs to. */
   auth_request_id?: string;
+  /** Optional: the From header as sent, e.g. `Team Acme <hi@scalekit.com>` (TPL-014). */
+  from?: string;
+}
+
+/** The dashboard's passwordless settings, as the `passwordless` hook (an extension of the contract) takes them. */
+export interface PasswordlessSettings {
+  type: 'OTP' | 'LINK' | 'LINK_OTP';
+  regenerate_on_resend: boolean;
+  enforce_same_browser_origin: boolean;
 }
 
 export class ControlHookError extends Error {
@@ -160,6 +170,18 @@ export class ControlHooks {
     await this.#json('login', await this.#request('PUT', '/login', script), 200);
   }
 
+  /**
+   * Forgets the scripted login, so a valid authorize request shows the login page again. An extension of the
+   * contract: false when the target does not offer it.
+   */
+  async clearLogin(): Promise<boolean> {
+    const response = await this.#request('DELETE', '/login');
+    const text = await response.text();
+    if (response.status === 200 || response.status === 204) return true;
+    if (response.status === 404 || response.status === 405) return false;
+    throw new ControlHookError('login', response.status, text);
+  }
+
   /** Saves a custom template: later sends of that kind render from it. */
   async setEmailTemplate(name: EmailTemplateName, template: EmailTemplateSource): Promise<void> {
     await this.#json('email', await this.#request('PUT', `/email/templates/${name}`, template), 200);
@@ -183,6 +205,31 @@ export class ControlHooks {
       return await body();
     } finally {
       await this.restoreEmailTemplate(name);
+    }
+  }
+
+  async passwordlessSettings(): Promise<PasswordlessSettings> {
+    const response = await this.#request('GET', '/passwordless');
+    return (await this.#json('passwordless', response, 200)) as PasswordlessSettings;
+  }
+
+  /** Changes the settings given and keeps the rest; answers the settings now in force. */
+  async setPasswordlessSettings(settings: Partial<PasswordlessSettings>): Promise<PasswordlessSettings> {
+    const response = await this.#request('PUT', '/passwordless', settings);
+    return (await this.#json('passwordless', response, 200)) as PasswordlessSettings;
+  }
+
+  /**
+   * Runs `body` with some passwordless settings changed, and puts the earlier settings back however it ends: the
+   * settings are environment-wide, and the next test file expects the target as it found it.
+   */
+  async withPasswordlessSettings<T>(settings: Partial<PasswordlessSettings>, body: () => Promise<T>): Promise<T> {
+    const earlier = await this.passwordlessSettings();
+    await this.setPasswordlessSettings(settings);
+    try {
+      return await body();
+    } finally {
+      await this.setPasswordlessSettings(earlier);
     }
   }
 

@@ -54,6 +54,11 @@ export interface AuthLogSettings {
   maxPageSize: number | null;
   /** G-17: page tokens are opaque (only echoed back) or page numbers as the spec examples suggest. */
   pageTokenFormat: 'opaque' | 'page-number';
+  /**
+   * C-22: the name of the list array. The spec says authRequests (camelCase) where every other list is snake_case;
+   * a server may answer auth_requests.
+   */
+  listField: 'authRequests' | 'auth_requests';
   /** G-17: how far back entries are kept; null: not asserted. */
   retentionDays: number | null;
   /** G-17: what `page_size` 0 or below gets; null: not asserted. */
@@ -86,6 +91,11 @@ export interface EmailTemplateSettings {
   maxVariables: number;
   /** TPL-010 (C-17): names that cannot be supplied. */
   reservedNames: string[];
+  /**
+   * TPL-014: whether the target sends through the managed service ("Team <workspace>" <hi@scalekit.com>); false
+   * for a target configured with its own SMTP sender, whose From is then not asserted.
+   */
+  managedSender: boolean;
 }
 
 export interface PasswordlessApiSettings {
@@ -158,6 +168,7 @@ export const defaultProfile: Profile = {
     defaultPageSize: null,
     maxPageSize: null,
     pageTokenFormat: 'opaque',
+    listField: 'authRequests',
     retentionDays: null,
     nonPositivePageSize: null,
     loggedFlows: ['authorization-code'],
@@ -176,6 +187,7 @@ export const defaultProfile: Profile = {
     builtInShadowing: 'accepted',
     maxVariables: 30,
     reservedNames: ['otp', 'expiry_time_relative', 'link', 'expire_time', 'expiry_time'],
+    managedSender: true,
   },
   passwordless: {
     sendRateLimitStatus: 429,

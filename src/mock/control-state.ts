@@ -50,3 +50,26 @@ export interface WebhookEndpoint {
 export function webhookEndpoint(state: MockState): { current?: WebhookEndpoint } {
   return state.slice('control.webhook-endpoint', () => ({}));
 }
+
+export const passwordlessTypes = ['OTP', 'LINK', 'LINK_OTP'] as const;
+export type PasswordlessType = (typeof passwordlessTypes)[number];
+
+/** The dashboard's passwordless settings, which the API cannot change; the `passwordless` hook can. */
+export interface PasswordlessSettings {
+  /** PWL-007: "Verification code", "Magic link" or "Magic link + Verification code". */
+  type: PasswordlessType;
+  /** PWL-010: a resend issues fresh credentials and the old ones stop working. */
+  regenerateOnResend: boolean;
+  /** PWL-012, PWL-015: a magic link must then be verified together with its auth_request_id. */
+  enforceSameBrowserOrigin: boolean;
+}
+
+export const defaultPasswordlessSettings: Readonly<PasswordlessSettings> = {
+  type: 'OTP',
+  regenerateOnResend: true,
+  enforceSameBrowserOrigin: false,
+};
+
+export function passwordlessSettings(state: MockState): PasswordlessSettings {
+  return state.slice('control.passwordless', () => ({ ...defaultPasswordlessSettings }));
+}

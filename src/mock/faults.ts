@@ -42,6 +42,16 @@ export const faults = [
     description: 'entries still INITIATED are left out of the list, so a fresh authorize request shows nothing',
   },
   {
+    id: 'auth-logs.snake-case-list',
+    rules: ['ALG-014'],
+    description: 'the entries come under auth_requests, like the other lists, instead of the spec’s authRequests',
+  },
+  {
+    id: 'auth-logs.no-pending',
+    rules: ['ALG-003'],
+    description: 'an entry stays INITIATED after the user signed in and the code went out, never showing PENDING',
+  },
+  {
     id: 'auth-logs.success-shown-as-initiated',
     rules: ['ALG-004'],
     description: 'entries that reached SUCCESS are still listed as INITIATED after the code exchange',
@@ -376,6 +386,12 @@ export const faults = [
     rules: ['TPL-007', 'TPL-012'],
     description: 'template_variables are checked but never reach the renderer: custom variables render empty',
   },
+  {
+    id: 'email-templates.wrong-sender',
+    rules: ['TPL-014'],
+    description:
+      'emails go out from the app name at a no-reply address instead of "Team <workspace>" <hi@scalekit.com>',
+  },
   // Passwordless send, resend and verify
   {
     id: 'passwordless.send-requires-template',
@@ -401,6 +417,16 @@ export const faults = [
     id: 'passwordless.link-token-fragment',
     rules: ['PWL-005'],
     description: 'the emailed magic link carries the link token in the fragment (#link_token=) instead of the query',
+  },
+  {
+    id: 'passwordless.link-without-uri-accepted',
+    rules: ['PWL-005'],
+    description: 'with a magic-link method, a send without magiclink_auth_uri is accepted (and emails no usable link)',
+  },
+  {
+    id: 'passwordless.type-always-otp',
+    rules: ['PWL-007'],
+    description: 'passwordless_type is OTP in every send response, whatever method the environment uses',
   },
   {
     id: 'passwordless.otp-eight-digits',
@@ -446,6 +472,11 @@ export const faults = [
     id: 'passwordless.bare-error-bodies',
     rules: ['PWL-017'],
     description: 'the 400 and 429 answers of send, resend and verify have an empty body instead of ErrorInfo',
+  },
+  {
+    id: 'passwordless.same-browser-not-enforced',
+    rules: ['PWL-015'],
+    description: 'with same-browser origin enforcement on, a magic link verifies without its auth_request_id',
   },
 ] as const satisfies readonly { id: string; rules: readonly RuleId[]; description: string }[];
 

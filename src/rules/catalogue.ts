@@ -1191,7 +1191,7 @@ export const rules = [
     statement: 'The Node SDK has no auth-log method; the REST endpoint is the only programmatic access.',
     force: 'MAY',
     area: 'auth-logs',
-    via: ['api'],
+    via: ['sdk'],
     sources: [{ kind: 'spec', pointer: `${authLogsGet}/x-codeSamples` }],
   },
 

@@ -21,7 +21,8 @@ export type RuleArea =
 
 /** Where a rule can be observed: a spec operation, a plain HTTP endpoint outside the spec, the suite's own
  * receiver, only the dashboard (so only a model of it is testable), or the spec document itself. */
-export type CheckVia = 'api' | 'http' | 'receiver' | 'dashboard' | 'spec';
+/** `sdk`: a fact about the official SDK, not the server; the harness's own tests keep it true (test/rules). */
+export type CheckVia = 'api' | 'http' | 'receiver' | 'dashboard' | 'spec' | 'sdk';
 
 /** Where a rule comes from. Sections are named by heading text, never by number, because numbers rot. */
 export type SourceRef =

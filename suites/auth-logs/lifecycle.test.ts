@@ -1,5 +1,6 @@
-// The lifecycle of an auth-log entry, driven through the target's own OAuth flow (ALG-002, ALG-004, ALG-005):
-// an authorize request creates an INITIATED entry, the code exchange makes it SUCCESS, a denied login ends FAILED.
+// The lifecycle of an auth-log entry, driven through the target's own OAuth flow (ALG-002 to ALG-005): an
+// authorize request creates an INITIATED entry, which is PENDING once the user has signed in and the code is on its
+// way back, becomes SUCCESS with the code exchange, and ends FAILED when the login is denied.
 // Needs the `redirects` and `login` control hooks; whether a flow is logged at all and how long an entry takes to
 // appear are profile settings (G-18: authLogs.loggedFlows, authLogs.pollTimeoutMs). Entries are found by an
 // email unique to the test, so files running in parallel on one loopback mock never see each other's entries.
@@ -55,26 +56,94 @@ async function pollEntries(target: Target, email: string, done: (items: AuthLogI
 
 const statuses = (items: readonly AuthLogItem[]) => items.map((i) => i.status ?? '(none)').join(', ') || 'no entry';
 
+/** The IDs of the INITIATED entries of a client, newest first (the first page is enough: nothing older matters). */
+async function initiatedIds(target: Target, clientId: string): Promise<Set<string>> {
+  const query = authLogQuery({ clientId, statuses: ['INITIATED'] }, 50);
+  const { page, problem } = await fetchAuthLogPage(target, query, 'ALG-002');
+  assertConforms(problem);
+  return new Set(page.items.map((i) => i.auth_request_id ?? ''));
+}
+
 describe('auth-log entries follow the OAuth flow', () => {
-  test('an authorize request creates an INITIATED entry for the user and client', { tags: ['ALG-002'] }, async ({
+  test('an authorize request the user has not yet signed in to creates an INITIATED entry for the client', {
+    tags: ['ALG-002'],
+  }, async ({ target, skip }) => {
+    await requireHook(target, 'redirects', skip);
+    await requireHook(target, 'login', skip);
+    if (!(await target.hooks.clearLogin())) {
+      skip(
+        'precondition not met: the login hook cannot be cleared (DELETE /_conformance/v1/login), so every ' +
+          'authorize request completes at once; the signed-in half of the flow is checked by the PENDING test',
+      );
+    }
+    flows += 1;
+    const callback = `https://app-${target.runTag}.example.com/oauth/callback`;
+    await target.hooks.requireRedirects('callback', [callback]);
+    const client = await oauthClient(target);
+    const before = await initiatedIds(target, client.id);
+    const exchange = await navigate(target, '/oauth/authorize', {
+      response_type: 'code',
+      client_id: client.id,
+      redirect_uri: callback,
+      scope: 'openid',
+      state: `st-${flows}`,
+    });
+    // The login page, not a redirect: nobody has signed in.
+    if (exchange.status >= 300 && exchange.status < 400) {
+      skip(`precondition not met: the authorize request redirected (${exchange.status}) with no login scripted`);
+    }
+    const deadline = Date.now() + target.profile.authLogs.pollTimeoutMs;
+    let fresh: string[] = [];
+    while (fresh.length === 0 && Date.now() < deadline) {
+      fresh = [...(await initiatedIds(target, client.id))].filter((id) => !before.has(id));
+    }
+    assertConforms(
+      fresh.length === 1
+        ? undefined
+        : failure(
+            'ALG-002',
+            'entries after /oauth/authorize',
+            `one new INITIATED entry for client ${client.id} within ${target.profile.authLogs.pollTimeoutMs} ms`,
+            `${fresh.length} new INITIATED entries`,
+            target.exchanges.at(-1),
+          ),
+    );
+  });
+
+  test('once the user has signed in and the code is on its way back, the entry is PENDING until the exchange', {
+    tags: ['ALG-003'],
+  }, async ({ target, skip }) => {
+    const flow = await authorize(target, skip, 'approve');
+    if (!flow.code) skip(`precondition not met: the authorize request gave no code (${flow.exchange.status})`);
+    const page = await pollEntries(target, flow.email, (items) => items.some((i) => i.status === 'PENDING'), 'ALG-003');
+    assertConforms(
+      page.items.length === 1 && page.items[0]?.status === 'PENDING'
+        ? undefined
+        : failure(
+            'ALG-003',
+            'entry between the redirect and the code exchange',
+            `one PENDING entry for ${flow.email} within ${target.profile.authLogs.pollTimeoutMs} ms`,
+            statuses(page.items),
+            page.exchange,
+          ),
+    );
+  });
+
+  test('the entry of a signed-in flow names the user and the client', { tags: ['ALG-002'] }, async ({
     target,
     skip,
   }) => {
     const flow = await authorize(target, skip, 'approve');
-    const page = await pollEntries(
-      target,
-      flow.email,
-      (items) => items.some((i) => i.status === 'INITIATED'),
-      'ALG-002',
-    );
-    const entry = page.items.find((i) => i.status === 'INITIATED');
+    const page = await pollEntries(target, flow.email, (items) => items.length > 0, 'ALG-002');
+    // Before the code exchange the flow has not finished: INITIATED, or PENDING once the user has signed in.
+    const entry = page.items.find((i) => i.status === 'INITIATED' || i.status === 'PENDING');
     assertConforms(
       entry && page.items.length === 1
         ? undefined
         : failure(
             'ALG-002',
             'entry after /oauth/authorize',
-            `one INITIATED entry for ${flow.email} within ${target.profile.authLogs.pollTimeoutMs} ms`,
+            `one INITIATED or PENDING entry for ${flow.email} within ${target.profile.authLogs.pollTimeoutMs} ms`,
             statuses(page.items),
             page.exchange,
           ),

@@ -2,10 +2,10 @@
 // authentication. Rule IDs are vitest tags; `scalekit-conformance run --only 'ALG-*'` selects them.
 import fc from 'fast-check';
 import { describe } from 'vitest';
-import { buildAuthLogFixture } from '../../fixtures/builders/auth-log-entries.js';
+import { authLogItemsOf, buildAuthLogFixture } from '../../fixtures/builders/auth-log-entries.js';
 import type { paths } from '../../generated/openapi.js';
 import { failure } from '../../src/checks/failure.js';
-import { checkErrorInfo, checkResponseSchema, checkStatus } from '../../src/checks/http.js';
+import { checkErrorInfo, checkResponseSchema, checkStatus, parseJsonBody } from '../../src/checks/http.js';
 import {
   assertConforms,
   assertProperty,
@@ -55,7 +55,7 @@ async function listAll(target: Target, filter: AuthLogFilter, pageSize = 5) {
       checkStatus('ALG-007', result.exchange, 200) ??
       checkResponseSchema('ALG-007', result.exchange, target.schemas, operation);
     if (problem) return { items, problem, exchange: result.exchange };
-    items.push(...(result.data?.authRequests ?? []));
+    items.push(...authLogItemsOf(target, result.data));
     pageToken = result.data?.next_page_token || undefined;
     if (!pageToken) return { items, problem: undefined, exchange: result.exchange };
   }
@@ -160,7 +160,7 @@ describe('GET /api/v1/logs/authentication/requests', () => {
     }
     const sample = await exchangeOf(target, () => target.api.GET(path, { params: { query: { page_size: 50 } } }));
     assertConforms(checkStatus('ALG-007', sample.exchange, 200));
-    const items = sample.data?.authRequests ?? [];
+    const items = authLogItemsOf(target, sample.data);
     if (items.length === 0) skip('precondition not met: the target has no authentication log entries to filter');
     const pick = <K extends keyof Item>(key: K) => items.find((i) => i[key])?.[key];
     const filters: AuthLogFilter[] = [];
@@ -173,7 +173,7 @@ describe('GET /api/v1/logs/authentication/requests', () => {
     for (const filter of filters) {
       const result = await exchangeOf(target, () => target.api.GET(path, { params: { query: toQuery(filter, 50) } }));
       assertConforms(checkStatus('ALG-007', result.exchange, 200));
-      const wrong = (result.data?.authRequests ?? []).filter((i) => !matchesFilter(i, filter));
+      const wrong = authLogItemsOf(target, result.data).filter((i) => !matchesFilter(i, filter));
       assertConforms(
         wrong.length === 0
           ? undefined
@@ -194,6 +194,29 @@ describe('GET /api/v1/logs/authentication/requests', () => {
             ),
       );
     }
+  });
+
+  test('the entries come in the list array the profile names (authRequests, as the spec spells it), never the other', {
+    tags: ['ALG-014'],
+  }, async ({ target }) => {
+    const { exchange } = await exchangeOf(target, () => target.api.GET(path, { params: { query: { page_size: 5 } } }));
+    assertConforms(checkStatus('ALG-014', exchange, 200));
+    const parsed = parseJsonBody(exchange);
+    const body = (parsed.ok && parsed.value && typeof parsed.value === 'object' ? parsed.value : {}) as object;
+    const expected = target.profile.authLogs.listField;
+    const other = expected === 'authRequests' ? 'auth_requests' : 'authRequests';
+    // C-22: every other list of the API is snake_case, so a server may well answer auth_requests.
+    assertConforms(
+      other in body && !(expected in body)
+        ? failure(
+            'ALG-014',
+            'list field (C-22)',
+            `the entries under ${expected} (authLogs.listField)`,
+            `the entries under ${other}; if that is your server's choice, set authLogs.listField to "${other}"`,
+            exchange,
+          )
+        : undefined,
+    );
   });
 
   test("a status outside the enum, including the docs' own label Failure, is rejected with 400 and an ErrorInfo body", {

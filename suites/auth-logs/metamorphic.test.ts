@@ -96,6 +96,32 @@ describe('GET /api/v1/logs/authentication/requests: properties that hold on any 
     );
   });
 
+  test('a status filter in lower or mixed case returns the same entries as in upper case', {
+    tags: ['ALG-009'],
+  }, async ({ target, skip }) => {
+    const base = await population(target, skip);
+    const failures: (Failure | undefined)[] = [];
+    for (const status of authLogStatuses) {
+      const upper = (await all(target, { ...base, statuses: [status] }, 'ALG-009')).items;
+      const spellings = [status.toLowerCase(), status.charAt(0) + status.slice(1).toLowerCase()];
+      for (const spelling of spellings) {
+        const other = (await all(target, { ...base, statuses: [spelling] }, 'ALG-009')).items;
+        failures.push(
+          sameIds(other, upper)
+            ? undefined
+            : failure(
+                'ALG-009',
+                `status=${spelling}`,
+                `the ${upper.length} entries status=${status} returns for ${JSON.stringify(authLogQuery(base))}`,
+                `${other.length} entries`,
+                target.exchanges.at(-1),
+              ),
+        );
+      }
+    }
+    assertConforms(...failures);
+  });
+
   test('every returned item matches every filter it was asked for', { tags: ['ALG-020'] }, async ({ target, skip }) => {
     const base = await population(target, skip);
     const sample = (await all(target, base, 'ALG-020')).items;
@@ -218,6 +244,26 @@ describe('GET /api/v1/logs/authentication/requests: properties that hold on any 
         ? undefined
         : failure('ALG-015', 'last page', 'next_page_token empty', 'a token', pages.at(-1)?.exchange),
     ];
+    // G-17: with page-number tokens (as the spec's examples suggest), page n links to n - 1 and n + 1.
+    if (target.profile.authLogs.pageTokenFormat === 'page-number') {
+      for (const [index, page] of pages.entries()) {
+        const expected = {
+          prev: index === 0 ? '' : String(index),
+          next: index === pages.length - 1 ? '' : String(index + 2),
+        };
+        failures.push(
+          page.prev === expected.prev && page.next === expected.next
+            ? undefined
+            : failure(
+                'ALG-015',
+                'page-number tokens (authLogs.pageTokenFormat)',
+                `page ${index + 1}: prev ${JSON.stringify(expected.prev)}, next ${JSON.stringify(expected.next)}`,
+                `prev ${JSON.stringify(page.prev)}, next ${JSON.stringify(page.next)}`,
+                page.exchange,
+              ),
+        );
+      }
+    }
     for (const [index, page] of pages.entries()) {
       if (index === 0 || !page.prev) continue;
       const back = await fetchAuthLogPage(target, query, 'ALG-015', page.prev);
@@ -351,7 +397,7 @@ describe('GET /api/v1/logs/authentication/requests: properties that hold on any 
     const { exchange } = await exchangeOf(target, () => target.api.GET(path, { params: { query } }));
     const body = parseJsonBody(exchange);
     const value = (body.ok ? body.value : undefined) as Record<string, unknown> | undefined;
-    const list = value?.authRequests;
+    const list = value?.[target.profile.authLogs.listField];
     const total = value?.total_size;
     assertConforms(
       checkStatus('ALG-018', exchange, 200) ??
@@ -362,7 +408,7 @@ describe('GET /api/v1/logs/authentication/requests: properties that hold on any 
           : failure(
               'ALG-018',
               'empty result',
-              'authRequests [] (or omitted), total_size 0 (or omitted), next_page_token empty',
+              `${target.profile.authLogs.listField} [] (or omitted), total_size 0 (or omitted), next_page_token empty`,
               exchange.responseBody.slice(0, 200),
               exchange,
             )),

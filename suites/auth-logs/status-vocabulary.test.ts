@@ -98,13 +98,13 @@ describe('GET /api/v1/logs/authentication/requests: status vocabulary and filter
     );
     // The docs' mismatch is not the server's fault: the report lists it as drift between the docs and the spec.
     noteDrift({
-      kind: 'undeclared-status',
+      kind: 'docs-label',
       rule: 'ALG-001',
+      contradiction: 'C-01',
       operation: `GET ${path}`,
-      status: exchange.status,
       detail:
-        "C-01: the docs label the failed status 'Failure' but the spec's enum value is FAILED; status=Failure is " +
-        'refused, so filter by FAILED',
+        "the docs label the failed status 'Failure' where the spec's enum value is FAILED; the target answered " +
+        `status=Failure with ${exchange.status}, so filter by FAILED`,
     });
   });
 

@@ -1,5 +1,7 @@
 // The passwordless Headless API: POST /api/v1/passwordless/email/send, /resend and /verify (PWL-001..PWL-017).
-// Codes and links are read from the `email` hook's outbox; time-dependent checks read and move the `clock` hook.
+// Codes and links are read from the `email` hook's outbox; time-dependent checks read and move the `clock` hook;
+// the dashboard's passwordless settings (method, regenerate on resend, same-browser origin) are set through the
+// `passwordless` hook, an extension of the contract, and put back after each test.
 //
 // Every test mails its own addresses (tagged with target.runTag), so the per-address rate limit and the outbox of
 // one test never meet another's. These tests use the SIGNIN template only: the email-template suite saves custom
@@ -9,7 +11,7 @@ import type { paths } from '../../generated/openapi.js';
 import { undeclaredStatus } from '../../src/checks/drift.js';
 import { type Failure, failure } from '../../src/checks/failure.js';
 import { checkStatus, parseJsonBody } from '../../src/checks/http.js';
-import type { OutboxMessage } from '../../src/client/control-hooks.js';
+import type { OutboxMessage, PasswordlessSettings } from '../../src/client/control-hooks.js';
 import type { Exchange } from '../../src/client/transport.js';
 import { assertConforms, exchangeOf, noteDrift, requireHook, type Target, test } from '../../src/harness/index.js';
 import type { RuleId } from '../../src/rules/catalogue.js';
@@ -55,6 +57,25 @@ async function latestEmail(target: Target, to: string): Promise<OutboxMessage | 
 
 /** The code an email carries: the outbox's `otp`, or the first run of 6 digits in its text. */
 const codeIn = (message: OutboxMessage | undefined) => message?.otp ?? /\b(\d{6})\b/.exec(message?.text ?? '')?.[1];
+
+/** The link_token query parameter of an emailed magic link. */
+const linkTokenIn = (message: OutboxMessage | undefined) => {
+  const query = message?.link?.split('?')[1]?.split('#')[0];
+  return query === undefined ? undefined : (new URLSearchParams(query).get('link_token') ?? undefined);
+};
+
+/**
+ * Runs `body` with the target's passwordless settings changed where it has the `passwordless` hook, and restored
+ * afterwards; without the hook, `body` runs on the settings the target has and its own checks decide.
+ */
+async function withSettings<T>(
+  target: Target,
+  settings: Partial<PasswordlessSettings>,
+  body: () => Promise<T>,
+): Promise<T> {
+  if (!(await target.hooks.has('passwordless'))) return body();
+  return target.hooks.withPasswordlessSettings(settings, body);
+}
 
 /** A code of the same length that is certainly wrong: every digit moved by one. */
 const wrongCode = (code: string) => code.replace(/\d/g, (d) => String((Number(d) + 1) % 10));
@@ -282,13 +303,15 @@ describe('POST /api/v1/passwordless/email/send', () => {
     await requireHook(target, 'email', skip);
     const email = addressFor(target, 'magic-link');
     const magicLinkUri = `https://app.example.test/passwordless/verify/${target.runTag}`;
-    const answer = await sendOk(target, 'PWL-005', { email, magiclink_auth_uri: magicLinkUri });
+    const answer = await withSettings(target, { type: 'LINK_OTP' }, () =>
+      sendOk(target, 'PWL-005', { email, magiclink_auth_uri: magicLinkUri }),
+    );
     const message = await latestEmail(target, email);
     const usesLink = answer.type === 'LINK' || answer.type === 'LINK_OTP';
     if (!message?.link && !usesLink) {
       return skip(
-        `precondition not met: the target's passwordless method is ${answer.type}, which emails no magic link ` +
-          '(the method is a dashboard setting no hook changes)',
+        `precondition not met: the target's passwordless method is ${answer.type}, which emails no magic link, ` +
+          'and the target has no passwordless hook to change it',
       );
     }
     const link = message?.link ?? '';
@@ -308,14 +331,16 @@ describe('POST /api/v1/passwordless/email/send', () => {
   });
 
   test('a link method refuses a send without magiclink_auth_uri', { tags: ['PWL-005'] }, async ({ target, skip }) => {
-    const probe = await sendOk(target, 'PWL-005', {
-      email: addressFor(target, 'link-probe'),
-      magiclink_auth_uri: `https://app.example.test/passwordless/verify/${target.runTag}`,
-    });
+    const { probe, exchange } = await withSettings(target, { type: 'LINK' }, async () => ({
+      probe: await sendOk(target, 'PWL-005', {
+        email: addressFor(target, 'link-probe'),
+        magiclink_auth_uri: `https://app.example.test/passwordless/verify/${target.runTag}`,
+      }),
+      exchange: (await sendEmail(target, { email: addressFor(target, 'link-without-uri') })).exchange,
+    }));
     if (probe.type === 'OTP') {
       return skip('precondition not met: the target’s passwordless method is OTP, which needs no magiclink_auth_uri');
     }
-    const { exchange } = await sendEmail(target, { email: addressFor(target, 'link-without-uri') });
     const expected = target.profile.passwordless.missingMagicLinkUriStatus;
     const refused = exchange.status >= 400 && exchange.status < 500;
     assertConforms(
@@ -325,6 +350,46 @@ describe('POST /api/v1/passwordless/email/send', () => {
           : failure('PWL-005', 'status code', 'a 4xx refusal', `${exchange.status}`, exchange)
         : checkRefused(target, 'PWL-005', exchange, expected, operations.send),
     );
+  });
+
+  test('passwordless_type follows the environment’s method, and the email carries a code, a link or both to match', {
+    tags: ['PWL-007'],
+  }, async ({ target, skip }) => {
+    await requireHook(target, 'passwordless', skip);
+    const emailed = await target.hooks.has('email');
+    for (const type of passwordlessTypes) {
+      const email = addressFor(target, `method-${type}`);
+      const { answer, exchange } = await withSettings(target, { type }, async () => ({
+        answer: await sendOk(target, 'PWL-007', {
+          email,
+          magiclink_auth_uri: `https://app.example.test/passwordless/verify/${target.runTag}`,
+        }),
+        // The send, not the hook call that puts the settings back, is what a replay repeats.
+        exchange: target.exchanges.at(-1),
+      }));
+      assertConforms(
+        answer.type === type
+          ? undefined
+          : failure('PWL-007', 'passwordless_type', `${type} (the method set)`, answer.type, exchange),
+      );
+      if (!emailed) continue;
+      const message = await latestEmail(target, email);
+      const wantsCode = type !== 'LINK';
+      const wantsLink = type !== 'OTP';
+      const hasCode = message?.otp !== undefined;
+      const hasLink = message?.link !== undefined;
+      assertConforms(
+        hasCode === wantsCode && hasLink === wantsLink
+          ? undefined
+          : failure(
+              'PWL-007',
+              `email for method ${type}`,
+              `${wantsCode ? 'a code' : 'no code'} and ${wantsLink ? 'a link' : 'no link'}`,
+              `${hasCode ? 'a code' : 'no code'} and ${hasLink ? 'a link' : 'no link'}`,
+              exchange,
+            ),
+      );
+    }
   });
 
   test('an emailed verification code has 6 digits', { tags: ['PWL-007'] }, async ({ target, skip }) => {
@@ -380,17 +445,22 @@ describe('POST /api/v1/passwordless/email/resend', () => {
   }, async ({ target, skip }) => {
     await requireHook(target, 'email', skip);
     const email = addressFor(target, 'regenerate');
-    const sent = await sendOk(target, 'PWL-010', { email, expires_in: 3600 });
-    const oldCode = codeIn(await latestEmail(target, email));
+    const { sent, oldCode, exchange } = await withSettings(target, { regenerate_on_resend: true }, async () => {
+      const sent = await sendOk(target, 'PWL-010', { email, expires_in: 3600 });
+      const oldCode = codeIn(await latestEmail(target, email));
+      return { sent, oldCode, exchange: (await resendEmail(target, sent.authRequestId)).exchange };
+    });
     if (oldCode === undefined) return skip('precondition not met: the email carries no verification code');
-    const { exchange } = await resendEmail(target, sent.authRequestId);
     const read = readSendAnswer(target, 'PWL-010', exchange, operations.resend);
     assertConforms(read.problem);
     // C-20: a resend may answer a new auth_request_id; verify with the one it returned.
     const authRequestId = read.answer?.authRequestId ?? sent.authRequestId;
     const newCode = codeIn(await latestEmail(target, email));
     if (newCode === undefined || newCode === oldCode) {
-      return skip('precondition not met: the resend emailed the same code (regenerate-on-resend is off on the target)');
+      return skip(
+        'precondition not met: the resend emailed the same code (regenerate on resend is off on the target, and it ' +
+          'has no passwordless hook to turn it on)',
+      );
     }
     const old = await verifyEmail(target, { auth_request_id: authRequestId, code: oldCode });
     assertConforms(
@@ -467,6 +537,55 @@ describe('POST /api/v1/passwordless/email/verify', () => {
     assertConforms(checkRefused(target, 'PWL-012', idOnly.exchange, status, operations.verify));
     const both = await verifyEmail(target, { auth_request_id: sent.authRequestId, code });
     assertConforms(checkStatus('PWL-012', both.exchange, 200));
+  });
+
+  /** Sends with a magic link under `settings` and returns what a link verification needs; skips without hooks. */
+  async function magicLinkSent(
+    target: Target,
+    rule: RuleId,
+    label: string,
+    settings: Partial<PasswordlessSettings>,
+    skip: (note?: string) => never,
+  ) {
+    await requireHook(target, 'email', skip);
+    await requireHook(target, 'passwordless', skip);
+    const email = addressFor(target, label);
+    const magiclink_auth_uri = `https://app.example.test/passwordless/verify/${target.runTag}`;
+    const sent = await sendOk(target, rule, { email, magiclink_auth_uri, expires_in: 3600 });
+    const linkToken = linkTokenIn(await latestEmail(target, email));
+    if (linkToken === undefined)
+      return skip(`precondition not met: no link_token in the email (settings ${JSON.stringify(settings)})`);
+    return { sent, linkToken };
+  }
+
+  test('a magic link verifies with its link_token alone while same-browser enforcement is off', {
+    tags: ['PWL-012'],
+  }, async ({ target, skip }) => {
+    const settings = { type: 'LINK', enforce_same_browser_origin: false } as const;
+    await withSettings(target, settings, async () => {
+      const { linkToken } = await magicLinkSent(target, 'PWL-012', 'link-alone', settings, skip);
+      const verified = await verifyEmail(target, { link_token: linkToken });
+      assertConforms(checkStatus('PWL-012', verified.exchange, 200));
+    });
+  });
+
+  test('with same-browser enforcement on, a magic link opened without its auth_request_id, or with another one, fails', {
+    tags: ['PWL-015', 'PWL-012'],
+  }, async ({ target, skip }) => {
+    const settings = { type: 'LINK', enforce_same_browser_origin: true } as const;
+    const status = target.profile.passwordless.verifyFailureStatus;
+    await withSettings(target, settings, async () => {
+      const { sent, linkToken } = await magicLinkSent(target, 'PWL-015', 'same-browser', settings, skip);
+      // Another browser: no auth_request_id, or the one another send gave that browser.
+      const other = await magicLinkSent(target, 'PWL-015', 'other-browser', settings, skip);
+      const alone = await verifyEmail(target, { link_token: linkToken });
+      assertConforms(checkRefused(target, 'PWL-015', alone.exchange, status, operations.verify));
+      const foreign = await verifyEmail(target, { link_token: linkToken, auth_request_id: other.sent.authRequestId });
+      assertConforms(checkRefused(target, 'PWL-015', foreign.exchange, status, operations.verify));
+      // The same browser, which kept the auth_request_id of its send, still gets in.
+      const same = await verifyEmail(target, { link_token: linkToken, auth_request_id: sent.authRequestId });
+      assertConforms(checkStatus('PWL-015', same.exchange, 200));
+    });
   });
 
   test('after 5 wrong codes, a 6th attempt within ten minutes gets 429 even with the right code', {

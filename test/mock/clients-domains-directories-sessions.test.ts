@@ -1,7 +1,8 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { passwordlessOutbox, passwordlessSettings } from '../../src/mock/handlers/passwordless.js';
+import { passwordlessSettings } from '../../src/mock/control-state.js';
+import { passwordlessOutbox } from '../../src/mock/handlers/passwordless.js';
 import { seedSession } from '../../src/mock/handlers/sessions.js';
 import { createMock, type Mock } from '../../src/mock/index.js';
 import type { EmittedEvent } from '../../src/mock/state.js';
@@ -593,6 +594,14 @@ describe('passwordless email', () => {
   });
 
   it('sends a magic link to the given URI and verifies its link_token', async () => {
+    // The default method is OTP, which emails no link even when given a magiclink_auth_uri.
+    const otpOnly = await call('post', send, {
+      body: { email: 'o@example.com', magiclink_auth_uri: 'https://a.test/v' },
+    });
+    expect(otpOnly.body.passwordless_type).toBe('OTP');
+    expect(passwordlessOutbox(mock.state).at(-1)?.link).toBeUndefined();
+
+    passwordlessSettings(mock.state).type = 'LINK_OTP';
     const sent = await call('post', send, {
       body: { email, magiclink_auth_uri: 'https://app.example.com/auth/callback', state: 's' },
     });
@@ -602,7 +611,7 @@ describe('passwordless email', () => {
     const verified = await call('post', verify, { body: { link_token: linkToken } });
     expect(verified.body).toMatchObject({ email, state: 's' });
     expect((await call('post', verify, { body: { link_token: 'not-a-token' } })).status).toBe(400);
-    expect(sent.body.passwordless_type).toBe('OTP');
+    expect(sent.body.passwordless_type).toBe('LINK_OTP');
 
     passwordlessSettings(mock.state).type = 'LINK';
     passwordlessSettings(mock.state).enforceSameBrowserOrigin = true;

@@ -49,6 +49,7 @@ describe('control hooks of the standalone mock', () => {
       ['GET', '/email/outbox'],
       ['GET', '/webhooks/deliveries'],
       ['GET', '/clock'],
+      ['GET', '/passwordless'],
     ] as const) {
       expect((await call(method, path, undefined, null)).status, `${method} ${path}`).toBe(401);
     }
@@ -59,7 +60,18 @@ describe('control hooks of the standalone mock', () => {
     expect(status).toBe(200);
     expect(json).toEqual({
       version: 1,
-      hooks: ['reset', 'environment', 'redirects', 'login', 'auth-requests', 'email', 'webhooks', 'clock', 'faults'],
+      hooks: [
+        'reset',
+        'environment',
+        'redirects',
+        'login',
+        'auth-requests',
+        'email',
+        'webhooks',
+        'clock',
+        'passwordless',
+        'faults',
+      ],
     });
   });
 
@@ -126,6 +138,21 @@ describe('control hooks of the standalone mock', () => {
     expect((await call('PUT', '/email/templates/WELCOME', template)).status).toBe(404);
     expect((await call('DELETE', '/email/templates/SIGNIN')).status).toBe(200);
     expect(await call('GET', '/email/outbox?to=nobody@example.test')).toEqual({ status: 200, json: { messages: [] } });
+  });
+
+  it('passwordless changes only the settings given, refuses other values, and reset restores the defaults', async () => {
+    const defaults = { type: 'OTP', regenerate_on_resend: true, enforce_same_browser_origin: false };
+    expect(await call('GET', '/passwordless')).toEqual({ status: 200, json: defaults });
+    expect(await call('PUT', '/passwordless', { type: 'LINK' })).toEqual({
+      status: 200,
+      json: { ...defaults, type: 'LINK' },
+    });
+    for (const bad of [{ type: 'MAGIC' }, { regenerate_on_resend: 'yes' }, []]) {
+      expect((await call('PUT', '/passwordless', bad)).status, JSON.stringify(bad)).toBe(400);
+    }
+    expect((await call('GET', '/passwordless')).json).toEqual({ ...defaults, type: 'LINK' });
+    await call('POST', '/reset');
+    expect((await call('GET', '/passwordless')).json).toEqual(defaults);
   });
 
   it('webhooks registers an endpoint and lists deliveries', async () => {

@@ -561,12 +561,12 @@ describe('POST /oauth/token, refresh_token', () => {
 // --- auth log and events -------------------------------------------------------------------------------------
 
 describe('auth-log entries of the authorize flow', () => {
-  it('records INITIATED at authorize and SUCCESS once the code is exchanged', async () => {
+  it('records PENDING once the signed-in user is sent back with a code, and SUCCESS once it is exchanged', async () => {
     const code = await approvedCode({ organization_id: 'org_1234567890123456' });
     expect(mock.state.authRequests).toHaveLength(1);
     const [entry] = mock.state.authRequests;
     expect(entry).toMatchObject({
-      status: 'INITIATED',
+      status: 'PENDING',
       client_id: credentials.clientId,
       email,
       timestamp: new Date(clock.now()).toISOString(),
@@ -575,7 +575,7 @@ describe('auth-log entries of the authorize flow', () => {
       workflow: 'sso',
     });
     expect(entry?.auth_request_id).toMatch(/^ar_/);
-    expectNoViolations(authLogSchema, entry, 'INITIATED entry');
+    expectNoViolations(authLogSchema, entry, 'PENDING entry');
     await exchange(code);
     expect(entry?.status).toBe('SUCCESS');
     expectNoViolations(authLogSchema, entry, 'SUCCESS entry');

@@ -94,10 +94,15 @@ export function authLogHandlers(state: MockState) {
             ignorePageSize: state.has('auth-logs.ignore-page-size'),
           },
         );
+        const items = page.items.map((entry) => wireItem(state, entry));
+        // The fault answers the snake_case name the other lists use (C-22); the spec's type does not know it.
+        const list = state.has('auth-logs.snake-case-list')
+          ? ({ auth_requests: items } as { authRequests?: never })
+          : { authRequests: items };
         return {
           status: 200,
           body: {
-            authRequests: page.items.map((entry) => wireItem(state, entry)),
+            ...list,
             next_page_token: page.next_page_token,
             prev_page_token: page.prev_page_token,
             total_size: state.has('auth-logs.page-total-size') ? page.items.length : page.total_size,

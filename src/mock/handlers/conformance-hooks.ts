@@ -10,6 +10,9 @@ import {
   emailTemplateNames,
   emailTemplates,
   loginScript,
+  type PasswordlessSettings,
+  passwordlessSettings,
+  passwordlessTypes,
   type RedirectType,
   redirectRegistry,
   redirectTypes,
@@ -87,6 +90,13 @@ function registrationViolations(state: MockState, uri: string, type: RedirectTyp
   if (state.has('templates.reject-path-variable') && isTemplate(splitUri(uri).path)) found.add('RDT-003');
   return [...found].sort();
 }
+
+/** The `passwordless` hook's wire shape (RUNNING.md): the dashboard's names in snake case. */
+const passwordlessSettingsBody = (settings: PasswordlessSettings) => ({
+  type: settings.type,
+  regenerate_on_resend: settings.regenerateOnResend,
+  enforce_same_browser_origin: settings.enforceSameBrowserOrigin,
+});
 
 export function conformanceHookHandlers(state: MockState, services: HookServices) {
   // Every hook needs the same bearer token as the REST API.
@@ -174,6 +184,14 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
           ...(organizationId ? { organization_id: organizationId } : {}),
         };
         return HttpResponse.json(loginScript(state).current);
+      }),
+    ),
+    // An extension of the contract: forget the scripted login, so authorize shows its login page again (ALG-002).
+    http.delete(
+      `${prefix}/login`,
+      guarded(() => {
+        delete loginScript(state).current;
+        return new HttpResponse(null, { status: 204 });
       }),
     ),
 
@@ -277,6 +295,39 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
       guarded(({ request }) => {
         const eventId = new URL(request.url).searchParams.get('event_id') ?? undefined;
         return HttpResponse.json({ deliveries: services.webhooks?.deliveries(eventId) ?? [] });
+      }),
+    ),
+
+    http.get(
+      `${prefix}/passwordless`,
+      guarded(() => HttpResponse.json(passwordlessSettingsBody(passwordlessSettings(state)))),
+    ),
+    http.put(
+      `${prefix}/passwordless`,
+      guarded(async ({ request }) => {
+        const body = await readJson(request);
+        const type = body?.type;
+        const flags = ['regenerate_on_resend', 'enforce_same_browser_origin'] as const;
+        if (
+          !body ||
+          (type !== undefined && !passwordlessTypes.includes(type as PasswordlessSettings['type'])) ||
+          flags.some((flag) => body[flag] !== undefined && typeof body[flag] !== 'boolean')
+        ) {
+          return errorInfo(
+            400,
+            'INVALID_ARGUMENT',
+            'body must be { "type"?: "OTP" | "LINK" | "LINK_OTP", "regenerate_on_resend"?: boolean, ' +
+              '"enforce_same_browser_origin"?: boolean }',
+          );
+        }
+        // Fields left out keep their value, so a test changes only the setting it is about.
+        const settings = passwordlessSettings(state);
+        if (type !== undefined) settings.type = type as PasswordlessSettings['type'];
+        if (typeof body.regenerate_on_resend === 'boolean') settings.regenerateOnResend = body.regenerate_on_resend;
+        if (typeof body.enforce_same_browser_origin === 'boolean') {
+          settings.enforceSameBrowserOrigin = body.enforce_same_browser_origin;
+        }
+        return HttpResponse.json(passwordlessSettingsBody(settings));
       }),
     ),
 

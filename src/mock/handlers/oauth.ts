@@ -540,6 +540,8 @@ export function oauthHandlers(state: MockState) {
         authLog,
         redeemed: false,
       });
+      // ALG-003: signed in, redirected back with a code that is not exchanged yet.
+      if (!state.has('auth-logs.no-pending')) authLog.status = 'PENDING';
       return redirectTo(redirectUri, { code, state: stateParam });
     }),
 

@@ -7,11 +7,10 @@ import {
   renderEmail,
   TemplateSyntaxError,
 } from '../../oracles/email-template.js';
-import { emailTemplates } from '../control-state.js';
+import { emailTemplates, type PasswordlessType, passwordlessSettings } from '../control-state.js';
 import { badRequest, MockError, notFound, route } from '../route.js';
 import type { MockState } from '../state.js';
 
-type PasswordlessType = components['schemas']['authpasswordlessPasswordlessType'];
 type TemplateType = components['schemas']['passwordlessTemplateType'];
 type SendResponse = components['schemas']['passwordlessSendPasswordlessResponse'];
 
@@ -19,6 +18,8 @@ type SendResponse = components['schemas']['passwordlessSendPasswordlessResponse'
 export interface PasswordlessMessage {
   to: string;
   template: TemplateType;
+  /** TPL-014: the managed sender, "Team <workspace name>" <hi@scalekit.com>. */
+  from: string;
   subject: string;
   html: string;
   text: string;
@@ -28,14 +29,6 @@ export interface PasswordlessMessage {
   auth_request_id: string;
   otp?: string;
   link?: string;
-}
-
-/** The dashboard's passwordless settings, which the API cannot change; hooks and tests may. */
-export interface PasswordlessSettings {
-  type: PasswordlessType;
-  regenerateOnResend: boolean;
-  /** A magic link must then be verified together with its auth_request_id (PWL-012, PWL-015). */
-  enforceSameBrowserOrigin: boolean;
 }
 
 interface AuthRequest {
@@ -66,6 +59,9 @@ const application = {
   app_support_email: 'support@mock.scalekit-conformance.invalid',
   app_organization_meta_name: 'Conformance Mock',
 };
+
+/** The workspace the mock's environment belongs to: the managed sender's name is "Team " and this (TPL-014). */
+const workspaceName = 'Conformance Mock';
 
 /** The built-in default templates ("Use Scalekit template"), rendered by the same oracle as custom ones. */
 const defaultTemplates: Record<TemplateType, EmailTemplateParts> = {
@@ -99,7 +95,6 @@ const defaultTemplates: Record<TemplateType, EmailTemplateParts> = {
 
 const store = (state: MockState) =>
   state.slice('passwordless', () => ({
-    settings: { type: 'OTP', regenerateOnResend: true, enforceSameBrowserOrigin: false } as PasswordlessSettings,
     requests: new Map<string, AuthRequest>(),
     byLinkToken: new Map<string, string>(),
     sendsByEmail: new Map<string, number[]>(),
@@ -109,10 +104,6 @@ const store = (state: MockState) =>
 /** Every passwordless email sent since the last reset, oldest first. */
 export function passwordlessOutbox(state: MockState): PasswordlessMessage[] {
   return store(state).outbox;
-}
-
-export function passwordlessSettings(state: MockState): PasswordlessSettings {
-  return store(state).settings;
 }
 
 const usesOtp = (type: PasswordlessType) => type === 'OTP' || type === 'LINK_OTP';
@@ -224,6 +215,9 @@ function render(state: MockState, request: AuthRequest, sentAt: string): Passwor
   const textOnly = state.has('email-templates.text-only');
   return {
     to: request.email,
+    from: state.has('email-templates.wrong-sender')
+      ? `${application.app_name} <no-reply@mock.scalekit-conformance.invalid>`
+      : `Team ${workspaceName} <hi@scalekit.com>`,
     template: request.template,
     subject: rendered.subject,
     html: textOnly ? '' : rendered.html,
@@ -246,7 +240,8 @@ function issue(state: MockState, request: AuthRequest): SendResponse {
   if (request.linkToken) slice.byLinkToken.delete(request.linkToken);
   if (request.otp) request.replacedOtps.push(request.otp);
   request.otp = usesOtp(request.type) ? newOtp(state) : undefined;
-  request.linkToken = request.magiclinkAuthUri ? uuidLike(state) : undefined;
+  // A link only for the link methods: an OTP environment ignores a magiclink_auth_uri it was given.
+  request.linkToken = usesLink(request.type) && request.magiclinkAuthUri ? uuidLike(state) : undefined;
   if (request.linkToken) slice.byLinkToken.set(request.linkToken, request.id);
   request.expiresAt = state.clock.now() + request.expiresIn * 1000;
   slice.outbox.push(render(state, request, state.nowIso()));
@@ -260,7 +255,7 @@ function sendResponse(state: MockState, request: AuthRequest): SendResponse {
     // int64 declared as a string in the spec: Unix seconds as a decimal string.
     expires_at: String(state.has('passwordless.expires-at-wrong') ? request.expiresAt : seconds),
     expires_in: request.expiresIn,
-    passwordless_type: request.type,
+    passwordless_type: state.has('passwordless.type-always-otp') ? 'OTP' : request.type,
   };
 }
 
@@ -321,7 +316,8 @@ function parseSend(state: MockState, body: Record<string, unknown>): AuthRequest
     }
   }
   const type = passwordlessSettings(state).type;
-  if (usesLink(type) && !magicLink) throw badRequest(`magiclink_auth_uri is required for passwordless type ${type}`);
+  if (usesLink(type) && !magicLink && !state.has('passwordless.link-without-uri-accepted'))
+    throw badRequest(`magiclink_auth_uri is required for passwordless type ${type}`);
   return {
     id: state.secret(50),
     email,
@@ -368,7 +364,9 @@ function verify(state: MockState, input: Record<string, unknown>) {
     const id = slice.byLinkToken.get(linkToken);
     request = id === undefined ? undefined : slice.requests.get(id);
     if (!request) throw verifyFailure(state, 'the magic link is invalid or has been replaced');
-    if (slice.settings.enforceSameBrowserOrigin && authRequestId !== request.id) {
+    const sameBrowser =
+      passwordlessSettings(state).enforceSameBrowserOrigin && !state.has('passwordless.same-browser-not-enforced');
+    if (sameBrowser && authRequestId !== request.id) {
       throw verifyFailure(
         state,
         'this magic link must be verified with the auth_request_id of the browser that asked for it',
