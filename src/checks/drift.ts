@@ -11,8 +11,10 @@ export interface DriftFinding {
   /**
    * `undeclared-status`: the target answered a status the docs promise and the spec does not declare.
    * `docs-label`: the docs name a value differently from the spec's enum (C-01: "Failure" for FAILED).
+   * `docs-recipe`: a recipe in the docs that does not work against the target (C-07: the other signature scheme).
+   * `undeclared-event-type`: the target delivered a webhook event type the spec does not declare.
    */
-  kind: 'undeclared-status' | 'docs-label';
+  kind: 'undeclared-status' | 'docs-label' | 'docs-recipe' | 'undeclared-event-type';
   rule: RuleId;
   /** The contradiction of the rules catalogue this finding is an instance of, when there is one. */
   contradiction?: string;

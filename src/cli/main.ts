@@ -9,6 +9,7 @@ Commands:
   mock       Serve the reference mock on 127.0.0.1 until interrupted
   mutation   Run the suites against the mock once per seeded fault and report which faults they catch
   rules      List the rule catalogue with test coverage
+  drift      Compare spec with spec, docs with spec, and a run's server drift (Markdown or JSON report)
   generate   Resolve the spec and regenerate generated/openapi.ts if it changed
 
 run options:
@@ -23,6 +24,8 @@ run options:
   --config PATH            JSON config file (default: ./scalekit-conformance.config.json if present)
   --timeout-ms N           Per-request timeout (default 10000)
   --fault ID               Start the embedded mock with a seeded fault (repeatable; see \`${toolName} mock --list-faults\`)
+  --real-time              Without the target's clock hook, wait in real time for webhook retries (minutes; bounded)
+  --receiver-url URL       Public URL of the suite's webhook receiver, for a target that cannot reach 127.0.0.1
 
 mock options:
   --port N                 Port on 127.0.0.1 (default: a free port)
@@ -36,11 +39,21 @@ mutation options:
   --shard K/N              Only every N-th fault starting with the K-th, to split a run across processes
   --seed N, --report-json PATH
 
+drift options (at least one of --from, --docs, --run-report):
+  --from SPEC              Older spec (PATH, URL or pinned): changes to --to, classified for clients and servers
+  --to SPEC                Newer spec (default: SCALEKIT_OPENAPI, else the pinned download)
+  --docs DIR               Docs folder (.mdx/.md pages) checked against --to; stale catalogue sources listed
+  --run-report PATH        A \`run --report-json\` file: its server-vs-spec drift, per operation
+  --skip-typecheck         Skip type-checking src/, suites/, fixtures/ against types generated from --to
+  --format markdown|json   Default markdown, to stdout
+  --output PATH            Write the report there instead (prints one line saying where)
+  --fail-on breaking|breaking-for-servers   Exit 1 if any change breaks clients (or servers)
+
 rules options:
   --uncovered              Only rules no test cites
   --json                   Machine-readable output
 
-Exit codes: 0 every MUST rule that ran passed; 1 conformance failures; 2 usage or configuration error;
+Exit codes: 0 every MUST rule that ran passed; 1 conformance failures (drift: breaking changes with --fail-on); 2 usage or configuration error;
 3 internal error (a bug in ${toolName}).`;
 
 function parse(args: string[], options: NonNullable<Parameters<typeof parseArgs>[0]>['options']) {
@@ -82,6 +95,8 @@ export async function main(argv: string[]): Promise<ExitCode> {
         config: { type: 'string' },
         'timeout-ms': { type: 'string' },
         fault: { type: 'string', multiple: true },
+        'real-time': { type: 'boolean' },
+        'receiver-url': { type: 'string' },
       });
       const { runCommand } = await import('./run.js');
       return runCommand(values as Parameters<typeof runCommand>[0], { out, env: process.env, cwd: process.cwd() });
@@ -112,6 +127,20 @@ export async function main(argv: string[]): Promise<ExitCode> {
         cwd: process.cwd(),
       });
     }
+    case 'drift': {
+      const { values } = parse(rest, {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        docs: { type: 'string' },
+        'run-report': { type: 'string' },
+        format: { type: 'string' },
+        output: { type: 'string' },
+        'fail-on': { type: 'string' },
+        'skip-typecheck': { type: 'boolean' },
+      });
+      const { driftCommand } = await import('./drift.js');
+      return driftCommand(values as Parameters<typeof driftCommand>[0], { out, env: process.env, cwd: process.cwd() });
+    }
     case 'rules': {
       const { values } = parse(rest, { uncovered: { type: 'boolean' }, json: { type: 'boolean' } });
       const { rulesCommand } = await import('./rules.js');
@@ -135,6 +164,11 @@ export async function main(argv: string[]): Promise<ExitCode> {
 
 /** Runs the CLI and exits: a UserError prints one line (no stack), anything else is reported as a bug. */
 export async function runCli(argv: string[]): Promise<void> {
+  // A reader that stops early (`| head`) closes the pipe: that ends the output, it is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   let code: ExitCode;
   try {
     code = await main(argv);

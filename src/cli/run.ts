@@ -94,7 +94,14 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
     const credentials = { clientId: 'skc_embedded_mock', clientSecret: `mock-${randomUUID()}` };
     redactor.addSecret(credentials.clientSecret);
     const served = await serveMock(
-      createMock({ clock: systemClock, credentials, faults: settings.target.faults, seed: settings.seed }),
+      // The mock follows the run's profile too, so a config that decides an open point differently still passes.
+      createMock({
+        clock: systemClock,
+        credentials,
+        faults: settings.target.faults,
+        seed: settings.seed,
+        profile: settings.profile,
+      }),
     );
     stopMock = served.close;
     target = { kind: 'url', baseUrl: served.url, ...credentials };

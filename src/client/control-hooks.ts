@@ -74,6 +74,16 @@ export interface OutboxMessage {
   from?: string;
 }
 
+/** One delivery attempt as the `webhooks` hook lists it. */
+export interface DeliveryRecord {
+  event_id: string;
+  event_type: string;
+  attempt: number;
+  status: 'Queued' | 'Success' | 'Failed' | 'Retrying';
+  response_status?: number;
+  at: string;
+}
+
 /** The dashboard's passwordless settings, as the `passwordless` hook (an extension of the contract) takes them. */
 export interface PasswordlessSettings {
   type: 'OTP' | 'LINK' | 'LINK_OTP';
@@ -93,12 +103,18 @@ export class ControlHooks {
   readonly #baseUrl: string;
   readonly #transport: Transport;
   readonly #token: () => Promise<string>;
+  readonly #invalidate: (() => void) | undefined;
   #advertised: Promise<ReadonlySet<HookName>> | undefined;
 
-  constructor(baseUrl: string, transport: Transport, token: () => Promise<string>) {
+  /**
+   * `invalidate` drops a cached token: a hook answered 401 is retried once with a fresh one, since moving the
+   * target's clock (the clock hook) can expire the token the suite holds.
+   */
+  constructor(baseUrl: string, transport: Transport, token: () => Promise<string>, invalidate?: () => void) {
     this.#baseUrl = baseUrl;
     this.#transport = transport;
     this.#token = token;
+    this.#invalidate = invalidate;
   }
 
   /** The hooks the target advertises; a target without the discover hook advertises none. */
@@ -239,6 +255,18 @@ export class ControlHooks {
     return ((await this.#json('email', response, 200)) as { messages: OutboxMessage[] }).messages;
   }
 
+  /** Registers the endpoint the target delivers webhook events to, signed with `secret` (whsec_...). */
+  async setWebhookEndpoint(endpoint: { url: string; secret: string; events?: string[] }): Promise<void> {
+    await this.#json('webhooks', await this.#request('PUT', '/webhooks/endpoint', endpoint), 200);
+  }
+
+  /** The delivery attempts the target recorded, oldest first; only those of one event when given. */
+  async webhookDeliveries(eventId?: string): Promise<DeliveryRecord[]> {
+    const query = eventId === undefined ? '' : `?event_id=${encodeURIComponent(eventId)}`;
+    const response = await this.#request('GET', `/webhooks/deliveries${query}`);
+    return ((await this.#json('webhooks', response, 200)) as { deliveries: DeliveryRecord[] }).deliveries;
+  }
+
   /** The target's clock, in milliseconds since the epoch. */
   async now(): Promise<number> {
     const body = (await this.#json('clock', await this.#request('GET', '/clock'), 200)) as { now: string };
@@ -261,6 +289,13 @@ export class ControlHooks {
   }
 
   async #request(method: string, path: string, body?: unknown): Promise<Response> {
+    const response = await this.#send(method, path, body);
+    if (response.status !== 401 || !this.#invalidate) return response;
+    this.#invalidate();
+    return this.#send(method, path, body);
+  }
+
+  async #send(method: string, path: string, body?: unknown): Promise<Response> {
     return this.#transport(
       new Request(`${this.#baseUrl.replace(/\/$/, '')}/_conformance/v1${path}`, {
         method,

@@ -3,6 +3,13 @@
 // values reach the suites, the oracles and the mock alike. Setting names match the gaps' `settings` in
 // src/rules/findings.ts, and a test holds the two together.
 
+import {
+  isRetryProfileName,
+  type RetryProfileName,
+  retryProfileNames,
+  type SuccessSet,
+} from '../oracles/retry-schedule.js';
+
 export type RedirectType = 'callback' | 'initiate_login' | 'post_logout' | 'back_channel_logout';
 
 export interface RedirectSettings {
@@ -119,6 +126,46 @@ export interface PasswordlessApiSettings {
   attemptWindowMs: number;
 }
 
+export interface WebhookSettings {
+  /** C-03, G-19: the documented retry schedule the target follows (src/oracles/retry-schedule.ts). */
+  retrySchedule: RetryProfileName;
+  /** G-19: non-2xx statuses after which the target does not retry; none by default. */
+  nonRetriedStatuses: number[];
+  /** G-19: whether a 429's Retry-After moves the next attempt; null: not asserted. */
+  honourRetryAfter: boolean | null;
+  /** G-19: whether each delay counts from the previous attempt or from the first. */
+  delayMeasuredFrom: 'previous' | 'first';
+  /** G-19, WHD-013: a retry carries the same event id and webhook-id. */
+  retryKeepsIds: boolean;
+  /** G-19: each attempt is signed with the time it is sent, so a late retry still verifies. */
+  retryRefreshesTimestamp: boolean;
+  /** G-19, WHD-010: how long the target waits for a receiver before counting the attempt as failed. */
+  timeoutMs: number;
+  /** G-19: whether connecting counts towards the timeout; null: not asserted. */
+  timeoutIncludesConnect: boolean | null;
+  /**
+   * G-19: how minutes-long schedules are observed. 'clock-hook': moved through the clock hook, else the tests report
+   * "precondition not met"; 'real-time': without the hook, wait for real, bounded by the schedule plus tolerance.
+   */
+  timeCompression: 'clock-hook' | 'real-time';
+  /** How far an attempt may arrive from the moment the schedule says, in ms. */
+  intervalToleranceMs: number;
+  /** C-05, C-06: the receiver statuses that count as delivered. */
+  successSet: SuccessSet;
+  /** G-20: the signature scheme (the SDK's Standard Webhooks) and how several signatures are sent in rotation. */
+  signatureScheme: 'standard-webhooks';
+  multipleSignatures: 'space-separated';
+  /** G-31: how far creation-order delivery is asserted: one endpoint with no failed deliveries. */
+  orderingScope: 'single-endpoint-no-failures' | 'none';
+  /**
+   * The URL the target delivers to, when the suite's receiver is reachable only through a tunnel or proxy; null: the
+   * receiver's own 127.0.0.1 address (fine for a target on the same machine).
+   */
+  receiverPublicUrl: string | null;
+  /** The port the receiver listens on at 127.0.0.1: 0 for any free one; a fixed one for a tunnel to point at. */
+  receiverPort: number;
+}
+
 export interface SchemaSettings {
   /** G-21, G-24: int64 as a number or a numeric string whatever the spec declares, or only as declared. */
   int64Encoding: 'number-or-string' | 'as-declared';
@@ -134,6 +181,7 @@ export interface Profile {
   authLogs: AuthLogSettings;
   emailTemplates: EmailTemplateSettings;
   passwordless: PasswordlessApiSettings;
+  webhooks: WebhookSettings;
   schema: SchemaSettings;
 }
 
@@ -202,6 +250,24 @@ export const defaultProfile: Profile = {
     attemptsPerWindow: 5,
     attemptWindowMs: 600_000,
   },
+  webhooks: {
+    retrySchedule: 'seed',
+    nonRetriedStatuses: [],
+    honourRetryAfter: null,
+    delayMeasuredFrom: 'previous',
+    retryKeepsIds: true,
+    retryRefreshesTimestamp: true,
+    timeoutMs: 10_000,
+    timeoutIncludesConnect: null,
+    timeCompression: 'clock-hook',
+    intervalToleranceMs: 2_000,
+    successSet: '2xx',
+    signatureScheme: 'standard-webhooks',
+    multipleSignatures: 'space-separated',
+    orderingScope: 'single-endpoint-no-failures',
+    receiverPublicUrl: null,
+    receiverPort: 0,
+  },
   schema: {
     int64Encoding: 'number-or-string',
     strictNulls: false,
@@ -250,6 +316,9 @@ export function mergeProfile(overrides: unknown): { profile: Profile; problems: 
       }
       target[key] = value;
     }
+  }
+  if (!isRetryProfileName(profile.webhooks.retrySchedule)) {
+    problems.push(`profile setting "webhooks.retrySchedule" must be one of ${retryProfileNames.join(', ')}`);
   }
   return { profile, problems };
 }

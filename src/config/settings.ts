@@ -20,6 +20,8 @@ export interface RunFlags {
   'report-json'?: string | undefined;
   'report-junit'?: string | undefined;
   fault?: string[] | undefined;
+  'real-time'?: boolean | undefined;
+  'receiver-url'?: string | undefined;
 }
 
 export type TargetSetting =
@@ -130,6 +132,17 @@ export function resolveRunSettings(flags: RunFlags, env: NodeJS.ProcessEnv, cwd 
       `${configPath}: ${problems.join('; ')}`,
       'See src/config/profile.ts for the settings and their types',
     );
+  }
+  // Two webhook settings have flags too: they are about the machine the run is on, not about the target.
+  if (flags['real-time']) profile.webhooks.timeCompression = 'real-time';
+  if (flags['receiver-url'] !== undefined) {
+    if (!/^https?:\/\/[^\s]+$/i.test(flags['receiver-url'])) {
+      throw new UserError(
+        `--receiver-url ${flags['receiver-url']} is not an http(s) URL`,
+        'Pass --receiver-url https://tunnel.example/hooks',
+      );
+    }
+    profile.webhooks.receiverPublicUrl = flags['receiver-url'];
   }
 
   const targetText = flags.target ?? stringSetting(file.target, 'target') ?? env.SCALEKIT_ENVIRONMENT_URL ?? 'mock';

@@ -66,6 +66,7 @@ async function build(context: RunContext, file: string): Promise<{ target: Targe
       credentials,
       faults: target.faults.filter(isFaultId),
       seed: context.seed,
+      profile: context.profile,
     });
     // An unmocked request is an error, never a silent pass (and never a real network call).
     const server = setupServer(...mock.handlers);
@@ -86,7 +87,12 @@ async function build(context: RunContext, file: string): Promise<{ target: Targe
     anonymous: createApiClient({ baseUrl, timeoutMs, record, auth: { kind: 'none' } }),
     withBearer: (token) => createApiClient({ baseUrl, timeoutMs, record, auth: { kind: 'bearer', token } }),
     tokens,
-    hooks: new ControlHooks(baseUrl, transport, () => tokens.token()),
+    hooks: new ControlHooks(
+      baseUrl,
+      transport,
+      () => tokens.token(),
+      () => tokens.invalidate(),
+    ),
     schemas: new SchemaRegistry(readSpecFile(context.specPath).document),
     exchanges,
     seed: context.seed,

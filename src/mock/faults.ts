@@ -478,6 +478,133 @@ export const faults = [
     rules: ['PWL-015'],
     description: 'with same-browser origin enforcement on, a magic link verifies without its auth_request_id',
   },
+  // Webhook delivery, retries and signatures
+  {
+    id: 'webhooks.first-retry-late',
+    // Whichever schedule the profile selects (test/cli/retry-schedules.test.ts proves the other three).
+    rules: ['WHD-006', 'WHD-007', 'WHD-008', 'WHD-009'],
+    description: 'every retry comes a minute late: the first after 2 minutes instead of 1',
+  },
+  {
+    id: 'webhooks.extra-attempt',
+    rules: ['WHD-004', 'WHD-006'],
+    description: 'a failing delivery is attempted 5 times instead of 4 before it is marked failed',
+  },
+  {
+    id: 'webhooks.missing-attempt',
+    rules: ['WHD-004', 'WHD-006'],
+    description: 'a failing delivery is attempted only 3 times instead of 4',
+  },
+  {
+    id: 'webhooks.new-id-on-retry',
+    rules: ['WHD-013'],
+    description: 'each retry carries a new event id (body id and webhook-id) instead of the original one',
+  },
+  {
+    id: 'webhooks.only-200-succeeds',
+    rules: ['WHD-002', 'WHD-011'],
+    description: 'a 201, 202 or 204 from the receiver counts as failed and is retried: only 200 is success',
+  },
+  {
+    id: 'webhooks.slow-timeout',
+    rules: ['WHD-010'],
+    description: 'the mock waits 100 seconds for a receiver instead of 10 before counting the attempt as failed',
+  },
+  {
+    id: 'webhooks.server-errors-final',
+    rules: ['WHD-003'],
+    description: 'a 5xx from the receiver ends the delivery as if it had been delivered: nothing is retried',
+  },
+  {
+    id: 'webhooks.client-errors-final',
+    rules: ['WHD-012'],
+    description: 'a 4xx from the receiver ends the delivery: 400, 401, 403 and 422 are never retried',
+  },
+  {
+    id: 'webhooks.no-retrying-state',
+    rules: ['WHD-001'],
+    description: 'the webhooks hook lists a failed attempt that will be retried as Failed instead of Retrying',
+  },
+  {
+    id: 'webhooks.newest-first',
+    rules: ['WHD-005'],
+    description: 'deliveries queued together are sent newest first',
+  },
+  {
+    id: 'webhooks.ignore-subscription',
+    rules: ['WHD-016'],
+    description: 'events the endpoint did not subscribe to are delivered too',
+  },
+  {
+    id: 'webhooks.timestamp-not-refreshed',
+    rules: ['WHS-004'],
+    description: 'retries are signed with the first attempt’s timestamp, so a retry after 5 minutes fails verification',
+  },
+  {
+    id: 'webhooks.timestamp-milliseconds',
+    rules: ['WHS-004'],
+    description: 'webhook-timestamp is in milliseconds instead of Unix seconds',
+  },
+  {
+    id: 'webhooks.sign-body-only',
+    rules: ['WHS-003'],
+    description: 'the signature covers the raw body alone, without the webhook-id and webhook-timestamp',
+  },
+  {
+    id: 'webhooks.signature-not-v1',
+    rules: ['WHS-002'],
+    description: 'webhook-signature entries are labelled v2 instead of v1',
+  },
+  {
+    id: 'webhooks.sign-reserialised',
+    rules: ['WHS-006'],
+    description: 'the signature covers the payload serialised with indentation, while the compact body is sent',
+  },
+  {
+    id: 'webhooks.unsigned',
+    rules: ['WHS-001', 'WHS-007'],
+    description: 'deliveries carry no signature header at all',
+  },
+  {
+    id: 'webhooks.no-timestamp-header',
+    rules: ['WHS-001'],
+    description: 'deliveries are sent without the webhook-timestamp header',
+  },
+  {
+    id: 'webhooks.environment-id-missing',
+    rules: ['WHP-001'],
+    description: 'event bodies leave out environment_id',
+  },
+  {
+    id: 'webhooks.environment-id-unprefixed',
+    rules: ['WHP-004'],
+    description: 'environment_id lacks the env_ prefix',
+  },
+  {
+    id: 'webhooks.spec-version-number',
+    rules: ['WHP-002'],
+    description: 'spec_version is the number 1 instead of the string "1"',
+  },
+  {
+    id: 'webhooks.event-id-unprefixed',
+    rules: ['WHP-003'],
+    description: 'event ids lack the evt_ prefix',
+  },
+  {
+    id: 'webhooks.occurred-at-epoch',
+    rules: ['WHP-005'],
+    description: 'occurred_at is Unix seconds instead of an ISO 8601 date-time',
+  },
+  {
+    id: 'webhooks.wrong-object',
+    rules: ['WHP-006'],
+    description: 'object is "Event" instead of the family’s value (Organization, Role, ...)',
+  },
+  {
+    id: 'webhooks.data-id-missing',
+    rules: ['WHP-007'],
+    description: 'the data of every event leaves out its id',
+  },
 ] as const satisfies readonly { id: string; rules: readonly RuleId[]; description: string }[];
 
 export type FaultId = (typeof faults)[number]['id'];

@@ -96,14 +96,22 @@ export class MockState {
 
   /** Emits a webhook event with the envelope every event shares (WHP-001); `data` is the event's own part. */
   emit(type: string, object: string, data: Record<string, unknown>, organizationId?: string): void {
+    // The payload faults (WHP-001..WHP-007) each break one envelope or data rule.
+    const { id: _id, ...withoutId } = data;
     const payload: Record<string, unknown> = {
-      spec_version: '1',
-      id: this.id('evt_', 20),
+      spec_version: this.has('webhooks.spec-version-number') ? 1 : '1',
+      id: this.has('webhooks.event-id-unprefixed') ? this.id('', 20) : this.id('evt_', 20),
       type,
-      occurred_at: this.nowIso(),
-      environment_id: this.environmentId,
-      object,
-      data,
+      occurred_at: this.has('webhooks.occurred-at-epoch') ? Math.floor(this.clock.now() / 1000) : this.nowIso(),
+      ...(this.has('webhooks.environment-id-missing')
+        ? {}
+        : {
+            environment_id: this.has('webhooks.environment-id-unprefixed')
+              ? this.environmentId.replace(/^env_/, '')
+              : this.environmentId,
+          }),
+      object: this.has('webhooks.wrong-object') ? 'Event' : object,
+      data: this.has('webhooks.data-id-missing') ? withoutId : data,
       ...(organizationId ? { organization_id: organizationId } : {}),
     };
     for (const listener of this.#listeners) listener({ type, payload });

@@ -37,6 +37,9 @@ export function aggregateRules(catalogue: readonly Rule[], tests: readonly TestO
       if (rule.via.length > 0 && rule.via.every((v) => v === 'dashboard')) {
         return { ...base, status: 'skipped', reason: 'not checkable through the API: dashboard-only configuration' };
       }
+      if ('provenByHarness' in rule && rule.provenByHarness) {
+        return { ...base, status: 'skipped', reason: `not checkable against a target: ${rule.provenByHarness}` };
+      }
       if (rule.via.length > 0 && rule.via.every((v) => v === 'sdk' || v === 'dashboard')) {
         return {
           ...base,

@@ -1442,6 +1442,7 @@ export const rules = [
     via: ['receiver'],
     sources: [{ kind: 'sdk', path: 'src/scalekit.ts', lines: '572-574' }],
     related: ['C-10'],
+    provenByHarness: 'a rule for receivers: the suite’s verifier is held to it by test/webhooks/verify.test.ts',
   },
   {
     id: 'WHS-006',
@@ -1595,6 +1596,7 @@ export const rules = [
     via: ['receiver'],
     sources: [{ kind: 'spec', pointer: '/components/schemas' }],
     related: ['C-12'],
+    provenByHarness: 'a rule for receivers: the suite’s payload check is held to it by test/checks/webhooks.test.ts',
   },
   {
     id: 'WHP-009',
@@ -1619,6 +1621,7 @@ export const rules = [
       { kind: 'spec', pointer: '/components/schemas/DirectoryGroupEventData/properties/external_id' },
     ],
     related: ['C-13', 'C-30', 'G-21'],
+    provenByHarness: 'a rule for receivers: the suite’s payload check is held to it by test/checks/webhooks.test.ts',
   },
   {
     id: 'WHP-010',
@@ -1630,6 +1633,7 @@ export const rules = [
     via: ['spec'],
     sources: [{ kind: 'spec', pointer: '/webhooks' }],
     related: ['C-11'],
+    provenByHarness: 'a fact of the spec: test/checks/webhooks.test.ts checks it, and `drift` reports when it changes',
   },
 
   // Token endpoint and API authentication

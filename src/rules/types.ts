@@ -50,6 +50,12 @@ export interface Rule {
   readonly sources: readonly SourceRef[];
   /** Contradictions (C-xx) and gaps (G-xx) that bear on this rule. */
   readonly related?: readonly string[];
+  /**
+   * Set for a rule that binds the receiving side or the spec itself, not the server under test (how a receiver
+   * verifies, what the spec declares): the harness's own tests hold the suite's receiver and checks to it, so a
+   * run reports it as not checkable against a target, with this reason.
+   */
+  readonly provenByHarness?: string;
 }
 
 /** Two or more sources that disagree, and what the suite does about it. */

@@ -57,6 +57,24 @@ export class SchemaRegistry {
     return operation?.responses?.[String(status)]?.content?.[mediaType]?.schema;
   }
 
+  /** The payload schema of a top-level webhook (OpenAPI 3.1 `webhooks`), or undefined for a type the spec lacks. */
+  webhookSchema(eventType: string, mediaType = 'application/json'): unknown {
+    const webhook = this.#document.webhooks?.[eventType] as
+      | { post?: { requestBody?: { content?: Record<string, { schema?: unknown }> } } }
+      | undefined;
+    return webhook?.post?.requestBody?.content?.[mediaType]?.schema;
+  }
+
+  /** The spec's component schemas, by name. */
+  components(): Record<string, unknown> {
+    return (this.#document.components?.schemas ?? {}) as Record<string, unknown>;
+  }
+
+  /** The event types the spec declares as webhooks. */
+  webhookTypes(): string[] {
+    return Object.keys(this.#document.webhooks ?? {});
+  }
+
   /** Whether the spec lists this status (or `default`) among the operation's responses. */
   declaresStatus(path: string, method: string, status: number): boolean {
     const operation = this.#document.paths[path]?.[method.toLowerCase()] as

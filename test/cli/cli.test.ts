@@ -65,8 +65,8 @@ describe('scalekit-conformance run', { timeout: 60_000 }, () => {
       expect(rule).toMatchObject({ id, force: 'MUST', status: 'passed' });
       expect(rule?.tests.length).toBeGreaterThan(0);
     }
-    expect(report.rules.find((r) => r.id === 'WHS-001')).toMatchObject({ status: 'uncovered' });
-    expect(report.rules.find((r) => r.id === 'WHD-001')).toMatchObject({
+    expect(report.rules.find((r) => r.id === 'WHS-008')).toMatchObject({ status: 'uncovered' });
+    expect(report.rules.find((r) => r.id === 'WHD-014')).toMatchObject({
       status: 'skipped',
       reason: expect.stringContaining('dashboard'),
     });
@@ -221,7 +221,7 @@ describe('scalekit-conformance rules', { timeout: 60_000 }, () => {
   it('lists uncovered rules and leaves out the ones a suite cites', async () => {
     const result = await runCli(['rules', '--uncovered']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^WHD-001 /m);
+    expect(result.stdout).toMatch(/^WHS-008 /m);
     expect(result.stdout).not.toMatch(/^ALG-010 /m);
     const [, covered, uncovered] = /156 rules, (\d+) covered by a test, (\d+) uncovered/.exec(result.stdout) ?? [];
     expect(Number(covered) + Number(uncovered)).toBe(156);

@@ -31,7 +31,10 @@ export interface HookServices {
   /** Sent emails, oldest first. */
   outbox(): { to: string }[];
   /** Webhook delivery attempts, and a way to send every attempt that is due on the mock's clock. */
-  webhooks?: { deliveries(eventId?: string): unknown[]; runDue(): Promise<void> };
+  webhooks?: {
+    deliveries(eventId?: string): unknown[];
+    afterClockAdvance(): Promise<void>;
+  };
   /** Hooks switched off (not advertised, answered 404), to show how the suites behave on a target without them. */
   disabled?: readonly string[];
 }
@@ -344,7 +347,7 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
         }
         state.clock.advance(ms);
         // Deliveries that fell due during the advance go out before the answer (target contract, clock hook).
-        await services.webhooks?.runDue();
+        await services.webhooks?.afterClockAdvance();
         return HttpResponse.json(clockBody());
       }),
     ),

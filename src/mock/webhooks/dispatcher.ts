@@ -2,13 +2,14 @@ import { bypass } from 'msw';
 import {
   attemptOffsets,
   isSuccess,
+  type RetryProfile,
   type RetryProfileName,
   retryProfiles,
   type SuccessSet,
 } from '../../oracles/retry-schedule.js';
 import { type WebhookEndpoint, webhookEndpoint } from '../control-state.js';
 import type { EmittedEvent, MockState } from '../state.js';
-import { signDelivery } from './signing.js';
+import { signBodyOnly, signDelivery } from './signing.js';
 
 // Delivers the events state changes emit to the registered endpoint (WHD-*), signed (WHS-*), with retries on the
 // mock clock per a retry profile (C-03). Attempts are due at `attemptOffsets(profile)` after the event was queued;
@@ -37,9 +38,13 @@ export interface DeliveryRequest {
 
 export type SendDelivery = (url: string, request: DeliveryRequest) => Promise<{ status: number }>;
 
+/** Defaults come from the run's profile (`webhooks` section), so the mock follows whatever schedule it names. */
 export interface DispatcherOptions {
   profile?: RetryProfileName;
-  /** Real milliseconds a receiver has to answer (WHD-010: 10 s); slower counts as a failed attempt. */
+  /**
+   * Milliseconds a receiver has to answer (WHD-010: 10 s), on the mock clock and in real time alike, whichever
+   * passes first: the clock hook can time out a hanging receiver without the test waiting 10 real seconds.
+   */
   timeoutMs?: number;
   successSet?: SuccessSet;
   send?: SendDelivery;
@@ -50,6 +55,12 @@ export interface WebhookDispatcher {
   deliveries(eventId?: string): DeliveryRecord[];
   /** Sends every attempt due on the mock clock, in order, and resolves once they are answered. */
   runDue(): Promise<void>;
+  /**
+   * What the clock hook does after moving the clock: the attempt in flight gets a moment of real time to finish (its
+   * answer may be on the way: the clock moved, not the receiver), then fails if its timeout has passed on the mock
+   * clock (WHD-010); then everything due is sent, and awaited unless an attempt still waits for its receiver.
+   */
+  afterClockAdvance(graceMs?: number): Promise<void>;
   /** The profile for events queued from now on; queued deliveries keep theirs. */
   setProfile(name: RetryProfileName): void;
   /** Stops delivering; resolves once an attempt in flight is over. */
@@ -81,10 +92,13 @@ interface DeliveryStore {
 let dispatcherCount = 0;
 
 export function createWebhookDispatcher(state: MockState, options: DispatcherOptions = {}): WebhookDispatcher {
-  let profile = retryProfiles[options.profile ?? 'seed'];
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const successSet = options.successSet ?? '2xx';
+  const settings = state.profile.webhooks;
+  let profile = retryProfiles[options.profile ?? settings.retrySchedule];
+  const timeoutMs = options.timeoutMs ?? settings.timeoutMs;
+  const successSet = options.successSet ?? settings.successSet;
   const send = options.send ?? httpSend;
+  /** The attempt being sent: when it times out on the mock clock, how to give up on it, and when it is over. */
+  let inFlight: { deadline: number; expire: () => void; done: Promise<unknown> } | undefined;
   // In a slice so the reset hook drops the records and the pending retries with the rest of the state.
   const sliceName = `webhooks.dispatcher.${++dispatcherCount}`;
   const store = () => state.slice<DeliveryStore>(sliceName, () => ({ records: [], pending: [], sequence: 0 }));
@@ -95,7 +109,8 @@ export function createWebhookDispatcher(state: MockState, options: DispatcherOpt
   const queue = (event: EmittedEvent) => {
     const endpoint = webhookEndpoint(state).current;
     if (closed || !endpoint) return;
-    if (endpoint.events && !endpoint.events.includes(event.type)) return;
+    const subscribed = !endpoint.events || endpoint.events.includes(event.type);
+    if (!subscribed && !state.has('webhooks.ignore-subscription')) return;
     const current = store();
     const now = state.clock.now();
     const eventId = String(event.payload.id);
@@ -105,7 +120,7 @@ export function createWebhookDispatcher(state: MockState, options: DispatcherOpt
       eventType: event.type,
       body: JSON.stringify(event.payload),
       endpoint: { ...endpoint },
-      offsets: attemptOffsets(profile),
+      offsets: scheduleFor(state, profile),
       queuedAt: now,
       attempt: 1,
       dueAt: now,
@@ -133,16 +148,34 @@ export function createWebhookDispatcher(state: MockState, options: DispatcherOpt
   const nextDue = (current: DeliveryStore, now: number): PendingDelivery | undefined => {
     const due = current.pending.filter((p) => p.dueAt <= now);
     for (const p of due) markQueued(current, p, now);
+    // WHD-005: oldest first among attempts due together; the fault sends the newest first.
+    if (state.has('webhooks.newest-first')) return due.sort((a, b) => b.sequence - a.sequence)[0];
     return due.sort((a, b) => a.dueAt - b.dueAt || a.sequence - b.sequence)[0];
   };
 
   const attempt = async (current: DeliveryStore, pending: PendingDelivery) => {
     const sentAt = state.clock.now();
     const record = markQueued(current, pending, sentAt);
-    const status = await sendWithTimeout(send, pending, Math.floor(sentAt / 1000), timeoutMs);
-    const succeeded = status !== undefined && isSuccess(status, successSet);
-    const hasNext = !succeeded && pending.attempt < pending.offsets.length;
-    record.status = succeeded ? 'Success' : hasNext ? 'Retrying' : 'Failed';
+    const limit = state.has('webhooks.slow-timeout') ? timeoutMs * 10 : timeoutMs;
+    let expireAttempt = () => {};
+    const sending = sendWithTimeout(send, outgoing(state, pending, sentAt), limit, (expire) => {
+      expireAttempt = expire;
+    });
+    inFlight = { deadline: sentAt + limit, expire: expireAttempt, done: sending };
+    const status = await sending;
+    inFlight = undefined;
+    const succeeded =
+      status !== undefined &&
+      isSuccess(status, successSet) &&
+      !(state.has('webhooks.only-200-succeeds') && status !== 200);
+    const final =
+      status !== undefined &&
+      (settings.nonRetriedStatuses.includes(status) ||
+        (state.has('webhooks.client-errors-final') && status >= 400 && status < 500) ||
+        (state.has('webhooks.server-errors-final') && status >= 500));
+    const hasNext = !succeeded && !final && pending.attempt < pending.offsets.length;
+    // C-29: a failed attempt with another to come is Retrying; the fault shows it Failed, as if terminal.
+    record.status = succeeded ? 'Success' : hasNext && !state.has('webhooks.no-retrying-state') ? 'Retrying' : 'Failed';
     record.at = new Date(sentAt).toISOString();
     if (status !== undefined) record.response_status = status;
     if (hasNext) {
@@ -190,6 +223,21 @@ export function createWebhookDispatcher(state: MockState, options: DispatcherOpt
         .records.filter((r) => eventId === undefined || r.event_id === eventId)
         .map((r) => ({ ...r })),
     runDue,
+    afterClockAdvance: async (graceMs = 100) => {
+      const current = inFlight;
+      if (current) {
+        let timer: NodeJS.Timeout | undefined;
+        const grace = new Promise((resolve) => {
+          timer = setTimeout(resolve, graceMs);
+        });
+        await Promise.race([current.done, grace]);
+        clearTimeout(timer);
+        if (inFlight === current && current.deadline <= state.clock.now()) current.expire();
+      }
+      // An attempt within its timeout holds the queue (one at a time, WHD-005): nothing else can be sent meanwhile.
+      if (inFlight) void runDue();
+      else await runDue();
+    },
     setProfile: (name) => {
       profile = retryProfiles[name];
     },
@@ -201,30 +249,74 @@ export function createWebhookDispatcher(state: MockState, options: DispatcherOpt
   };
 }
 
+/** When each attempt falls due after the first, per the profile's schedule, with the schedule faults applied. */
+function scheduleFor(state: MockState, profile: RetryProfile): number[] {
+  const offsets = attemptOffsets({ ...profile, delaysFrom: state.profile.webhooks.delayMeasuredFrom });
+  if (state.has('webhooks.first-retry-late')) return offsets.map((at, n) => (n === 0 ? at : at + 60_000));
+  if (state.has('webhooks.extra-attempt')) {
+    const [last = 0, before = 0] = [offsets.at(-1), offsets.at(-2)];
+    return [...offsets, last + (last - before)];
+  }
+  if (state.has('webhooks.missing-attempt')) return offsets.slice(0, -1);
+  return offsets;
+}
+
+/** One attempt as it goes on the wire: the event id, body and signed headers, with the seeded faults applied. */
+function outgoing(state: MockState, pending: PendingDelivery, sentAt: number) {
+  // WHD-013: a retry is the same event, with the same id; the fault gives every retry a new one.
+  const renamed = state.has('webhooks.new-id-on-retry') && pending.attempt > 1;
+  const id = renamed ? `${pending.eventId}${pending.attempt}` : pending.eventId;
+  const body = renamed ? pending.body.replace(`"id":"${pending.eventId}"`, `"id":"${id}"`) : pending.body;
+  // WHS-004: each attempt is signed with the time it is sent, in Unix seconds.
+  const signedAt = state.has('webhooks.timestamp-not-refreshed') ? pending.queuedAt : sentAt;
+  const timestampSeconds = state.has('webhooks.timestamp-milliseconds') ? signedAt : Math.floor(signedAt / 1000);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    ...signDelivery({ id, timestampSeconds, body, secret: pending.endpoint.secret }),
+  };
+  if (state.has('webhooks.sign-body-only')) headers['webhook-signature'] = signBodyOnly(pending.endpoint.secret, body);
+  if (state.has('webhooks.sign-reserialised')) {
+    const pretty = JSON.stringify(JSON.parse(body), null, 2);
+    headers['webhook-signature'] = signDelivery({
+      id,
+      timestampSeconds,
+      body: pretty,
+      secret: pending.endpoint.secret,
+    })['webhook-signature'];
+  }
+  if (state.has('webhooks.signature-not-v1')) {
+    headers['webhook-signature'] = (headers['webhook-signature'] ?? '').replace(/\bv1,/g, 'v2,');
+  }
+  if (state.has('webhooks.unsigned')) delete headers['webhook-signature'];
+  if (state.has('webhooks.no-timestamp-header')) delete headers['webhook-timestamp'];
+  return { url: pending.endpoint.url, headers, body };
+}
+
 /**
- * Signs and sends one attempt. The receiver's status, or undefined when it did not answer in time or the request
- * failed (WHD-003, WHD-010): both are failed attempts, never errors of the dispatcher.
+ * Sends one attempt. The receiver's status, or undefined when it did not answer in time or the request failed
+ * (WHD-003, WHD-010): both are failed attempts, never errors of the dispatcher. `onStart` gets a way to give up
+ * early, which the mock clock's timeout uses.
  */
 async function sendWithTimeout(
   send: SendDelivery,
-  pending: PendingDelivery,
-  timestampSeconds: number,
+  delivery: { url: string; headers: Record<string, string>; body: string },
   timeoutMs: number,
+  onStart: (expire: () => void) => void,
 ): Promise<number | undefined> {
   const controller = new AbortController();
   let timeout: NodeJS.Timeout | undefined;
   const timedOut = new Promise<undefined>((resolve) => {
-    timeout = setTimeout(() => {
+    const expire = () => {
+      clearTimeout(timeout);
       controller.abort(new Error(`webhook receiver did not answer within ${timeoutMs} ms`));
       resolve(undefined);
-    }, timeoutMs);
+    };
+    timeout = setTimeout(expire, timeoutMs);
+    onStart(expire);
   });
   try {
-    const headers = {
-      'content-type': 'application/json',
-      ...signDelivery({ id: pending.eventId, timestampSeconds, body: pending.body, secret: pending.endpoint.secret }),
-    };
-    const sent = send(pending.endpoint.url, { method: 'POST', headers, body: pending.body, signal: controller.signal });
+    const { url, headers, body } = delivery;
+    const sent = send(url, { method: 'POST', headers, body, signal: controller.signal });
     // Raced as well as aborted, so a `send` that ignores the signal still times out.
     return await Promise.race([sent.then((response) => response.status), timedOut]);
   } catch {

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 
 // Webhook signatures (WHS-001..WHS-005): the Standard Webhooks scheme the Node SDK verifies (C-07, C-08). The
@@ -35,6 +35,12 @@ export function signDelivery(delivery: {
     'webhook-timestamp': String(timestamp),
     'webhook-signature': new Webhook(delivery.secret).sign(delivery.id, new Date(timestamp * 1000), delivery.body),
   };
+}
+
+/** A signature over the raw body alone, without the id and timestamp: only the `webhooks.sign-body-only` fault. */
+export function signBodyOnly(secret: string, body: string): string {
+  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+  return `v1,${createHmac('sha256', key).update(body).digest('base64')}`;
 }
 
 export type VerificationFailure =

@@ -1,0 +1,184 @@
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { DriftFinding } from '../checks/drift.js';
+import { type DocsPage, readDocsFolder } from '../drift/docs-parse.js';
+import { docsVsSpec } from '../drift/docs-vs-spec.js';
+import {
+  type DriftReport,
+  type FailOn,
+  failingChanges,
+  groupChanges,
+  groupServerDrift,
+  renderJson,
+  renderMarkdown,
+} from '../drift/report.js';
+import { diffSpecs, summarise } from '../drift/spec-diff.js';
+import { typecheckAgainst } from '../drift/typecheck.js';
+import { describeError, ExitCode, UserError } from '../errors.js';
+import type { RunReport } from '../reporters/model.js';
+import { type ResolvedSpec, resolveSpec } from '../spec/resolve.js';
+import { toolName, toolVersion } from '../version.js';
+
+export interface DriftFlags {
+  from?: string | undefined;
+  to?: string | undefined;
+  docs?: string | undefined;
+  'run-report'?: string | undefined;
+  format?: string | undefined;
+  output?: string | undefined;
+  'fail-on'?: string | undefined;
+  'skip-typecheck'?: boolean | undefined;
+}
+
+export interface DriftIo {
+  out: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+const formats = ['markdown', 'json'] as const;
+const failOns: readonly FailOn[] = ['breaking', 'breaking-for-servers'];
+const isFailOn = (value: string): value is FailOn => (failOns as readonly string[]).includes(value);
+const specValue = 'PATH|URL|pinned (JSON or YAML)';
+
+/**
+ * A `--from`/`--to` spec through the run's resolver: `pinned` is the pinned download, anything else a path or URL.
+ * The resolver's messages name `--spec`; here they name the flag the user actually gave.
+ */
+async function resolveDriftSpec(value: string | undefined, flag: '--from' | '--to', io: DriftIo) {
+  const options =
+    value === undefined
+      ? { env: io.env.SCALEKIT_OPENAPI, cwd: io.cwd }
+      : value === 'pinned'
+        ? { cwd: io.cwd }
+        : { flag: value, cwd: io.cwd };
+  try {
+    return await resolveSpec(options);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    const fix = value === undefined ? `Pass --to ${specValue} or set SCALEKIT_OPENAPI` : `Pass ${flag} ${specValue}`;
+    throw new UserError(error.message.replaceAll('--spec', flag), fix);
+  }
+}
+
+function readDocs(dir: string, io: DriftIo): DocsPage[] {
+  const path = resolve(io.cwd, dir);
+  if (!existsSync(path) || !statSync(path).isDirectory()) {
+    throw new UserError(`the docs folder ${dir} does not exist`, 'Pass --docs DIR, a folder of .mdx/.md pages');
+  }
+  const pages = readDocsFolder(path);
+  if (pages.length === 0) {
+    throw new UserError(`the docs folder ${dir} holds no .mdx, .md or seed .txt page`, 'Check the --docs path');
+  }
+  return pages;
+}
+
+/** The drift list of a `run --report-json` file; anything else is the user's to fix. */
+function readRunReport(file: string, io: DriftIo): Pick<RunReport, 'target' | 'spec'> & { drift: DriftFinding[] } {
+  const path = resolve(io.cwd, file);
+  const fix = `Write one with \`${toolName} run --report-json FILE\``;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const problem = existsSync(path) ? `is not valid JSON (${describeError(error)})` : 'does not exist';
+    throw new UserError(`the run report ${file} ${problem}`, fix);
+  }
+  const report = parsed as Partial<RunReport> | null;
+  const findings = report?.drift;
+  const wellFormed = (finding: unknown) =>
+    typeof (finding as DriftFinding | null)?.operation === 'string' &&
+    typeof (finding as DriftFinding).kind === 'string';
+  if (!Array.isArray(findings) || !findings.every(wellFormed)) {
+    throw new UserError(`${file} is not a run report (no list of drift findings)`, fix);
+  }
+  return { target: String(report?.target ?? ''), spec: report?.spec ?? { origin: '', sha256: '' }, drift: findings };
+}
+
+/** Fails before the slow work if the report cannot be written. */
+function assertWritable(path: string, flag: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    closeSync(openSync(path, 'a'));
+  } catch (error) {
+    throw new UserError(`cannot write ${flag} ${path} (${describeError(error)})`, `Choose a writable path for ${flag}`);
+  }
+}
+
+const specRef = (spec: ResolvedSpec) => ({ origin: spec.origin, sha256: spec.sha256 });
+
+export async function driftCommand(flags: DriftFlags, io: DriftIo): Promise<ExitCode> {
+  if (flags.from === undefined && flags.docs === undefined && flags['run-report'] === undefined) {
+    throw new UserError(
+      'drift needs at least one of --from SPEC, --docs DIR, --run-report FILE',
+      `Run \`${toolName} --help\` for the drift options`,
+    );
+  }
+  const format = flags.format ?? 'markdown';
+  if (!(formats as readonly string[]).includes(format)) {
+    throw new UserError(
+      `--format must be markdown or json, got "${format}"`,
+      'Pass --format markdown or --format json',
+    );
+  }
+  const failOn = flags['fail-on'];
+  if (failOn !== undefined && !isFailOn(failOn)) {
+    throw new UserError(
+      `--fail-on must be breaking or breaking-for-servers, got "${failOn}"`,
+      'Pass --fail-on breaking (breaking for clients) or --fail-on breaking-for-servers',
+    );
+  }
+  if (failOn !== undefined && flags.from === undefined) {
+    throw new UserError('--fail-on needs --from: it counts breaking spec changes', 'Pass --from SPEC');
+  }
+  const output = flags.output === undefined ? undefined : resolve(io.cwd, flags.output);
+  if (output) assertWritable(output, '--output');
+
+  // Every input is read and checked before the slow typecheck, so a usage error comes at once.
+  const needsTo = flags.from !== undefined || flags.docs !== undefined || flags.to !== undefined;
+  const from = flags.from === undefined ? undefined : await resolveDriftSpec(flags.from, '--from', io);
+  const to = needsTo ? await resolveDriftSpec(flags.to, '--to', io) : undefined;
+  const docs = flags.docs === undefined ? undefined : { dir: flags.docs, pages: readDocs(flags.docs, io) };
+  const runReport = flags['run-report'];
+  const run = runReport === undefined ? undefined : { file: runReport, ...readRunReport(runReport, io) };
+
+  const report: DriftReport = { tool: { name: toolName, version: toolVersion } };
+  if (from) report.from = specRef(from);
+  if (to) report.to = specRef(to);
+  if (from && to) {
+    const changes = diffSpecs(from.document, to.document);
+    report.specDiff = { summary: summarise(changes, from.document, to.document), groups: groupChanges(changes) };
+  }
+  if (to && (flags.from !== undefined || flags.to !== undefined)) {
+    report.typecheck = flags['skip-typecheck'] ? { skipped: '--skip-typecheck' } : await typecheckAgainst(to);
+  }
+  if (docs && to) {
+    const findings = docsVsSpec(docs.pages, to.document);
+    report.docs = {
+      dir: docs.dir,
+      findings: findings.filter((finding) => finding.kind !== 'stale'),
+      stale: findings.filter((finding) => finding.kind === 'stale'),
+    };
+  }
+  if (run) {
+    report.server = {
+      report: run.file,
+      ...(run.target ? { target: run.target } : {}),
+      ...(run.spec.origin ? { spec: run.spec.origin } : {}),
+      total: run.drift.length,
+      operations: groupServerDrift(run.drift),
+    };
+  }
+
+  const rendered = format === 'json' ? renderJson(report) : renderMarkdown(report);
+  const failing = failOn === undefined ? 0 : failingChanges(report, failOn);
+  if (output) {
+    writeFileSync(output, rendered);
+    const verdict =
+      failing > 0 ? `; ${failing} changes breaking for ${failOn === 'breaking' ? 'clients' : 'servers'}` : '';
+    io.out(`drift report (${format}) written to ${output}${verdict}`);
+  } else {
+    io.out(rendered.trimEnd());
+  }
+  return failing > 0 ? ExitCode.conformanceFailure : ExitCode.ok;
+}
