@@ -8,6 +8,8 @@ export const ExitCode = {
   usage: 2,
   /** A bug in scalekit-conformance itself (a suite that crashed while loading, an unexpected exception). */
   internal: 3,
+  /** Stopped by SIGINT or SIGTERM (128 + SIGINT, as a shell reports it), after cleaning up what the run created. */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -1,4 +1,6 @@
-import { relative } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { createVitest } from 'vitest/node';
 import type { RunContext } from '../harness/context.js';
 import { ruleSelector } from '../reporters/aggregate.js';
@@ -6,6 +8,7 @@ import type { TestOutcome } from '../reporters/model.js';
 import { OutcomeCollector } from '../reporters/vitest-collector.js';
 import { rules } from '../rules/catalogue.js';
 import { ruleTags } from '../rules/tags.js';
+import { defaultCacheDir } from '../spec/resolve.js';
 import { packageRoot } from '../version.js';
 
 /** The vitest options every programmatic run shares: the suites, the rule tags, no config file. */
@@ -79,17 +82,88 @@ export async function citedRules(): Promise<Map<string, number>> {
 }
 
 /** Every suite test's rule tags with its file (relative to the package), collected without running anything. */
-export async function suiteIndex(): Promise<{ file: string; rules: string[] }[]> {
+/** One test of the suites, as the index knows it without running it. */
+export interface IndexedTest {
+  file: string;
+  name: string;
+  fullName: string;
+  rules: string[];
+}
+
+export async function suiteIndex(): Promise<IndexedTest[]> {
   const vitest = await createVitest('test', { ...baseOptions(), reporters: [] }, { logLevel: 'silent' });
   try {
     const { testModules } = await vitest.collect();
     return testModules.flatMap((module) =>
       [...module.children.allTests()].map((test) => ({
         file: relative(packageRoot, module.moduleId),
+        name: test.name,
+        fullName: test.fullName,
         rules: [...test.tags],
       })),
     );
   } finally {
     await vitest.close();
   }
+}
+
+/** Every TypeScript source a test's tags can depend on, hashed: the key of the cached suite index. */
+function sourcesHash(): string {
+  const hash = createHash('sha256');
+  for (const dir of ['suites', 'fixtures', 'src']) {
+    const root = join(packageRoot, dir);
+    if (!existsSync(root)) continue;
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .sort();
+    for (const file of files) hash.update(file).update(readFileSync(join(root, file)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * `suiteIndex`, cached on disk by a hash of the sources: collecting every suite file costs seconds, and `run
+ * --only`, `mutation` and `--plan` need the index each time. Written atomically, so parallel runs can share it.
+ */
+export async function cachedSuiteIndex(cacheDir = defaultCacheDir()): Promise<IndexedTest[]> {
+  const path = join(cacheDir, `suite-index-${sourcesHash()}.json`);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as IndexedTest[];
+  } catch {
+    const index = await suiteIndex();
+    try {
+      mkdirSync(cacheDir, { recursive: true });
+      const temporary = `${path}.${process.pid}.tmp`;
+      writeFileSync(temporary, JSON.stringify(index));
+      renameSync(temporary, path);
+    } catch {
+      // A cache that cannot be written only costs time.
+    }
+    return index;
+  }
+}
+
+/**
+ * For `--only`: the suite files holding a test that cites a selected rule, and the tests of the other files as
+ * outcomes "not selected by --only", so the report lists every test as a full run would. Undefined without `only`.
+ */
+export async function selectFiles(
+  only: readonly string[],
+): Promise<{ files: string[]; notLoaded: TestOutcome[] } | undefined> {
+  if (only.length === 0) return undefined;
+  const selected = ruleSelector(only);
+  const index = await cachedSuiteIndex();
+  const files = new Set(index.filter((t) => t.rules.some(selected)).map((t) => t.file));
+  if (files.size === 0) return undefined;
+  const notLoaded = index
+    .filter((t) => !files.has(t.file))
+    .map((t) => ({
+      ...t,
+      state: 'skipped' as const,
+      durationMs: 0,
+      failures: [],
+      drift: [],
+      message: 'not selected by --only',
+    }));
+  return { files: [...files], notLoaded };
 }

@@ -7,6 +7,7 @@ const usage = `Usage: ${toolName} <command> [options]
 Commands:
   run        Run the conformance suites against a target (default: the embedded mock)
   mock       Serve the reference mock on 127.0.0.1 until interrupted
+  sweep      Delete what conformance runs left on a target, found by their run tag
   mutation   Run the suites against the mock once per seeded fault and report which faults they catch
   rules      List the rule catalogue with test coverage
   drift      Compare spec with spec, docs with spec, and a run's server drift (Markdown or JSON report)
@@ -26,12 +27,24 @@ run options:
   --fault ID               Start the embedded mock with a seeded fault (repeatable; see \`${toolName} mock --list-faults\`)
   --real-time              Without the target's clock hook, wait in real time for webhook retries (minutes; bounded)
   --receiver-url URL       Public URL of the suite's webhook receiver, for a target that cannot reach 127.0.0.1
+  --allow-writes           Let the run create and delete data on a target that is not the mock or loopback
+                           (or config "allowWrites": true, or "writeAllowlist": ["host", ...]); default: read-only
+  --read-only              Send no POST, PUT, PATCH or DELETE (bar the token request), even to the mock or loopback
+  --max-rps N              Requests per second (default: no limit for the mock and loopback, 20 otherwise; 0: none)
+  --plan                   Print the settings, the write decision and the tests that would run; contact nothing
 
 mock options:
   --port N                 Port on 127.0.0.1 (default: a free port)
   --fault ID               Seeded fault (repeatable)
   --without-hook NAME      Switch a control hook off (repeatable), to see the suites on a target without it
   --list-faults            List the seeded faults and the rules each one breaks
+  --request-log FILE       Append one JSON line per request (time, method, path, status)
+
+sweep options (deletes organizations, users, roles, permissions, clients, connected accounts, MCP configs):
+  --target URL             Target (default: SCALEKIT_ENVIRONMENT_URL); credentials as for run
+  --tag PREFIX             Only this run's data: conf and the run ID a run prints (default: any run's tag)
+  --plan                   List what would be deleted, delete nothing
+  --max-rps N, --timeout-ms N, --client-id ID, --client-secret SECRET, --config PATH
 
 mutation options:
   --fault ID               Only these faults (repeatable; default: all)
@@ -53,8 +66,8 @@ rules options:
   --uncovered              Only rules no test cites
   --json                   Machine-readable output
 
-Exit codes: 0 every MUST rule that ran passed; 1 conformance failures (drift: breaking changes with --fail-on); 2 usage or configuration error;
-3 internal error (a bug in ${toolName}).`;
+Exit codes: 0 every MUST rule that ran passed; 1 conformance failures (drift: breaking changes with --fail-on; sweep: something
+tagged could not be deleted); 2 usage or configuration error; 3 internal error (a bug in ${toolName}); 130 interrupted.`;
 
 function parse(args: string[], options: NonNullable<Parameters<typeof parseArgs>[0]>['options']) {
   try {
@@ -97,6 +110,10 @@ export async function main(argv: string[]): Promise<ExitCode> {
         fault: { type: 'string', multiple: true },
         'real-time': { type: 'boolean' },
         'receiver-url': { type: 'string' },
+        'allow-writes': { type: 'boolean' },
+        'read-only': { type: 'boolean' },
+        'max-rps': { type: 'string' },
+        plan: { type: 'boolean' },
       });
       const { runCommand } = await import('./run.js');
       return runCommand(values as Parameters<typeof runCommand>[0], { out, env: process.env, cwd: process.cwd() });
@@ -108,9 +125,24 @@ export async function main(argv: string[]): Promise<ExitCode> {
         'without-hook': { type: 'string', multiple: true },
         'list-faults': { type: 'boolean' },
         'client-id': { type: 'string' },
+        'request-log': { type: 'string' },
       });
       const { mockCommand } = await import('./mock.js');
       return mockCommand(values as Parameters<typeof mockCommand>[0], { out, env: process.env });
+    }
+    case 'sweep': {
+      const { values } = parse(rest, {
+        target: { type: 'string' },
+        tag: { type: 'string' },
+        plan: { type: 'boolean' },
+        'client-id': { type: 'string' },
+        'client-secret': { type: 'string' },
+        config: { type: 'string' },
+        'timeout-ms': { type: 'string' },
+        'max-rps': { type: 'string' },
+      });
+      const { sweepCommand } = await import('./sweep.js');
+      return sweepCommand(values as Parameters<typeof sweepCommand>[0], { out, env: process.env, cwd: process.cwd() });
     }
     case 'mutation': {
       const { values } = parse(rest, {

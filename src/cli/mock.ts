@@ -1,15 +1,23 @@
+import { appendFileSync } from 'node:fs';
 import { systemClock } from '../clock.js';
-import { ExitCode, UserError } from '../errors.js';
+import { describeError, ExitCode, UserError } from '../errors.js';
 import { type FaultId, faults, isFaultId } from '../mock/faults.js';
 import { implementedHooks } from '../mock/handlers/conformance-hooks.js';
-import { serveMock } from '../mock/http-server.js';
+import { type RequestLogEntry, serveMock } from '../mock/http-server.js';
 import { createMock } from '../mock/index.js';
 
 /** The built-in mock credentials: public test values, not secrets. RUNNING.md documents them. */
 export const defaultMockCredentials = { clientId: 'skc_mock', clientSecret: 'mock-client-secret' } as const;
 
 export async function mockCommand(
-  flags: { port?: string; fault?: string[]; 'without-hook'?: string[]; 'list-faults'?: boolean; 'client-id'?: string },
+  flags: {
+    port?: string;
+    fault?: string[];
+    'without-hook'?: string[];
+    'list-faults'?: boolean;
+    'client-id'?: string;
+    'request-log'?: string;
+  },
   io: { out: (line: string) => void; env: NodeJS.ProcessEnv },
 ): Promise<ExitCode> {
   if (flags['list-faults']) {
@@ -31,6 +39,18 @@ export async function mockCommand(
       throw new UserError(`unknown control hook "${hook}"`, `Hooks: ${implementedHooks.join(', ')}`);
     }
   }
+  const logPath = flags['request-log'];
+  if (logPath !== undefined) {
+    try {
+      appendFileSync(logPath, '');
+    } catch (error) {
+      throw new UserError(`cannot write --request-log ${logPath} (${describeError(error)})`, 'Choose a writable path');
+    }
+  }
+  // Appended synchronously, one JSON line per request: whoever reads the file sees every request that ended.
+  const onRequest = logPath
+    ? (entry: RequestLogEntry) => appendFileSync(logPath, `${JSON.stringify(entry)}\n`)
+    : undefined;
   const mock = createMock({
     clock: systemClock,
     credentials: { clientId, clientSecret },
@@ -39,7 +59,7 @@ export async function mockCommand(
   });
   let served: Awaited<ReturnType<typeof serveMock>>;
   try {
-    served = await serveMock(mock, port);
+    served = await serveMock(mock, port, onRequest ? { onRequest } : {});
   } catch (error) {
     // Only a port problem is the user's to fix; anything else is a bug and surfaces as one.
     const code = (error as { code?: string }).code;
@@ -53,6 +73,7 @@ export async function mockCommand(
   );
   if (flags.fault?.length) io.out(`faults:        ${flags.fault.join(', ')}`);
   if (flags['without-hook']?.length) io.out(`hooks off:     ${flags['without-hook'].join(', ')}`);
+  if (logPath) io.out(`request log:   ${logPath} (one JSON line per request)`);
   io.out('Press Ctrl+C to stop.');
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -12,7 +12,7 @@ import { aggregateRules } from '../reporters/aggregate.js';
 import { rules } from '../rules/catalogue.js';
 import { ensureGeneratedTypes } from '../spec/generate.js';
 import { resolveSpec } from '../spec/resolve.js';
-import { executeSuites, suiteIndex } from './execute.js';
+import { cachedSuiteIndex, executeSuites } from './execute.js';
 
 export interface MutationResult {
   fault: string;
@@ -89,7 +89,7 @@ export async function mutationCommand(
     return ExitCode.conformanceFailure;
   }
 
-  const suiteTests = await suiteIndex();
+  const suiteTests = await cachedSuiteIndex();
   const results: MutationResult[] = [];
   for (const fault of selected) {
     const only: string[] = flags.full ? [] : [...fault.rules];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { type DriftFinding, formatDrift } from '../checks/drift.js';
 import { createTokenSession } from '../client/api.js';
 import { TokenError } from '../client/oauth.js';
@@ -10,17 +11,20 @@ import { describeError, ExitCode, UserError } from '../errors.js';
 import { newRunId, type RunContext } from '../harness/context.js';
 import { serveMock } from '../mock/http-server.js';
 import { createMock } from '../mock/index.js';
-import { aggregateRules, hasMustFailure, summarise } from '../reporters/aggregate.js';
+import { aggregateRules, hasMustFailure, ruleSelector, summarise } from '../reporters/aggregate.js';
 import { formatRuleTable, formatTestLine } from '../reporters/console.js';
 import { writeJsonReport } from '../reporters/json.js';
 import { writeJunitReport } from '../reporters/junit.js';
-import type { RunReport } from '../reporters/model.js';
+import type { RunReport, TestOutcome } from '../reporters/model.js';
 import { Redactor } from '../reporters/redact.js';
 import { rules } from '../rules/catalogue.js';
 import { ensureGeneratedTypes } from '../spec/generate.js';
 import { resolveSpec } from '../spec/resolve.js';
 import { toolName, toolVersion } from '../version.js';
-import { executeSuites } from './execute.js';
+import { cachedSuiteIndex, executeSuites, selectFiles } from './execute.js';
+import { sweepTarget, tagPattern } from './sweep.js';
+
+/** 128 + SIGINT: how a shell reports a program stopped by Ctrl+C. */
 
 export interface RunIo {
   out: (line: string) => void;
@@ -40,7 +44,11 @@ function assertWritable(path: string | undefined, flag: string): void {
 }
 
 /** Checks that a URL target answers and accepts the credentials; every problem becomes a one-line UserError. */
-async function preflight(baseUrl: string, credentials: { clientId: string; clientSecret: string }, timeoutMs: number) {
+export async function preflight(
+  baseUrl: string,
+  credentials: { clientId: string; clientSecret: string },
+  timeoutMs: number,
+) {
   const session = createTokenSession({ baseUrl, credentials, timeoutMs, clock: systemClock });
   try {
     await session.token();
@@ -67,10 +75,102 @@ async function preflight(baseUrl: string, credentials: { clientId: string; clien
   }
 }
 
+/** Per operation, every status any test saw it answer, sorted: the report's coverage of statuses. */
+function exercisedStatuses(tests: readonly TestOutcome[]): Record<string, number[]> {
+  const statuses = new Map<string, Set<number>>();
+  for (const test of tests) {
+    for (const [operation, seen] of Object.entries(test.exercised ?? {})) {
+      const set = statuses.get(operation) ?? new Set<number>();
+      for (const status of seen) set.add(status);
+      statuses.set(operation, set);
+    }
+  }
+  return Object.fromEntries(
+    [...statuses].sort(([a], [b]) => a.localeCompare(b)).map(([op, set]) => [op, [...set].sort((x, y) => x - y)]),
+  );
+}
+
 /** One drift entry per kind, operation, status and rule, however many tests saw it. */
 function uniqueDrift(findings: DriftFinding[]): DriftFinding[] {
   const byKey = new Map(findings.map((f) => [`${f.kind} ${f.operation} ${f.status ?? ''} ${f.rule}`, f]));
   return [...byKey.values()];
+}
+
+const writesLine = (settings: RunSettings) =>
+  `writes: ${settings.writes.allowed ? 'allowed' : 'refused (read-only run)'}: ${settings.writes.reason}`;
+const rateLine = (settings: RunSettings) =>
+  `rate:   ${settings.maxRps ? `at most ${settings.maxRps} requests per second` : 'no limit'}`;
+
+/** `run --plan`: the run's settings and the tests it would run, per suite file, without contacting the target. */
+async function printPlan(settings: RunSettings, specLine: string, out: (line: string) => void): Promise<ExitCode> {
+  const target = settings.target.kind === 'mock' ? 'the embedded mock' : settings.target.baseUrl;
+  out(`${toolName} ${toolVersion}: plan only, nothing is sent to the target`);
+  out(`target: ${target} (from ${settings.targetSource})`);
+  out(specLine);
+  out(`seed:   ${settings.seed}`);
+  out(writesLine(settings));
+  out(rateLine(settings));
+  if (settings.only.length > 0) out(`only:   ${settings.only.join(', ')}`);
+  const selected = ruleSelector(settings.only);
+  const byFile = new Map<string, { tests: number; rules: Set<string> }>();
+  for (const test of await cachedSuiteIndex()) {
+    if (!test.rules.some(selected)) continue;
+    const entry = byFile.get(test.file) ?? { tests: 0, rules: new Set<string>() };
+    entry.tests += 1;
+    for (const rule of test.rules) entry.rules.add(rule);
+    byFile.set(test.file, entry);
+  }
+  const total = [...byFile.values()].reduce((sum, entry) => sum + entry.tests, 0);
+  out(`tests that would run: ${total} in ${byFile.size} file(s)`);
+  for (const [file, { tests, rules }] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
+    out(`  ${file}: ${tests} test(s), rules ${[...rules].sort().join(', ')}`);
+  }
+  if (!settings.writes.allowed) out('Tests that need a write will be skipped: "precondition not met".');
+  return ExitCode.ok;
+}
+
+/**
+ * Handles SIGINT and SIGTERM for the run: the first one calls `onInterrupt`, a second one exits at once. vitest
+ * exits the process on these signals as soon as it starts, which would skip the sweep, so listeners added for them
+ * while the run watches are taken off again. Returns the function that stops watching.
+ */
+function watchInterrupts(onInterrupt: (signal: NodeJS.Signals) => void, onSecond: () => never): () => void {
+  let seen = false;
+  const handle = (signal: NodeJS.Signals) => {
+    if (seen) onSecond();
+    seen = true;
+    onInterrupt(signal);
+  };
+  const dropOthers = (event: string | symbol, listener: (...args: unknown[]) => void) => {
+    if ((event === 'SIGINT' || event === 'SIGTERM') && listener !== handle) {
+      queueMicrotask(() => process.off(event, listener));
+    }
+  };
+  process.on('SIGINT', handle);
+  process.on('SIGTERM', handle);
+  process.on('newListener', dropOthers);
+  return () => {
+    process.off('SIGINT', handle);
+    process.off('SIGTERM', handle);
+    process.off('newListener', dropOthers);
+  };
+}
+
+/** Removes what this run created (its run ID's tag); never throws, so it cannot hide the run's own outcome. */
+async function sweepRun(settings: RunSettings, tag: string, retry: string, out: (line: string) => void): Promise<void> {
+  if (settings.target.kind !== 'url') return;
+  const { baseUrl, clientId, clientSecret } = settings.target;
+  try {
+    const { swept, problems } = await sweepTarget(
+      { baseUrl, credentials: { clientId, clientSecret }, timeoutMs: settings.timeoutMs, maxRps: settings.maxRps },
+      tagPattern(tag),
+      { plan: false, out: (line) => out(`sweep: ${line}`) },
+    );
+    if (problems.length > 0) out(`sweep: incomplete; ${retry}`);
+    else if (swept.length === 0) out(`sweep: nothing tagged ${tag} was left on the target`);
+  } catch (error) {
+    out(`sweep failed: ${describeError(error)}; ${retry}`);
+  }
 }
 
 export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> {
@@ -85,6 +185,8 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
   const redactor = new Redactor([...secrets, io.env.SCALEKIT_CLIENT_SECRET]);
   const spec = await resolveSpec({ flag: settings.spec, env: io.env.SCALEKIT_OPENAPI, cwd: io.cwd });
   await ensureGeneratedTypes(spec);
+  const specLine = `spec:   ${spec.origin} (sha256 ${spec.sha256.slice(0, 12)})`;
+  if (settings.plan) return printPlan(settings, specLine, io.out);
 
   let targetLabel: string;
   let target: RunContext['target'];
@@ -113,13 +215,36 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
     targetLabel = settings.target.baseUrl;
   }
 
+  const runId = newRunId();
+  const tag = `conf${runId}`;
+  // The embedded mock is thrown away after the run: only a URL target the run may write to needs sweeping.
+  const sweepable = settings.target.kind === 'url' && settings.writes.allowed;
+  const sweepLater = `run \`${toolName} sweep --target ${target.baseUrl} --tag ${tag}\``;
+  // The suites run in other processes: a file is how they learn that the run was interrupted.
+  const stopDir = mkdtempSync(join(tmpdir(), 'skc-run-'));
+  const stopFile = join(stopDir, 'interrupted');
+  let interrupted = false;
+  const stopWatching = watchInterrupts(
+    (signal) => {
+      interrupted = true;
+      writeFileSync(stopFile, signal);
+      io.out(`${signal}: stopping the suites${sweepable ? `, then removing what the run created (tag ${tag})` : ''}`);
+    },
+    () => {
+      io.out(sweepable ? `interrupted again: exiting without the sweep; ${sweepLater}` : 'interrupted again: exiting');
+      process.exit(ExitCode.interrupted);
+    },
+  );
   const restoreOutput = redactor.guardProcessOutput();
   try {
     await preflight(target.baseUrl, target, settings.timeoutMs);
     io.out(`${toolName} ${toolVersion}`);
     io.out(`target: ${targetLabel} (from ${settings.targetSource})`);
-    io.out(`spec:   ${spec.origin} (sha256 ${spec.sha256.slice(0, 12)})`);
+    io.out(specLine);
     io.out(`seed:   ${settings.seed} (replay with --seed ${settings.seed})`);
+    io.out(`run id: ${runId} (what the run creates is tagged ${tag}…)`);
+    io.out(writesLine(settings));
+    io.out(rateLine(settings));
     if (settings.only.length > 0) io.out(`only:   ${settings.only.join(', ')}`);
 
     const context: RunContext = {
@@ -128,12 +253,33 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
       seed: settings.seed,
       timeoutMs: settings.timeoutMs,
       profile: settings.profile,
-      runId: newRunId(),
+      runId,
+      traffic: { allowWrites: settings.writes.allowed, maxRps: settings.maxRps, stopFile },
     };
-    const collector = await executeSuites(context, {
-      only: settings.only,
-      onTest: (test) => io.out(formatTestLine(test)),
-    });
+    let collector: Awaited<ReturnType<typeof executeSuites>> | undefined;
+    try {
+      if (!interrupted) {
+        // With --only, only the files citing a selected rule are loaded (the other tests would be dropped anyway).
+        const selection = await selectFiles(settings.only);
+        for (const test of selection?.notLoaded ?? []) io.out(formatTestLine(test));
+        const executed = await executeSuites(context, {
+          only: settings.only,
+          ...(selection ? { files: selection.files } : {}),
+          onTest: (test) => io.out(formatTestLine(test)),
+        });
+        collector = { ...executed, tests: [...executed.tests, ...(selection?.notLoaded ?? [])] };
+      }
+    } catch (error) {
+      // Once interrupted, vitest's complaints about stopped suites are expected; the exit code says what happened.
+      if (!interrupted) throw error;
+    } finally {
+      // After vitest, whatever happened: no suite is sending any more, so the sweep sees all the run created.
+      if (sweepable) await sweepRun(settings, tag, sweepLater, io.out);
+    }
+    if (interrupted || !collector) {
+      io.out('interrupted: the run stopped early, so it has no verdict and wrote no report');
+      return ExitCode.interrupted;
+    }
 
     const ruleOutcomes = aggregateRules(rules, collector.tests);
     const report: RunReport = {
@@ -149,6 +295,7 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
       tests: collector.tests,
       errors: collector.errors,
       drift: uniqueDrift(collector.tests.flatMap((t) => t.drift)),
+      operations: exercisedStatuses(collector.tests),
     };
     if (reportJson) writeJsonReport(reportJson, report, redactor);
     if (reportJunit) writeJunitReport(reportJunit, report, redactor);
@@ -174,7 +321,9 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
     }
     return hasMustFailure(ruleOutcomes) ? ExitCode.conformanceFailure : ExitCode.ok;
   } finally {
+    stopWatching();
     restoreOutput();
     await stopMock?.();
+    rmSync(stopDir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { decideWrites, defaultMaxRps, type SafetyTarget, type WriteDecision } from '../client/safety.js';
 import { UserError } from '../errors.js';
 import { type FaultId, faults, isFaultId } from '../mock/faults.js';
 import { ruleSelector } from '../reporters/aggregate.js';
@@ -22,6 +23,10 @@ export interface RunFlags {
   fault?: string[] | undefined;
   'real-time'?: boolean | undefined;
   'receiver-url'?: string | undefined;
+  'allow-writes'?: boolean | undefined;
+  'read-only'?: boolean | undefined;
+  'max-rps'?: string | undefined;
+  plan?: boolean | undefined;
 }
 
 export type TargetSetting =
@@ -40,6 +45,12 @@ export interface RunSettings {
   timeoutMs: number;
   reportJson: string | undefined;
   reportJunit: string | undefined;
+  /** Whether the run may create, change and delete data on the target, and why. */
+  writes: WriteDecision;
+  /** Requests per second across the run; undefined: no limit. */
+  maxRps: number | undefined;
+  /** `--plan`: print what the run would do and stop, without contacting the target. */
+  plan: boolean;
 }
 
 /** Keys a config file may set; anything else is a typo and is rejected. */
@@ -54,6 +65,9 @@ const configKeys = [
   'reportJson',
   'reportJunit',
   'profile',
+  'allowWrites',
+  'writeAllowlist',
+  'maxRps',
 ] as const;
 type ConfigFile = Partial<Record<(typeof configKeys)[number], unknown>>;
 
@@ -92,6 +106,78 @@ function positiveInteger(text: string, name: string, max: number): number {
     throw new UserError(`${name} must be a whole number between 0 and ${max}, got "${text}"`, `Pass ${name} N`);
   }
   return Number(text);
+}
+
+/** `--max-rps` (a positive number, 0 for no limit), else the config's maxRps, else the target's default. */
+function maxRpsSetting(flag: string | undefined, file: ConfigFile, target: SafetyTarget): number | undefined {
+  const text = flag ?? (file.maxRps === undefined ? undefined : String(file.maxRps));
+  if (text === undefined) return defaultMaxRps(target);
+  if (!/^\d+(\.\d+)?$/.test(text) || Number(text) > 10_000) {
+    throw new UserError(
+      `--max-rps must be a number of requests per second, got "${text}"`,
+      'Pass --max-rps 20, or 0 for no limit',
+    );
+  }
+  return Number(text) === 0 ? undefined : Number(text);
+}
+
+/** Whether writes are allowed: flags first, then the config file's allowWrites and writeAllowlist. */
+function writeSetting(
+  flags: { 'allow-writes'?: boolean | undefined; 'read-only'?: boolean | undefined },
+  file: ConfigFile,
+  configPath: string | undefined,
+  target: SafetyTarget,
+): WriteDecision {
+  if (flags['allow-writes'] && flags['read-only']) {
+    throw new UserError('--allow-writes and --read-only contradict each other', 'Pass one of them');
+  }
+  if (file.allowWrites !== undefined && typeof file.allowWrites !== 'boolean') {
+    throw new UserError('allowWrites must be true or false', 'Fix the config file');
+  }
+  const allowlist = file.writeAllowlist;
+  if (allowlist !== undefined && (!Array.isArray(allowlist) || allowlist.some((h) => typeof h !== 'string'))) {
+    throw new UserError(
+      'writeAllowlist must be an array of host names',
+      'Fix the config file, e.g. ["acme.scalekit.dev"]',
+    );
+  }
+  const optIn = flags['allow-writes']
+    ? '--allow-writes'
+    : file.allowWrites === true
+      ? `allowWrites in config ${configPath}`
+      : undefined;
+  return decideWrites(target, {
+    readOnly: flags['read-only'],
+    optIn,
+    writeAllowlist: allowlist as string[] | undefined,
+  });
+}
+
+/** Client credentials for a URL target: flags, then the config file, then the SDKs' variables. */
+function credentialsFor(
+  baseUrl: string,
+  flags: { 'client-id'?: string | undefined; 'client-secret'?: string | undefined },
+  file: ConfigFile,
+  env: NodeJS.ProcessEnv,
+): { clientId: string; clientSecret: string } {
+  const clientId = flags['client-id'] ?? stringSetting(file.clientId, 'clientId') ?? env.SCALEKIT_CLIENT_ID;
+  const clientSecret =
+    flags['client-secret'] ?? stringSetting(file.clientSecret, 'clientSecret') ?? env.SCALEKIT_CLIENT_SECRET;
+  const missing = [!clientId && 'SCALEKIT_CLIENT_ID', !clientSecret && 'SCALEKIT_CLIENT_SECRET'].filter(Boolean);
+  if (!clientId || !clientSecret) {
+    throw new UserError(
+      `missing credentials for ${baseUrl}: ${missing.join(' and ')} not set`,
+      'Set SCALEKIT_CLIENT_ID and SCALEKIT_CLIENT_SECRET (or pass --client-id and --client-secret)',
+    );
+  }
+  return { clientId, clientSecret };
+}
+
+function timeoutSetting(flag: string | undefined, file: ConfigFile): number {
+  const timeoutText = flag ?? (file.timeoutMs === undefined ? undefined : String(file.timeoutMs));
+  const timeoutMs = timeoutText === undefined ? 10_000 : positiveInteger(timeoutText, '--timeout-ms', 600_000);
+  if (timeoutMs < 100) throw new UserError('--timeout-ms must be at least 100', 'Pass --timeout-ms 10000');
+  return timeoutMs;
 }
 
 export function parseTargetUrl(text: string, source: string): string {
@@ -167,18 +253,10 @@ export function resolveRunSettings(flags: RunFlags, env: NodeJS.ProcessEnv, cwd 
   } else {
     if (faultFlags.length > 0) throw new UserError('--fault only applies to --target mock', 'Drop --fault');
     const baseUrl = parseTargetUrl(targetText, targetSource === 'default' ? 'target' : targetSource);
-    const clientId = flags['client-id'] ?? stringSetting(file.clientId, 'clientId') ?? env.SCALEKIT_CLIENT_ID;
-    const clientSecret =
-      flags['client-secret'] ?? stringSetting(file.clientSecret, 'clientSecret') ?? env.SCALEKIT_CLIENT_SECRET;
-    const missing = [!clientId && 'SCALEKIT_CLIENT_ID', !clientSecret && 'SCALEKIT_CLIENT_SECRET'].filter(Boolean);
-    if (!clientId || !clientSecret) {
-      throw new UserError(
-        `missing credentials for ${baseUrl}: ${missing.join(' and ')} not set`,
-        'Set SCALEKIT_CLIENT_ID and SCALEKIT_CLIENT_SECRET (or pass --client-id and --client-secret)',
-      );
-    }
-    target = { kind: 'url', baseUrl, clientId, clientSecret };
+    target = { kind: 'url', baseUrl, ...credentialsFor(baseUrl, flags, file, env) };
   }
+  const writes = writeSetting(flags, file, configPath, target);
+  const maxRps = maxRpsSetting(flags['max-rps'], file, target);
 
   const onlyValue = flags.only ?? (file.only === undefined ? [] : Array.isArray(file.only) ? file.only : [file.only]);
   const only = onlyValue
@@ -200,9 +278,7 @@ export function resolveRunSettings(flags: RunFlags, env: NodeJS.ProcessEnv, cwd 
   const seedText =
     flags.seed ?? (file.seed === undefined ? undefined : String(file.seed)) ?? env.SCALEKIT_CONFORMANCE_SEED;
   const seed = seedText === undefined ? randomInt(2 ** 31 - 1) : positiveInteger(seedText, '--seed', 2 ** 31 - 1);
-  const timeoutText = flags['timeout-ms'] ?? (file.timeoutMs === undefined ? undefined : String(file.timeoutMs));
-  const timeoutMs = timeoutText === undefined ? 10_000 : positiveInteger(timeoutText, '--timeout-ms', 600_000);
-  if (timeoutMs < 100) throw new UserError('--timeout-ms must be at least 100', 'Pass --timeout-ms 10000');
+  const timeoutMs = timeoutSetting(flags['timeout-ms'], file);
 
   return {
     target,
@@ -214,5 +290,61 @@ export function resolveRunSettings(flags: RunFlags, env: NodeJS.ProcessEnv, cwd 
     reportJson: flags['report-json'] ?? stringSetting(file.reportJson, 'reportJson'),
     reportJunit: flags['report-junit'] ?? stringSetting(file.reportJunit, 'reportJunit'),
     profile,
+    writes,
+    maxRps,
+    plan: flags.plan ?? false,
+  };
+}
+
+/** Flags of `scalekit-conformance sweep`, as parsed. */
+export interface SweepFlags {
+  target?: string | undefined;
+  tag?: string | undefined;
+  plan?: boolean | undefined;
+  'client-id'?: string | undefined;
+  'client-secret'?: string | undefined;
+  config?: string | undefined;
+  'timeout-ms'?: string | undefined;
+  'max-rps'?: string | undefined;
+}
+
+export interface SweepSettings {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** A run-tag prefix (`conf` and a run ID at least); undefined: any run's tag. */
+  tag: string | undefined;
+  plan: boolean;
+  timeoutMs: number;
+  maxRps: number | undefined;
+}
+
+/** A tag prefix names at least a run: `conf` and the six characters of a run ID, lowercase as the suites write it. */
+const tagPrefixPattern = /^conf[0-9a-z]{6,13}$/;
+
+/** Settings for a sweep: a URL target (a sweep of the embedded mock would find nothing) and its credentials. */
+export function resolveSweepSettings(flags: SweepFlags, env: NodeJS.ProcessEnv, cwd = process.cwd()): SweepSettings {
+  const { file } = readConfig(flags.config, cwd);
+  const targetText = flags.target ?? stringSetting(file.target, 'target') ?? env.SCALEKIT_ENVIRONMENT_URL;
+  if (targetText === undefined || targetText === 'mock') {
+    throw new UserError(
+      'sweep needs a URL target',
+      'Pass --target https://<your-environment>.scalekit.dev (or set SCALEKIT_ENVIRONMENT_URL)',
+    );
+  }
+  const baseUrl = parseTargetUrl(targetText, flags.target ? '--target' : 'target');
+  if (flags.tag !== undefined && !tagPrefixPattern.test(flags.tag)) {
+    throw new UserError(
+      `--tag "${flags.tag}" is not a run tag`,
+      'Pass conf and the run ID the run printed (e.g. --tag conf1a2b3c), or no --tag for any run',
+    );
+  }
+  return {
+    baseUrl,
+    ...credentialsFor(baseUrl, flags, file, env),
+    tag: flags.tag,
+    plan: flags.plan ?? false,
+    timeoutMs: timeoutSetting(flags['timeout-ms'], file),
+    maxRps: maxRpsSetting(flags['max-rps'], file, { kind: 'url', baseUrl }),
   };
 }

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { TrafficPolicy } from '../client/safety.js';
 import type { Profile } from '../config/profile.js';
 
 // What the CLI (or vitest.config.ts) hands every test worker through vitest's `provide`. Plain data only: it
@@ -25,6 +26,8 @@ export interface RunContext {
   runId: string;
   /** Per-request timeout. */
   timeoutMs: number;
+  /** Write guard, rate limit and stop switch for the run; absent, they follow from the target (safe by default). */
+  traffic?: TrafficPolicy;
 }
 
 /** A short run identifier (base 36); deliberately not seeded, since it must differ between replays. */

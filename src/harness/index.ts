@@ -4,6 +4,7 @@ import { test as base, TestRunner } from 'vitest';
 import type { DriftFinding } from '../checks/drift.js';
 import { type Failure, formatFailure } from '../checks/failure.js';
 import type { HookName } from '../client/control-hooks.js';
+import { interruptedNote, isRunInterruption, isWriteRefusal, writesDisabledNote } from '../client/safety.js';
 import type { Exchange } from '../client/transport.js';
 import { connectTarget, type Target } from './target.js';
 
@@ -17,11 +18,33 @@ declare module 'vitest' {
     precondition?: string;
     /** Docs-versus-spec drift the test observed (not failures of the target). */
     drift?: DriftFinding[];
+    /** Per operation (`GET /api/v1/...`), the statuses the target answered: the report's coverage of statuses. */
+    exercised?: Record<string, number[]>;
   }
 }
 
-/** The suites' `test`: a vitest test with the target under test as a file-scoped fixture. */
-export const test = base.extend<{ target: Target }>({
+/**
+ * The suites' `test`: a vitest test with the target under test as a file-scoped fixture. A test that needed a write
+ * the run may not send is reported skipped with one note, whatever it did with the WriteRefused (let it fail the
+ * test, caught it, passed anyway, or failed on one a shared helper rethrew): a read-only run says "precondition not
+ * met", never "failed".
+ */
+export const test = base.extend<{ target: Target; writeGuard: undefined }>({
+  writeGuard: [
+    async ({ task, skip }, use) => {
+      await use(undefined);
+      const errors = task.result?.errors ?? [];
+      const refused = (task.meta.writesRefused?.length ?? 0) > 0 || errors.some(isWriteRefusal);
+      // An interrupted run stops sending: the tests it cut short say so instead of failing.
+      const note = refused ? writesDisabledNote : errors.some(isRunInterruption) ? interruptedNote : undefined;
+      if (!note) return;
+      task.meta.precondition = note;
+      task.meta.failures = undefined;
+      // Thrown from the fixture's teardown, after the test body: vitest then records the test as skipped.
+      skip(note);
+    },
+    { auto: true },
+  ],
   target: [
     // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from this pattern.
     async ({}, use) => {
@@ -67,6 +90,14 @@ export async function requireHook(target: Target, hook: HookName, skip: (note?: 
   const task = TestRunner.getCurrentTest();
   if (task) task.meta.precondition = note;
   skip(note);
+}
+
+/** Skips the current test up front, reported as "precondition not met", when the run may not write to the target. */
+export function requireWrites(target: Target, skip: (note?: string) => never): void {
+  if (target.writesAllowed) return;
+  const task = TestRunner.getCurrentTest();
+  if (task) task.meta.precondition = writesDisabledNote;
+  skip(writesDisabledNote);
 }
 
 /** Runs a request and returns its result with the exchange it produced (the last one, after any token retry). */

@@ -1,9 +1,17 @@
 import { en, Faker } from '@faker-js/faker';
 import { setupServer } from 'msw/node';
-import { inject } from 'vitest';
+import { inject, TestRunner } from 'vitest';
 import { type ApiClient, createApiClient, createTokenSession } from '../client/api.js';
 import { ControlHooks } from '../client/control-hooks.js';
 import type { TokenSession } from '../client/oauth.js';
+import {
+  decideWrites,
+  defaultMaxRps,
+  type TrafficPolicy,
+  trafficControlFor,
+  useTrafficControl,
+  type WriteRefused,
+} from '../client/safety.js';
 import { createTransport, type Exchange } from '../client/transport.js';
 import { systemClock } from '../clock.js';
 import type { Profile } from '../config/profile.js';
@@ -11,7 +19,14 @@ import { isFaultId } from '../mock/faults.js';
 import { createMock } from '../mock/index.js';
 import { readSpecFile } from '../spec/document.js';
 import { SchemaRegistry } from '../spec/schemas.js';
-import type { RunContext } from './context.js';
+import type { RunContext, TargetSpec } from './context.js';
+
+declare module 'vitest' {
+  interface TaskMeta {
+    /** Writes the run refused to send for this test (`POST /api/v1/...`); the test is then reported skipped. */
+    writesRefused?: string[];
+  }
+}
 
 /** Host name the in-process mock answers on; `.invalid` can never resolve, so nothing leaks to a network. */
 export const inProcessMockUrl = 'http://mock.scalekit-conformance.invalid';
@@ -37,6 +52,10 @@ export interface Target {
   faker: Faker;
   /** Unique to this run and file: scopes the data a test seeds, so it never collides with a live target's data. */
   runTag: string;
+  /** The client credentials of the run, for the tests of the token endpoint itself; redacted from every report. */
+  credentials: { clientId: string; clientSecret: string };
+  /** False on a read-only run: every write throws WriteRefused and the test is skipped (`requireWrites`). */
+  writesAllowed: boolean;
 }
 
 /** Connects to the target the run was given; `close` stops the in-process mock, if one was started. */
@@ -50,10 +69,25 @@ function hash(text: string): number {
   return h;
 }
 
+/** A run context without a traffic policy (vitest.config.ts) gets the safe default for its target. */
+function defaultTraffic(target: TargetSpec): TrafficPolicy {
+  const safetyTarget = target.kind === 'url' ? target : { kind: 'mock' as const };
+  return { allowWrites: decideWrites(safetyTarget).allowed, maxRps: defaultMaxRps(safetyTarget) };
+}
+
+/** Marks the running test, so the harness reports it skipped whatever the test did with the refusal. */
+function noteRefusedWrite(refused: WriteRefused): void {
+  const task = TestRunner.getCurrentTest();
+  if (task) task.meta.writesRefused = [...(task.meta.writesRefused ?? []), `${refused.method} ${refused.path}`];
+}
+
 async function build(context: RunContext, file: string): Promise<{ target: Target; close: () => void }> {
   const exchanges: Exchange[] = [];
   const record = (exchange: Exchange) => exchanges.push(exchange);
   const { target } = context;
+  // Every transport of this file follows it, the browser steps' and the fixtures' included.
+  const traffic = context.traffic ?? defaultTraffic(target);
+  useTrafficControl(trafficControlFor(traffic, noteRefusedWrite));
 
   let close = () => {};
   let baseUrl: string;
@@ -99,6 +133,13 @@ async function build(context: RunContext, file: string): Promise<{ target: Targe
     profile: context.profile,
     faker: new Faker({ locale: [en], seed: fileSeed }),
     runTag: `conf${context.runId}${fileSeed.toString(36)}`,
+    credentials,
+    writesAllowed: traffic.allowWrites,
   };
   return { target: connected, close };
+}
+
+/** The target's now: its clock hook when advertised, else ours (a live target's clock is close enough to verify). */
+export async function targetNow(target: Target): Promise<number> {
+  return (await target.hooks.has('clock')) ? target.hooks.now() : Date.now();
 }

@@ -37,11 +37,6 @@ export async function withWebhookEndpoint<T>(
   }
 }
 
-/** The target's now: its clock hook when advertised, else ours (a live target's clock is close enough to verify). */
-export async function targetNow(target: Target): Promise<number> {
-  return (await target.hooks.has('clock')) ? target.hooks.now() : Date.now();
-}
-
 export interface ObservedSchedule {
   /** The attempts of the event, in arrival order. */
   attempts: DeliveryAttempt[];

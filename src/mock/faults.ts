@@ -214,6 +214,21 @@ export const faults = [
   },
   // /oauth/authorize
   {
+    id: 'oauth.scope-param-refused',
+    rules: ['TOK-001'],
+    description: 'a client-credentials request that sends the optional scope parameter (even empty) is refused',
+  },
+  {
+    id: 'oauth.token-without-scope',
+    rules: ['TOK-003'],
+    description: 'the client-credentials token response leaves out scope',
+  },
+  {
+    id: 'oauth.token-wrong-issuer',
+    rules: ['TOK-011'],
+    description: 'access tokens name another issuer than the target in iss',
+  },
+  {
     id: 'oauth.redirect-unregistered',
     rules: ['RDR-001'],
     description: '/oauth/authorize redirects to any redirect_uri, registered or not',
@@ -477,6 +492,77 @@ export const faults = [
     id: 'passwordless.same-browser-not-enforced',
     rules: ['PWL-015'],
     description: 'with same-browser origin enforcement on, a magic link verifies without its auth_request_id',
+  },
+  // General OpenAPI conformance (src/contract/checks.ts)
+  {
+    id: 'contract.logo-url-500',
+    rules: ['OAS-009'],
+    description: 'an organization logo_url that is not https:// crashes the server with a 500',
+  },
+  {
+    id: 'contract.create-role-200',
+    rules: ['OAS-004', 'OAS-010'],
+    description: 'creating a role answers 200, a success status the operation does not declare (it declares 201)',
+  },
+  {
+    id: 'contract.list-without-total-size',
+    rules: ['OAS-002'],
+    description: 'the organization list leaves out total_size',
+  },
+  {
+    id: 'contract.domain-error-code-number',
+    rules: ['OAS-005', 'OAS-013'],
+    description: 'a refused domain create answers { "error_code": 400 }, a number where ErrorInfo has a string',
+  },
+  {
+    id: 'contract.text-plain-list',
+    rules: ['OAS-011'],
+    description: 'the organization list is sent as text/plain instead of application/json',
+  },
+  {
+    id: 'contract.organization-without-create-time',
+    rules: ['OAS-013'],
+    description: 'a fetched organization lacks create_time, the one property the spec requires of it',
+  },
+  {
+    id: 'contract.logo-url-accepted',
+    rules: ['OAS-014'],
+    description: 'an organization logo_url breaking the schema’s ^https:// pattern is accepted',
+  },
+  {
+    id: 'contract.existing-role-404',
+    rules: ['OAS-015'],
+    description: 'fetching a role that exists answers 404',
+  },
+  {
+    id: 'contract.required-body-ignored',
+    rules: ['OAS-016'],
+    description: 'a POST, PUT or PATCH without its required body succeeds, as if the body were empty',
+  },
+  {
+    id: 'contract.undeclared-method-200',
+    rules: ['OAS-017'],
+    description: 'PUT on the organization list, a method the path does not declare, answers 200',
+  },
+  {
+    id: 'contract.deleted-still-listed',
+    rules: ['OAS-018'],
+    description: 'a deleted organization is gone from get but still shows in the organization list',
+  },
+  {
+    id: 'contract.create-not-visible',
+    rules: ['OAS-019'],
+    description: 'a new environment role answers 404 to its first get, as a lagging read replica would',
+  },
+  {
+    id: 'contract.ignored-auth',
+    rules: ['TOK-004'],
+    description: 'the organization list answers without a token',
+  },
+  {
+    id: 'contract.forged-token-accepted',
+    rules: ['TOK-005'],
+    description: 'the organization list accepts any bearer token, even one the target never issued',
   },
   // Webhook delivery, retries and signatures
   {

@@ -3,6 +3,19 @@ import type { AddressInfo } from 'node:net';
 import { getResponse } from 'msw';
 import type { Mock } from './index.js';
 
+/** One line of the request log: what was asked and what was answered (0: no answer was sent). */
+export interface RequestLogEntry {
+  time: string;
+  method: string;
+  path: string;
+  status: number;
+}
+
+export interface ServeOptions {
+  /** Called once per request when its exchange ends, answered or not. */
+  onRequest?: (entry: RequestLogEntry) => void;
+}
+
 export interface ServedMock {
   url: string;
   server: Server;
@@ -13,8 +26,17 @@ export interface ServedMock {
  * Serves the mock's msw handlers on a real socket, so the live-target code path (DNS-free, but real TCP and
  * HTTP parsing) is exercised against the same handlers the in-process mode uses. Binds to 127.0.0.1 only.
  */
-export async function serveMock(mock: Mock, port = 0): Promise<ServedMock> {
+export async function serveMock(mock: Mock, port = 0, options: ServeOptions = {}): Promise<ServedMock> {
   const server = createServer((req, res) => {
+    const { onRequest } = options;
+    if (onRequest) {
+      const time = new Date().toISOString();
+      const path = new URL(req.url ?? '/', 'http://mock').pathname;
+      // `close` comes for every exchange, also one the client gave up on: the log misses no request.
+      res.once('close', () => {
+        onRequest({ time, method: req.method ?? 'GET', path, status: res.headersSent ? res.statusCode : 0 });
+      });
+    }
     handle(mock, req, res).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error_code: 'INTERNAL', message: String(error) }));

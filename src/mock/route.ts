@@ -65,6 +65,22 @@ export function pathMatcher(template: string): RegExp {
 }
 
 /**
+ * The POST, PUT and PATCH operations the spec declares without a request body; every other one requires a body
+ * (OAS-016), so a request that leaves it out is refused. test/mock/request-bodies.test.ts keeps this list equal
+ * to the spec's.
+ */
+export const operationsWithoutBody: ReadonlySet<string> = new Set([
+  'PUT /api/v1/organizations/{id}/portal_links',
+  'POST /api/v1/organizations/{organization_id}/clients/{client_id}/secrets',
+  'PATCH /api/v1/organizations/{organization_id}/connections/{id}:disable',
+  'PATCH /api/v1/organizations/{organization_id}/connections/{id}:enable',
+  'PATCH /api/v1/organizations/{organization_id}/directories/{id}:disable',
+  'PATCH /api/v1/organizations/{organization_id}/directories/{id}:enable',
+  'POST /api/v1/sessions/{session_id}/revoke',
+  'POST /api/v1/users/{user_id}/sessions/revoke',
+]);
+
+/**
  * One typed handler for one spec operation: bearer authentication (401 otherwise), JSON body parsing (400 on
  * malformed JSON, never a 500), and MockErrors turned into ErrorInfo bodies. The resolver's reply is type-checked
  * against the generated `paths`, so the mock cannot drift from the spec unnoticed.
@@ -78,7 +94,13 @@ export function route<P extends keyof paths, M extends Method & keyof paths[P]>(
 ): HttpHandler {
   const matcher = pathMatcher(path);
   return http[method](matcher, async ({ request }) => {
-    if (!options.skipAuth?.() && !authenticate(request, state)) return unauthenticated();
+    // The auth faults (TOK-004, TOK-005) open one operation: the organization list.
+    const open =
+      path === '/api/v1/organizations' &&
+      method === 'get' &&
+      (state.has('contract.ignored-auth') ||
+        (state.has('contract.forged-token-accepted') && request.headers.has('authorization')));
+    if (!open && !options.skipAuth?.() && !authenticate(request, state)) return unauthenticated();
     const url = new URL(request.url);
     const params = Object.fromEntries(
       Object.entries(matcher.exec(request.url)?.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]),
@@ -94,13 +116,34 @@ export function route<P extends keyof paths, M extends Method & keyof paths[P]>(
       if (!body || typeof body !== 'object' || Array.isArray(body)) {
         return errorInfo(400, 'INVALID_ARGUMENT', 'the request body must be a JSON object');
       }
+    } else if (
+      method !== 'get' &&
+      method !== 'delete' &&
+      !operationsWithoutBody.has(`${method.toUpperCase()} ${path}`) &&
+      !state.has('contract.required-body-ignored')
+    ) {
+      return errorInfo(400, 'INVALID_ARGUMENT', 'the request body is required');
     }
     try {
-      const reply = await resolve({ request, params, query: url.searchParams, body: body as RequestBody<P, M> });
+      const reply = await resolve({
+        request,
+        params,
+        query: url.searchParams,
+        body: body as RequestBody<P, M>,
+      });
       if (reply instanceof Response) return reply;
       return HttpResponse.json(reply.body as object, { status: reply.status });
     } catch (error) {
-      if (error instanceof MockError) return errorInfo(error.status, error.code, error.message);
+      if (error instanceof MockError) {
+        // The fault breaks the one error schema the spec declares here (OAS-005): error_code must be a string.
+        if (
+          state.has('contract.domain-error-code-number') &&
+          path === '/api/v1/organizations/{organization_id}/domains'
+        ) {
+          return HttpResponse.json({ error_code: error.status }, { status: error.status });
+        }
+        return errorInfo(error.status, error.code, error.message);
+      }
       throw error;
     }
   });

@@ -16,6 +16,8 @@ export interface TestOutcome {
   failures: Failure[];
   /** Docs-versus-spec drift the test observed. */
   drift: DriftFinding[];
+  /** Per operation, the statuses the target answered (the contract suite's coverage of statuses). */
+  exercised?: Record<string, number[]>;
   /** For a failure without typed failures (an exception), its first line; for a skip, the reason. */
   message?: string;
 }
@@ -59,4 +61,6 @@ export interface RunReport {
   errors: string[];
   /** Docs-versus-spec drift observed during the run, one entry per operation, status and rule. */
   drift: DriftFinding[];
+  /** Per operation of the spec (`GET /api/v1/...`), the statuses the run saw it answer; empty when not run. */
+  operations?: Record<string, number[]>;
 }

@@ -53,7 +53,12 @@ export class OutcomeCollector implements Reporter {
 
   #toOutcome(testCase: TestCase): TestOutcome {
     const result = testCase.result();
-    const meta = testCase.meta() as { failures?: Failure[]; precondition?: string; drift?: DriftFinding[] };
+    const meta = testCase.meta() as {
+      failures?: Failure[];
+      precondition?: string;
+      drift?: DriftFinding[];
+      exercised?: Record<string, number[]>;
+    };
     const rules = [...testCase.tags];
     const state = result.state === 'failed' ? 'failed' : result.state === 'passed' ? 'passed' : 'skipped';
     let message: string | undefined;
@@ -71,6 +76,7 @@ export class OutcomeCollector implements Reporter {
       durationMs: Math.round(testCase.diagnostic()?.duration ?? 0),
       failures: meta.failures ?? [],
       drift: meta.drift ?? [],
+      ...(meta.exercised ? { exercised: meta.exercised } : {}),
       ...(message ? { message } : {}),
     };
   }

@@ -1786,6 +1786,8 @@ export const rules = [
     area: 'openapi',
     via: ['spec'],
     sources: [{ kind: 'spec', pointer: '/openapi' }],
+    provenByHarness:
+      'a fact of the pinned spec: test/spec/openapi-document.test.ts checks it, and `drift` reports when it changes',
   },
   {
     id: 'OAS-002',
@@ -1936,6 +1938,100 @@ export const rules = [
       { kind: 'spec', pointer: '/paths/~1api~1v1~1users~1{user_id}~1sessions/get/parameters/5' },
     ],
     related: ['G-17'],
+  },
+
+  {
+    id: 'OAS-009',
+    statement: 'No request, valid or not, is answered with a 5xx status: a server error is never a conformant answer.',
+    force: 'MUST',
+    area: 'openapi',
+    via: ['api'],
+    sources: [{ kind: 'derived', from: ['TOK-007'] }],
+  },
+  {
+    id: 'OAS-010',
+    statement:
+      'A success status (2xx) is one the operation declares; an undeclared error status is reported as drift, not failed.',
+    force: 'MUST',
+    area: 'openapi',
+    via: ['api'],
+    sources: [{ kind: 'spec', pointer: '/paths' }],
+  },
+  {
+    id: 'OAS-011',
+    statement:
+      'A response with a body declares its media type, and it is one the spec lists for that status (application/json).',
+    force: 'MUST',
+    area: 'openapi',
+    via: ['api'],
+    sources: [{ kind: 'spec', pointer: '/paths' }],
+  },
+  {
+    id: 'OAS-012',
+    statement: 'Every response header the spec declares for a status is present in the response.',
+    force: 'SHOULD',
+    area: 'openapi',
+    via: ['api'],
+    sources: [{ kind: 'spec', pointer: '/paths' }],
+  },
+  {
+    id: 'OAS-013',
+    statement: 'A response body is valid against the schema the spec declares for its status and media type.',
+    force: 'MUST',
+    area: 'openapi',
+    via: ['api'],
+    sources: [{ kind: 'spec', pointer: '/paths' }],
+  },
+  {
+    id: 'OAS-014',
+    statement:
+      'A request that breaks exactly one constraint of its schema (type, enum, pattern, length, range, required) is refused with a 4xx.',
+    force: 'MUST',
+    area: 'openapi',
+    via: ['api'],
+    sources: [{ kind: 'spec', pointer: '/paths' }],
+  },
+  {
+    id: 'OAS-015',
+    statement:
+      'A request valid against its schemas, naming resources that exist, is accepted with a success status the operation declares.',
+    force: 'MUST',
+    area: 'openapi',
+    via: ['api'],
+    sources: [{ kind: 'spec', pointer: '/paths' }],
+  },
+  {
+    id: 'OAS-016',
+    statement: 'A request missing a required parameter or a required body is refused with a 4xx.',
+    force: 'MUST',
+    area: 'openapi',
+    via: ['api'],
+    sources: [{ kind: 'spec', pointer: '/paths' }],
+  },
+  {
+    id: 'OAS-017',
+    statement:
+      'A method the path does not declare is answered 404 or 405, never 2xx; an Allow header, when sent, lists the declared methods.',
+    force: 'SHOULD',
+    area: 'openapi',
+    via: ['api'],
+    sources: [{ kind: 'spec', pointer: '/paths' }],
+  },
+  {
+    id: 'OAS-018',
+    statement: 'After a successful delete, the resource is gone: get answers 404 and the list no longer shows it.',
+    force: 'MUST',
+    area: 'openapi',
+    via: ['api'],
+    sources: [{ kind: 'derived', from: ['OAS-004'] }],
+  },
+  {
+    id: 'OAS-019',
+    statement: 'A created resource can be fetched at once by its id and appears in its list.',
+    force: 'MUST',
+    area: 'openapi',
+    via: ['api'],
+    sources: [{ kind: 'derived', from: ['OAS-004'] }],
   },
 
   // Other rules

@@ -39,7 +39,15 @@ export class SchemaRegistry {
 
   constructor(document: OpenApiDocument) {
     this.#document = document;
-    this.#ajv = new Ajv2020({ strict: true, allErrors: true, validateFormats: true });
+    // Strict, except for two spec quirks Ajv would refuse to compile: `required` beside a `$ref` with no `type`
+    // (the membership request bodies), which JSON Schema allows and the validation below still applies.
+    this.#ajv = new Ajv2020({
+      strict: true,
+      strictTypes: false,
+      strictRequired: false,
+      allErrors: true,
+      validateFormats: true,
+    });
     addFormats(this.#ajv);
     this.#ajv.addKeyword({
       keyword: 'example',

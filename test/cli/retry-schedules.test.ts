@@ -24,14 +24,14 @@ function statusOf(reportPath: string, rule: string): string | undefined {
 }
 
 describe('the alternative retry schedules', () => {
-  it('pass on a mock that follows them and fail when its retries are late', { timeout: 120_000 }, async () => {
+  it('pass on a mock that follows them and fail when its retries are late', { timeout: 240_000 }, async () => {
     const runs = schedules.flatMap(([schedule, rule]) => {
       const config = join(dir, `${schedule}.json`);
       writeFileSync(config, JSON.stringify({ profile: { webhooks: { retrySchedule: schedule } } }));
       return [false, true].map(async (faulty) => {
         const report = join(dir, `${schedule}-${faulty}.json`);
         const args = ['run', '--config', config, '--only', rule, '--report-json', report];
-        const result = await runCli(faulty ? [...args, '--fault', 'webhooks.first-retry-late'] : args);
+        const result = await runCli(faulty ? [...args, '--fault', 'webhooks.first-retry-late'] : args, {}, 240_000);
         return { schedule, faulty, code: result.code, status: statusOf(report, rule) };
       });
     });

@@ -10,10 +10,18 @@ export interface CliResult {
   stderr: string;
 }
 
-/**
- * Runs the real CLI in a child process, as a user would. The environment starts empty apart from PATH, HOME and
- * the spec, so a developer's own SCALEKIT_* variables never leak into a test.
- */
+/** The environment a CLI child starts with: PATH, HOME and the spec, so a developer's own SCALEKIT_* never leak. */
+export function cliEnv(env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    SCALEKIT_OPENAPI: process.env.SCALEKIT_OPENAPI,
+    SCALEKIT_CONFORMANCE_CACHE: process.env.SCALEKIT_CONFORMANCE_CACHE,
+    ...env,
+  };
+}
+
+/** Runs the real CLI in a child process, as a user would, in the environment `cliEnv` gives. */
 export function runCli(
   args: string[],
   env: Record<string, string | undefined> = {},
@@ -22,13 +30,7 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [binPath, ...args], {
       cwd: packageDir,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        SCALEKIT_OPENAPI: process.env.SCALEKIT_OPENAPI,
-        SCALEKIT_CONFORMANCE_CACHE: process.env.SCALEKIT_CONFORMANCE_CACHE,
-        ...env,
-      },
+      env: cliEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -294,7 +294,8 @@ export function oauthHandlers(state: MockState) {
     }
     const iat = epochSeconds(state);
     const accessToken = await signJwt(state, {
-      iss: issuer,
+      // The fault names another issuer than the target (TOK-011).
+      iss: state.has('oauth.token-wrong-issuer') ? 'https://issuer.scalekit-conformance.invalid' : issuer,
       sub: credentials.clientId,
       aud: [credentials.clientId],
       client_id: credentials.clientId,
@@ -309,7 +310,13 @@ export function oauthHandlers(state: MockState) {
       expiresAt: state.clock.now() + state.tokenLifetimeSeconds * 1000,
     });
     return HttpResponse.json(
-      { access_token: accessToken, token_type: 'Bearer', expires_in: state.tokenLifetimeSeconds, scope: '' },
+      {
+        access_token: accessToken,
+        token_type: 'Bearer',
+        expires_in: state.tokenLifetimeSeconds,
+        // The fault leaves out scope (TOK-003).
+        ...(state.has('oauth.token-without-scope') ? {} : { scope: '' }),
+      },
       { headers: noStore },
     );
   }
@@ -392,6 +399,10 @@ export function oauthHandlers(state: MockState) {
       const grantType = form.get('grant_type');
       switch (grantType) {
         case 'client_credentials':
+          // TOK-001: scope is optional; the fault refuses a request that sends one at all.
+          if (form.has('scope') && state.has('oauth.scope-param-refused')) {
+            return oauthError(400, 'invalid_scope', 'scope is not accepted');
+          }
           return clientCredentialsGrant(issuer, client.clientId, client.clientSecret);
         case 'authorization_code':
           return authorizationCodeGrant(issuer, form, client.clientId, client.clientSecret);

@@ -1,7 +1,7 @@
-import type { HttpHandler } from 'msw';
+import { type HttpHandler, HttpResponse, http } from 'msw';
 import type { components } from '../../../generated/openapi.js';
 import { paginate } from '../pagination.js';
-import { badRequest, conflict, notFound, route } from '../route.js';
+import { badRequest, conflict, notFound, pathMatcher, route } from '../route.js';
 import type { MockState } from '../state.js';
 
 export type Organization = components['schemas']['organizationsOrganization'];
@@ -98,8 +98,12 @@ function checkSlug(state: MockState, value: string): string {
   return value;
 }
 
-function checkLogoUrl(value: string): string {
-  let valid = value.length <= 1024 && value.startsWith('https://');
+function checkLogoUrl(state: MockState, value: string): string {
+  // The contract faults: a malformed logo_url crashes the server (OAS-009), or is accepted (OAS-014).
+  if (!value.startsWith('https://') && state.has('contract.logo-url-500')) throw new Error('logo fetch failed');
+  if (!value.startsWith('https://') && state.has('contract.logo-url-accepted')) return value;
+  // Characters a URI may not hold unescaped (RFC 3986): the spec's `format: uri` refuses them.
+  let valid = value.length <= 1024 && value.startsWith('https://') && !/[\s"<>\\^`{|}]/.test(value);
   try {
     new URL(value);
   } catch {
@@ -143,6 +147,9 @@ export function requireOrganization(state: MockState, id: string): Readonly<Orga
 export function organizationUserLimit(state: MockState, id: string): number | undefined {
   return store(state).get(id)?.userManagement.max_allowed_users;
 }
+
+/** Deleted organizations the `contract.deleted-still-listed` fault keeps showing in the list. */
+const ghosts = (state: MockState) => state.slice('contract.ghost-organizations', () => [] as Organization[]);
 
 function requireRecord(state: MockState, id: string): OrganizationRecord {
   const record = store(state).get(id);
@@ -245,19 +252,28 @@ function deleteOrganization(state: MockState, id: string): void {
 
 export function organizationHandlers(state: MockState): HttpHandler[] {
   return [
+    // OAS-017: PUT is not declared on the organization list; the fault answers it 200 anyway. Without the fault
+    // the handler returns nothing and the request falls through to the mock's 404/405.
+    http.put(pathMatcher('/api/v1/organizations'), () =>
+      state.has('contract.undeclared-method-200') ? HttpResponse.json({}) : undefined,
+    ),
     route(state, 'get', '/api/v1/organizations', ({ query }) => {
       const externalId = query.get('external_id');
-      const matching = organizationStore(state).filter((o) => !externalId || o.external_id === externalId);
+      const matching = [...organizationStore(state), ...ghosts(state)].filter(
+        (o) => !externalId || o.external_id === externalId,
+      );
       const page = paginate(matching, query);
-      return {
-        status: 200,
-        body: {
-          organizations: page.items.map(copy),
-          next_page_token: page.next_page_token,
-          prev_page_token: page.prev_page_token,
-          total_size: page.total_size,
-        },
+      const body = {
+        organizations: page.items.map(copy),
+        next_page_token: page.next_page_token,
+        prev_page_token: page.prev_page_token,
+        // The fault leaves out total_size (OAS-002).
+        ...(state.has('contract.list-without-total-size') ? {} : { total_size: page.total_size }),
       };
+      if (state.has('contract.text-plain-list')) {
+        return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'text/plain' } });
+      }
+      return { status: 200, body };
     }),
 
     route(state, 'post', '/api/v1/organizations', ({ body }) => {
@@ -285,7 +301,7 @@ export function organizationHandlers(state: MockState): HttpHandler[] {
         ensureUnique(state, undefined, 'external_id', externalId);
         organization.external_id = externalId;
       }
-      if (logoUrl !== undefined) organization.logo_url = checkLogoUrl(logoUrl);
+      if (logoUrl !== undefined) organization.logo_url = checkLogoUrl(state, logoUrl);
       if (slug !== undefined) {
         ensureUnique(state, undefined, 'slug', checkSlug(state, slug));
         organization.slug = slug;
@@ -299,10 +315,18 @@ export function organizationHandlers(state: MockState): HttpHandler[] {
       return { status: 201, body: { organization: copy(organization) } };
     }),
 
-    route(state, 'get', '/api/v1/organizations/{id}', ({ params }) => ({
-      status: 200,
-      body: { organization: copy(requireRecord(state, params.id ?? '').organization) },
-    })),
+    route(state, 'get', '/api/v1/organizations/{id}', ({ params }) => {
+      const organization = copy(requireRecord(state, params.id ?? '').organization);
+      // The fault leaves out create_time, the one property the spec's organization requires (OAS-013).
+      if (state.has('contract.organization-without-create-time')) {
+        const { create_time: _, ...rest } = organization;
+        return new Response(JSON.stringify({ organization: rest }), {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        });
+      }
+      return { status: 200, body: { organization } };
+    }),
 
     route(state, 'get', '/api/v1/organizations:external/{external_id}', ({ params, query }) => {
       // The id and external_id are a proto oneof: id wins and the lookup then lacks its external ID.
@@ -328,7 +352,7 @@ export function organizationHandlers(state: MockState): HttpHandler[] {
       }
       const logoUrl = optionalString(fields, 'logo_url');
       if (logoUrl === '') delete next.logo_url;
-      else if (logoUrl !== undefined) next.logo_url = checkLogoUrl(logoUrl);
+      else if (logoUrl !== undefined) next.logo_url = checkLogoUrl(state, logoUrl);
       const metadata = optionalMetadata(fields, 'metadata', !state.has('organizations.metadata-unchecked'));
       if (metadata !== undefined) next.metadata = metadata;
       // An empty slug clears it (the update pattern is ^$|...).
@@ -346,6 +370,11 @@ export function organizationHandlers(state: MockState): HttpHandler[] {
     }),
 
     route(state, 'delete', '/api/v1/organizations/{id}', ({ params }) => {
+      // The fault keeps a copy that the list still shows after the delete (OAS-018).
+      if (state.has('contract.deleted-still-listed')) {
+        const organization = requireRecord(state, params.id ?? '').organization;
+        ghosts(state).push(copy(organization));
+      }
       deleteOrganization(state, params.id ?? '');
       return { status: 200, body: {} };
     }),

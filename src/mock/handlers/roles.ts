@@ -402,6 +402,9 @@ export function membershipPermissions(state: MockState, organizationId: string, 
 
 // ---- handlers ----
 
+/** Roles the `contract.create-not-visible` fault hides from their first get. */
+const notYetVisible = (state: MockState) => state.slice('contract.not-yet-visible', () => new Set<string>());
+
 export function roleHandlers(state: MockState): HttpHandler[] {
   onOrganizationDeleted(state, (organizationId) => {
     const slice = store(state);
@@ -424,10 +427,15 @@ export function roleHandlers(state: MockState): HttpHandler[] {
       return { status: 200, body: { roles: store(state).roles.map((r) => roleView(state, r, include)) } };
     }),
 
-    route(state, 'post', '/api/v1/roles', ({ body }) => ({
-      status: 201,
-      body: { role: roleView(state, createRole(state, fieldsOf(body))) },
-    })),
+    route(state, 'post', '/api/v1/roles', ({ body }) => {
+      const role = roleView(state, createRole(state, fieldsOf(body)));
+      // The fault makes a new role invisible to the first get, as a lagging read replica would (OAS-019).
+      if (state.has('contract.create-not-visible') && role.name) notYetVisible(state).add(role.name);
+      // The fault answers 200, a success status this operation does not declare (OAS-010).
+      if (state.has('contract.create-role-200'))
+        return new Response(JSON.stringify({ role }), { status: 200, headers: { 'content-type': 'application/json' } });
+      return { status: 201, body: { role } };
+    }),
 
     route(state, 'patch', '/api/v1/roles/default', ({ body }) => ({
       status: 200,
@@ -439,10 +447,11 @@ export function roleHandlers(state: MockState): HttpHandler[] {
       body: setDefaultRoles(state, fieldsOf(body)),
     })),
 
-    route(state, 'get', '/api/v1/roles/{role_name}', ({ params, query }) => ({
-      status: 200,
-      body: { role: roleView(state, environmentRole(params), readInclude(query)) },
-    })),
+    route(state, 'get', '/api/v1/roles/{role_name}', ({ params, query }) => {
+      if (state.has('contract.existing-role-404')) throw notFound(`role ${params.role_name}`);
+      if (notYetVisible(state).delete(params.role_name ?? '')) throw notFound(`role ${params.role_name}`);
+      return { status: 200, body: { role: roleView(state, environmentRole(params), readInclude(query)) } };
+    }),
 
     route(state, 'put', '/api/v1/roles/{role_name}', ({ params, body }) => ({
       status: 200,

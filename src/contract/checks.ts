@@ -1,0 +1,192 @@
+import { type DriftFinding, undeclaredStatus } from '../checks/drift.js';
+import { type Failure, failure } from '../checks/failure.js';
+import { checkResponseSchema } from '../checks/http.js';
+import type { Exchange } from '../client/transport.js';
+import type { RuleId } from '../rules/catalogue.js';
+import type { SchemaRegistry } from '../spec/schemas.js';
+import type { OperationInfo } from './operations.js';
+
+// The general OpenAPI checks, each a named pure function over one operation and one recorded exchange, each a rule
+// of the catalogue (OAS-009..OAS-017, TOK-004, TOK-005). The names are Schemathesis's where the check is the same,
+// so a user moving over finds them; select one with `--only <its rule>`.
+
+export interface CheckInput {
+  operation: OperationInfo;
+  exchange: Exchange;
+  registry: SchemaRegistry;
+  /** The methods the spec declares for the operation's path (for the unsupported-method check). */
+  pathMethods?: readonly string[];
+}
+
+export interface ContractCheck {
+  rule: RuleId;
+  /** Further rules the same check decides (e.g. OAS-004's success codes are OAS-010's declared ones). */
+  also?: readonly RuleId[];
+  /** What the request was: every exchange, or only those of a kind of request. */
+  appliesTo: 'any' | 'positive' | 'negative' | 'missing-required' | 'unsupported-method' | 'no-token' | 'bad-token';
+  run(input: CheckInput): Failure | undefined;
+}
+
+const isSuccess = (status: number) => status >= 200 && status < 300;
+const declares = (operation: OperationInfo, status: number) =>
+  operation.declared.includes(String(status)) || operation.declared.includes('default');
+
+/** The response's media type without parameters, lower-cased; '' when absent. */
+const mediaTypeOf = (exchange: Exchange) =>
+  (exchange.responseHeaders['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+
+export const contractChecks = {
+  not_a_server_error: {
+    rule: 'OAS-009',
+    appliesTo: 'any',
+    run: ({ exchange }) =>
+      exchange.status >= 500
+        ? failure('OAS-009', 'server error', 'any status below 500', `${exchange.status}`, exchange, [
+            exchange.responseBody.slice(0, 200),
+          ])
+        : undefined,
+  },
+  status_code_conformance: {
+    rule: 'OAS-010',
+    also: ['OAS-004'],
+    appliesTo: 'any',
+    run: ({ operation, exchange }) =>
+      isSuccess(exchange.status) && !declares(operation, exchange.status)
+        ? failure(
+            'OAS-010',
+            'success status',
+            `one the spec declares (${operation.declared.join(', ')})`,
+            `${exchange.status}`,
+            exchange,
+          )
+        : undefined,
+  },
+  content_type_conformance: {
+    rule: 'OAS-011',
+    appliesTo: 'any',
+    run: ({ operation, exchange }) => {
+      if (exchange.responseBody.trim() === '') return undefined;
+      const declared = operation.responses[String(exchange.status)]?.mediaTypes ?? ['application/json'];
+      const actual = mediaTypeOf(exchange);
+      const allowed = declared.length > 0 ? declared : ['application/json'];
+      return allowed.includes(actual)
+        ? undefined
+        : failure('OAS-011', 'Content-Type', allowed.join(' or '), actual || '(none)', exchange);
+    },
+  },
+  response_schema_conformance: {
+    rule: 'OAS-013',
+    also: ['OAS-005'],
+    appliesTo: 'any',
+    run: ({ operation, exchange, registry }) => {
+      if (!declares(operation, exchange.status) || exchange.responseBody.trim() === '') return undefined;
+      if (registry.responseSchema(operation.path, operation.method, exchange.status) === undefined) return undefined;
+      return checkResponseSchema('OAS-013', exchange, registry, operation);
+    },
+  },
+  pagination_shape: {
+    rule: 'OAS-002',
+    appliesTo: 'any',
+    run: ({ operation, exchange }) => {
+      // A token-paged list: page_size and page_token in; next_page_token, prev_page_token, total_size out.
+      const names = operation.parameters.map((p) => p.name);
+      if (!names.includes('page_token') || exchange.status !== 200) return undefined;
+      let body: unknown;
+      try {
+        body = JSON.parse(exchange.responseBody);
+      } catch {
+        return undefined;
+      }
+      const missing = ['next_page_token', 'prev_page_token', 'total_size'].filter(
+        (field) => !(body && typeof body === 'object' && field in body),
+      );
+      return missing.length === 0
+        ? undefined
+        : failure(
+            'OAS-002',
+            'page of a list',
+            'next_page_token, prev_page_token and total_size',
+            `missing ${missing.join(', ')}`,
+            exchange,
+          );
+    },
+  },
+  negative_data_rejection: {
+    rule: 'OAS-014',
+    appliesTo: 'negative',
+    run: ({ exchange }) =>
+      exchange.status >= 400 && exchange.status < 500
+        ? undefined
+        : failure('OAS-014', 'a request breaking one constraint', 'a 4xx refusal', `${exchange.status}`, exchange),
+  },
+  positive_data_acceptance: {
+    rule: 'OAS-015',
+    appliesTo: 'positive',
+    run: ({ operation, exchange }) =>
+      isSuccess(exchange.status) && declares(operation, exchange.status)
+        ? undefined
+        : failure(
+            'OAS-015',
+            'a valid request',
+            `a declared success status (${operation.declared.filter((s) => s.startsWith('2')).join(', ')})`,
+            `${exchange.status}`,
+            exchange,
+            [exchange.responseBody.slice(0, 200)],
+          ),
+  },
+  missing_required_parameter: {
+    rule: 'OAS-016',
+    appliesTo: 'missing-required',
+    run: ({ exchange }) =>
+      exchange.status >= 400 && exchange.status < 500
+        ? undefined
+        : failure('OAS-016', 'a request missing a required part', 'a 4xx refusal', `${exchange.status}`, exchange),
+  },
+  unsupported_method: {
+    rule: 'OAS-017',
+    appliesTo: 'unsupported-method',
+    run: ({ exchange, pathMethods = [] }) => {
+      if (exchange.status !== 404 && exchange.status !== 405) {
+        return failure('OAS-017', 'an undeclared method', '404 or 405', `${exchange.status}`, exchange);
+      }
+      const allow = exchange.responseHeaders.allow;
+      if (allow === undefined) return undefined;
+      const listed = allow
+        .split(',')
+        .map((m) => m.trim().toLowerCase())
+        .filter((m) => m !== '' && m !== 'head' && m !== 'options');
+      const declared = pathMethods.map((m) => m.toLowerCase());
+      const same = listed.length === declared.length && declared.every((m) => listed.includes(m));
+      return same ? undefined : failure('OAS-017', 'Allow header', declared.join(', ').toUpperCase(), allow, exchange);
+    },
+  },
+  ignored_auth_without_token: {
+    rule: 'TOK-004',
+    appliesTo: 'no-token',
+    run: ({ exchange }) =>
+      exchange.status === 401
+        ? undefined
+        : failure('TOK-004', 'a request without a token', '401', `${exchange.status}`, exchange),
+  },
+  ignored_auth_bad_token: {
+    rule: 'TOK-005',
+    appliesTo: 'bad-token',
+    run: ({ exchange }) =>
+      exchange.status === 401
+        ? undefined
+        : failure('TOK-005', 'a request with a token the target never issued', '401', `${exchange.status}`, exchange),
+  },
+} as const satisfies Record<string, ContractCheck>;
+
+export type ContractCheckName = keyof typeof contractChecks;
+
+/** An error status the spec does not declare for the operation: drift between server and spec, not a failure. */
+export function undeclaredErrorStatus(
+  operation: OperationInfo,
+  exchange: Exchange,
+  registry: SchemaRegistry,
+): DriftFinding | undefined {
+  if (exchange.status < 400 || exchange.status >= 500) return undefined;
+  const finding = undeclaredStatus('OAS-010', exchange, registry, operation);
+  return finding && { ...finding, detail: `the target answered ${exchange.status}, which the spec does not declare` };
+}

@@ -1,0 +1,105 @@
+import type { OpenApiDocument } from '../spec/document.js';
+
+// The spec's operations as data the contract checks walk: method, path, parameters, body and declared responses.
+// Read from the spec at run time, so a new operation is covered the day it appears.
+
+export const httpMethods = ['get', 'post', 'put', 'patch', 'delete'] as const;
+export type HttpMethod = (typeof httpMethods)[number];
+
+export interface ParameterInfo {
+  name: string;
+  in: 'path' | 'query' | 'header' | 'cookie';
+  required: boolean;
+  schema: unknown;
+}
+
+export interface OperationInfo {
+  method: HttpMethod;
+  path: string;
+  /** `GET /api/v1/organizations`: how reports name the operation. */
+  key: string;
+  operationId: string;
+  parameters: ParameterInfo[];
+  body?: { required: boolean; schema: unknown };
+  /** The response keys the spec declares: statuses as strings, and `default` if present. */
+  declared: string[];
+  /** Declared media types and header names per status key. */
+  responses: Record<string, { mediaTypes: string[]; headers: string[] }>;
+}
+
+type Raw = Record<string, unknown>;
+
+/** Resolves one level of `$ref` into components (parameters, requestBodies, responses, schemas). */
+function deref(document: OpenApiDocument, value: unknown): Raw {
+  const ref = (value as Raw | undefined)?.$ref;
+  if (typeof ref !== 'string') return (value ?? {}) as Raw;
+  const [, section, name] = /^#\/components\/([^/]+)\/(.+)$/.exec(ref) ?? [];
+  const found = (document.components?.[section ?? ''] as Raw | undefined)?.[name ?? ''];
+  return deref(document, found);
+}
+
+export function operationsOf(document: OpenApiDocument): OperationInfo[] {
+  const operations: OperationInfo[] = [];
+  for (const [path, item] of Object.entries(document.paths)) {
+    const shared = ((item as Raw).parameters ?? []) as unknown[];
+    for (const method of httpMethods) {
+      const raw = (item as Raw)[method] as Raw | undefined;
+      if (!raw) continue;
+      const parameters = [...shared, ...((raw.parameters ?? []) as unknown[])].map((p) => {
+        const param = deref(document, p);
+        return {
+          name: String(param.name),
+          in: param.in as ParameterInfo['in'],
+          required: param.required === true || param.in === 'path',
+          schema: param.schema ?? {},
+        };
+      });
+      const body = raw.requestBody === undefined ? undefined : deref(document, raw.requestBody);
+      const bodySchema = (body?.content as Record<string, Raw> | undefined)?.['application/json']?.schema;
+      const responses: OperationInfo['responses'] = {};
+      for (const [status, response] of Object.entries((raw.responses ?? {}) as Raw)) {
+        const resolved = deref(document, response);
+        responses[status] = {
+          mediaTypes: Object.keys((resolved.content ?? {}) as Raw),
+          headers: Object.keys((resolved.headers ?? {}) as Raw),
+        };
+      }
+      operations.push({
+        method,
+        path,
+        key: `${method.toUpperCase()} ${path}`,
+        operationId: String(raw.operationId ?? `${method} ${path}`),
+        parameters,
+        ...(bodySchema === undefined ? {} : { body: { required: body?.required === true, schema: bodySchema } }),
+        declared: Object.keys(responses),
+        responses,
+      });
+    }
+  }
+  return operations;
+}
+
+/** The operation a request was for, by method and URL path; undefined for a path outside the spec. */
+export function operationFor(
+  operations: readonly OperationInfo[],
+  method: string,
+  url: string,
+): OperationInfo | undefined {
+  const path = new URL(url).pathname;
+  return operations.find((op) => op.method === method.toLowerCase() && templateMatcher(op.path).test(path));
+}
+
+const matchers = new Map<string, RegExp>();
+/** A path template as a regular expression; colon segments (`users:search`) stay literal (OAS-007). */
+function templateMatcher(template: string): RegExp {
+  let matcher = matchers.get(template);
+  if (!matcher) {
+    const pattern = template
+      .split(/(\{[^}]+\})/)
+      .map((part) => (/^\{[^}]+\}$/.test(part) ? '[^/:]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    matcher = new RegExp(`^${pattern}/?$`);
+    matchers.set(template, matcher);
+  }
+  return matcher;
+}

@@ -1,0 +1,220 @@
+// General OpenAPI conformance over every operation of the spec (OAS-009..OAS-017, TOK-004, TOK-005): the file
+// builds a small world through the API (an organization with a domain, a member, a role, a permission), then sends
+// each of the 111 operations a valid request (path parameters from the world, a body sampled from its schema), a
+// request without a token and one with a forged token, a request missing what it requires, bodies that break
+// exactly one schema constraint (confirmed invalid by the validator first, so no false positives), and each path a
+// method it does not declare. Every check below is a named function in src/contract/checks.ts, judged over the
+// recorded exchanges; an error status the spec does not declare is drift, not a failure.
+import { describe, inject } from 'vitest';
+import { cleanupTriggers, runTriggers, type TriggerContext } from '../../fixtures/builders/webhook-triggers.js';
+import type { Failure } from '../../src/checks/failure.js';
+import type { Exchange } from '../../src/client/transport.js';
+import { type ContractCheck, contractChecks, undeclaredErrorStatus } from '../../src/contract/checks.js';
+import { httpMethods, type OperationInfo, operationFor, operationsOf } from '../../src/contract/operations.js';
+import { confirmedNegatives } from '../../src/generation/negative.js';
+import { assertConforms, noteDrift, type Target, test } from '../../src/harness/index.js';
+import { type OpenApiDocument, readSpecFile } from '../../src/spec/document.js';
+import { sampleFromSchema } from '../../src/spec/sample.js';
+
+// Read when the first test runs, not when the file is collected: collecting (`rules`, the suite index) has no run.
+let spec: { document: OpenApiDocument; operations: OperationInfo[]; methodsOfPath: Map<string, string[]> } | undefined;
+function loadSpec() {
+  if (spec) return spec;
+  const { document } = readSpecFile(inject('conformance').specPath);
+  const operations = operationsOf(document);
+  const methodsOfPath = new Map<string, string[]>();
+  for (const op of operations) methodsOfPath.set(op.path, [...(methodsOfPath.get(op.path) ?? []), op.method]);
+  spec = { document, operations, methodsOfPath };
+  return spec;
+}
+
+interface Recorded {
+  kind: ContractCheck['appliesTo'];
+  operation: OperationInfo;
+  exchange: Exchange;
+}
+
+/** The world's value for a path parameter, by its name and the segment before it; undefined when it has none. */
+function worldValue(world: TriggerContext, path: string, name: string): string | undefined {
+  const before = path.split(`{${name}}`)[0]?.split('/').filter(Boolean).at(-1) ?? '';
+  if (name === 'organization_id' || name === 'org_id') return world.organizationId;
+  if (name === 'user_id') return world.member?.id;
+  if (name === 'role_name') return world.roleName;
+  if (name === 'permission_name') return world.permissionName;
+  if (name === 'directory_id') return world.directoryId;
+  if (name === 'id') {
+    if (before === 'organizations') return world.organizationId;
+    if (before === 'users') return world.member?.id;
+    if (before === 'domains') return world.domainId;
+    if (before === 'connections') return world.connectionId;
+    if (before === 'directories') return world.directoryId;
+  }
+  return undefined;
+}
+
+/** Sends one request to an operation through the typed client; the client is picked by `auth`. */
+async function send(
+  target: Target,
+  operation: OperationInfo,
+  request: { path: Record<string, string>; query?: Record<string, unknown>; body?: unknown },
+  auth: 'token' | 'none' | 'forged' = 'token',
+  method: string = operation.method,
+): Promise<Exchange | undefined> {
+  const client =
+    auth === 'token' ? target.api : auth === 'none' ? target.anonymous : target.withBearer('forged.jwt.token');
+  const call = (client as unknown as Record<string, (path: string, init: object) => Promise<unknown>>)[
+    method.toUpperCase()
+  ];
+  const before = target.exchanges.length;
+  try {
+    await call?.(operation.path, {
+      params: { path: request.path, ...(request.query ? { query: request.query } : {}) },
+      ...(request.body === undefined ? {} : { body: request.body }),
+    });
+  } catch {
+    // A transport error (timeout, reset) leaves no exchange: the run's other checks still judge the rest.
+  }
+  return target.exchanges.length > before ? target.exchanges.at(-1) : undefined;
+}
+
+/** The value at a JSON pointer inside a generated instance. */
+function valueAt(value: unknown, pointer: string): unknown {
+  let current = value;
+  for (const key of pointer.split('/').slice(1)) {
+    if (!current || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[key.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return current;
+}
+
+let exercising: Promise<Recorded[]> | undefined;
+
+/** Every request of the file, sent once and judged by all the checks. */
+function exercise(target: Target): Promise<Recorded[]> {
+  exercising ??= (async () => {
+    const { document, operations, methodsOfPath } = loadSpec();
+    const recorded: Recorded[] = [];
+    const keep = (kind: Recorded['kind'], operation: OperationInfo, exchange: Exchange | undefined) => {
+      if (exchange) recorded.push({ kind, operation, exchange });
+    };
+    const worldStart = target.exchanges.length;
+    const world = await runTriggers(target, [
+      'organization.created',
+      'organization.domain_created',
+      'role.created',
+      'permission.created',
+      'user.organization_membership_created',
+      'organization.directory_enabled',
+      'organization.sso_enabled',
+    ]);
+    // The calls that built the world are judged too: they are requests to the spec's operations like any other.
+    for (const exchange of target.exchanges.slice(worldStart)) {
+      const operation = operationFor(operations, exchange.method, exchange.url);
+      if (operation) recorded.push({ kind: 'any', operation, exchange });
+    }
+    let sample = 0;
+    const valid = (schema: unknown) => sampleFromSchema(document, schema, { seed: target.seed + sample++ });
+    const order = (op: OperationInfo) => (op.method === 'get' ? 0 : op.method === 'delete' ? 2 : 1);
+    for (const operation of [...operations].sort((a, b) => order(a) - order(b))) {
+      const pathParams = operation.parameters.filter((p) => p.in === 'path');
+      const fromWorld = Object.fromEntries(
+        pathParams.map((p) => [p.name, worldValue(world.context, operation.path, p.name)]),
+      ) as Record<string, string | undefined>;
+      const known = pathParams.every((p) => fromWorld[p.name] !== undefined);
+      const path = Object.fromEntries(pathParams.map((p) => [p.name, fromWorld[p.name] ?? `unknown-${p.name}`]));
+      const query = Object.fromEntries(
+        operation.parameters.filter((p) => p.in === 'query' && p.required).map((p) => [p.name, valid(p.schema)]),
+      );
+      const body = operation.body ? valid(operation.body.schema) : undefined;
+      // A read of resources that exist is the one request every conforming server must accept as it is.
+      // Only what the world names: a required query parameter gets a made-up value, which may name nothing; and a
+      // lookup without path parameters may need optional ones the spec cannot express, so of those only lists.
+      const positive =
+        operation.method === 'get' &&
+        known &&
+        Object.keys(query).length === 0 &&
+        (pathParams.length > 0 || /List/.test(operation.operationId));
+      keep(positive ? 'positive' : 'any', operation, await send(target, operation, { path, query, body }));
+      keep('no-token', operation, await send(target, operation, { path, query, body }, 'none'));
+      keep('bad-token', operation, await send(target, operation, { path, query, body }, 'forged'));
+      const requiresMore = operation.body?.required || Object.keys(query).length > 0;
+      if (requiresMore && operation.method !== 'delete') {
+        keep('missing-required', operation, await send(target, operation, { path }));
+      }
+      if (operation.body && operation.method === 'post' && known) {
+        const { instances } = confirmedNegatives(document, operation.body.schema, {
+          seed: target.seed,
+          perCase: 1,
+          location: 'body',
+        });
+        // One instance per broken constraint: every constraint of the body is tried once. A null where an optional
+        // field wants a value is what the profile forgives unless strictNulls (G-21): not a negative case then.
+        const strictNulls = target.profile.schema.strictNulls;
+        for (const negative of instances.filter((n) => strictNulls || valueAt(n.value, n.case.pointer) !== null)) {
+          keep('negative', operation, await send(target, operation, { path, query, body: negative.value }));
+        }
+      }
+    }
+    for (const [path, methods] of methodsOfPath) {
+      const missing = httpMethods.find((m) => !methods.includes(m));
+      const operation = operations.find((op) => op.path === path);
+      if (!missing || !operation) continue;
+      const values = Object.fromEntries(operation.parameters.filter((p) => p.in === 'path').map((p) => [p.name, 'x']));
+      keep('unsupported-method', operation, await send(target, operation, { path: values }, 'token', missing));
+    }
+    await cleanupTriggers(target, world.context);
+    return recorded;
+  })();
+  return exercising;
+}
+
+describe('every operation of the spec', () => {
+  for (const [name, check] of Object.entries(contractChecks) as [string, ContractCheck][]) {
+    const tags = [check.rule, ...(check.also ?? [])];
+    test(`${name.replace(/_/g, ' ')} (${tags.join(', ')})`, { tags, timeout: 60_000 }, async ({ target }) => {
+      const recorded = await exercise(target);
+      const { methodsOfPath } = loadSpec();
+      const failures: Failure[] = [];
+      for (const { kind, operation, exchange } of recorded) {
+        if (check.appliesTo !== 'any' && check.appliesTo !== kind) continue;
+        const found = check.run({
+          operation,
+          exchange,
+          registry: target.schemas,
+          pathMethods: methodsOfPath.get(operation.path) ?? [],
+        });
+        if (found) failures.push({ ...found, title: `${operation.key}: ${found.title}` });
+        if (check.rule === 'OAS-010' && kind !== 'unsupported-method') {
+          noteDrift(undeclaredErrorStatus(operation, exchange, target.schemas));
+        }
+      }
+      assertConforms(...failures.slice(0, 15));
+    });
+  }
+
+  test('every operation was sent at least one request, and the statuses each answered are recorded', {
+    tags: ['OAS-009'],
+    timeout: 60_000,
+  }, async ({ target, task }) => {
+    const recorded = await exercise(target);
+    const { operations } = loadSpec();
+    const statuses = new Map<string, Set<number>>();
+    for (const { operation, exchange } of recorded) {
+      statuses.set(operation.key, (statuses.get(operation.key) ?? new Set()).add(exchange.status));
+    }
+    // Read-only (a live target without --allow-writes): only the reads are sent.
+    const expected = operations.filter((op) => target.writesAllowed || op.method === 'get');
+    const silent = expected.filter((op) => !statuses.has(op.key)).map((op) => op.key);
+    task.meta.exercised = Object.fromEntries([...statuses].map(([key, set]) => [key, [...set].sort()]));
+    assertConforms(
+      silent.length === 0
+        ? undefined
+        : {
+            rule: 'OAS-009',
+            title: 'operations exercised',
+            expected: `all ${expected.length}`,
+            received: `${expected.length - silent.length}; no answer from ${silent.slice(0, 10).join(', ')}`,
+          },
+    );
+  });
+});
