@@ -9,7 +9,14 @@ import {
   webhookEventNames,
   webhookPayloadSamples,
 } from '../../src/drift/docs-facts.js';
-import { type DocsPage, headingKey, parseMdx, parseSeed, readDocsFolder } from '../../src/drift/docs-parse.js';
+import {
+  type DocsPage,
+  headingKey,
+  parseMdx,
+  parseSeed,
+  readDocsFolder,
+  seedBoundaryMarker,
+} from '../../src/drift/docs-parse.js';
 import { type DocsFinding, docsVsSpec, schedulesAgree } from '../../src/drift/docs-vs-spec.js';
 import { readSpecFile } from '../../src/spec/document.js';
 
@@ -99,7 +106,7 @@ describe('the MDX section parser', () => {
       [
         'preamble',
         '---',
-        '# DOCUMENT BOUNDARY',
+        seedBoundaryMarker,
         '---',
         '# Sample page',
         '> A description.',
