@@ -49,7 +49,7 @@ export interface ObservedSchedule {
 /**
  * Watches the attempts of one event while its deliveries fail, from the first attempt (already received) until
  * the schedule is over and a quiet period after it has passed, so a missing or an extra attempt shows. With the
- * clock hook the target's clock is moved to just before and just after each expected attempt: a 21-minute
+ * clock hook the target's clock is moved to just before, to, and just after each expected attempt: a 21-minute
  * schedule takes well under a second. Without it (only when the profile allows real time) the walk waits for real.
  *
  * An attempt's send time is its `webhook-timestamp` (the target signs each attempt with its send time, G-19) when
@@ -89,8 +89,11 @@ export async function observeSchedule(
       if (goal > now) now = await target.hooks.advanceClock(goal - now);
       note(now - start);
     };
+    // Just before each attempt is due (nothing may arrive), exactly when it is due (an on-time attempt goes out
+    // now, so its webhook-timestamp is its due time), and just after (a late one still counts, as late).
     for (const expected of expectedOffsets.slice(1)) {
       await moveTo(expected - tolerance);
+      await moveTo(expected);
       await moveTo(expected + tolerance);
     }
     await moveTo(last + quiet);

@@ -223,7 +223,7 @@ export function createWebhookDispatcher(state: MockState, options: DispatcherOpt
         .records.filter((r) => eventId === undefined || r.event_id === eventId)
         .map((r) => ({ ...r })),
     runDue,
-    afterClockAdvance: async (graceMs = 100) => {
+    afterClockAdvance: async (graceMs = 1_000) => {
       const current = inFlight;
       if (current) {
         let timer: NodeJS.Timeout | undefined;
