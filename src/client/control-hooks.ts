@@ -74,13 +74,16 @@ export interface OutboxMessage {
   from?: string;
 }
 
-/** One delivery attempt as the `webhooks` hook lists it. */
+/** One delivery attempt as the `webhooks` hook lists it (target contract, part 2). */
 export interface DeliveryRecord {
   event_id: string;
   event_type: string;
+  /** 1-based. */
   attempt: number;
+  /** C-29: a failed attempt is 'Retrying' while another is to come, 'Failed' when it was the last. */
   status: 'Queued' | 'Success' | 'Failed' | 'Retrying';
   response_status?: number;
+  /** RFC 3339 on the target's clock: when the attempt was queued, then when it was sent. */
   at: string;
 }
 

@@ -1,4 +1,5 @@
 import { bypass } from 'msw';
+import type { DeliveryRecord } from '../../client/control-hooks.js';
 import {
   attemptOffsets,
   isSuccess,
@@ -15,18 +16,8 @@ import { signBodyOnly, signDelivery } from './signing.js';
 // mock clock per a retry profile (C-03). Attempts are due at `attemptOffsets(profile)` after the event was queued;
 // `runDue` sends what is due now, so the clock hook can move time and have the retries happen before it answers.
 
-/** One attempt, as the `webhooks` control hook lists it (target contract, part 2). */
-export interface DeliveryRecord {
-  event_id: string;
-  event_type: string;
-  /** 1-based. */
-  attempt: number;
-  /** C-29: a failed attempt is 'Retrying' while another is to come, 'Failed' when it was the last. */
-  status: 'Queued' | 'Success' | 'Failed' | 'Retrying';
-  response_status?: number;
-  /** RFC 3339 on the mock clock: when the attempt was queued, then when it was sent. */
-  at: string;
-}
+// The records are the contract's shape, defined once with the hook client that reads them.
+export type { DeliveryRecord } from '../../client/control-hooks.js';
 
 export interface DeliveryRequest {
   method: 'POST';
