@@ -2,25 +2,44 @@ import type { Exchange } from '../client/transport.js';
 import type { RuleId } from '../rules/catalogue.js';
 import type { SchemaRegistry } from '../spec/schemas.js';
 
+export const driftKinds = [
+  'undeclared-status',
+  'docs-label',
+  'docs-recipe',
+  'undeclared-event-type',
+  'undocumented-property',
+  'undeclared-content-type',
+  'undeclared-error-shape',
+] as const;
+export type DriftKind = (typeof driftKinds)[number];
+
 /**
- * Something a target does that the spec does not declare, where the docs say the target should: not a failure of
- * the target, but drift between the docs and the spec (PWL-017, C-18). Collected from the suites into the report's
- * `drift` list, which the drift report reads.
+ * Something a target does that the spec does not declare: not a failure of the target, but drift between the server
+ * and the spec, or between the docs and the spec when the docs promise it (PWL-017, C-18). Collected from the suites
+ * into the report's `drift` list, which the drift report reads.
  */
 export interface DriftFinding {
   /**
-   * `undeclared-status`: the target answered a status the docs promise and the spec does not declare.
+   * `undeclared-status`: the target answered a status the spec does not declare (which the docs may promise).
    * `docs-label`: the docs name a value differently from the spec's enum (C-01: "Failure" for FAILED).
    * `docs-recipe`: a recipe in the docs that does not work against the target (C-07: the other signature scheme).
    * `undeclared-event-type`: the target delivered a webhook event type the spec does not declare.
+   * `undocumented-property`: a response carried properties its schema does not name (`pointers`).
+   * `undeclared-content-type`: a body's media type for a status the spec declares no content for (`contentType`).
+   * `undeclared-error-shape`: an error body whose envelope the spec leaves open or declares otherwise (`errorShape`).
    */
-  kind: 'undeclared-status' | 'docs-label' | 'docs-recipe' | 'undeclared-event-type';
+  kind: DriftKind;
   rule: RuleId;
   /** The contradiction of the rules catalogue this finding is an instance of, when there is one. */
   contradiction?: string;
   operation: string;
-  /** The status the target answered, for `undeclared-status`. */
+  /** The status the target answered. */
   status?: number;
+  /** JSON pointers of the undocumented properties (array positions as `*`). */
+  pointers?: string[];
+  contentType?: string;
+  /** The error body's envelope: google.rpc.Status, ErrorInfo, other, not JSON. */
+  errorShape?: string;
   detail: string;
 }
 
@@ -46,4 +65,27 @@ export function undeclaredStatus(
     status: exchange.status,
     detail: `documented by the docs but undeclared in the spec: ${exchange.status}`,
   };
+}
+
+/**
+ * The run's drift section for the console: a kind with few findings line by line, a larger one as a count per
+ * status (the spec's own gaps, such as 401s it never declares, add up to hundreds). The JSON report and
+ * `drift --run-report` keep every finding.
+ */
+export function summariseDrift(findings: readonly DriftFinding[], listUpTo = 5): string[] {
+  const lines: string[] = [];
+  for (const kind of driftKinds) {
+    const ofKind = findings.filter((f) => f.kind === kind);
+    if (ofKind.length === 0) continue;
+    if (ofKind.length <= listUpTo) {
+      for (const finding of ofKind) lines.push(`- ${kind}: ${formatDrift(finding)}`);
+      continue;
+    }
+    const operations = new Set(ofKind.map((f) => f.operation)).size;
+    const byStatus = new Map<string, number>();
+    for (const f of ofKind) byStatus.set(String(f.status ?? '-'), (byStatus.get(String(f.status ?? '-')) ?? 0) + 1);
+    const statuses = [...byStatus].sort(([a], [b]) => a.localeCompare(b)).map(([s, n]) => `${s} ×${n}`);
+    lines.push(`- ${kind}: ${ofKind.length} findings on ${operations} operations (${statuses.join(', ')})`);
+  }
+  return lines;
 }

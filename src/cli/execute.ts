@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createVitest } from 'vitest/node';
 import type { RunContext } from '../harness/context.js';
@@ -136,6 +136,10 @@ export async function cachedSuiteIndex(cacheDir = defaultCacheDir()): Promise<In
       const temporary = `${path}.${process.pid}.tmp`;
       writeFileSync(temporary, JSON.stringify(index));
       renameSync(temporary, path);
+      // Indexes of older sources are never read again: one per edit would pile up in the cache.
+      for (const file of readdirSync(cacheDir)) {
+        if (/^suite-index-[0-9a-f]+\.json$/.test(file) && join(cacheDir, file) !== path) rmSync(join(cacheDir, file));
+      }
     } catch {
       // A cache that cannot be written only costs time.
     }

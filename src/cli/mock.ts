@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { systemClock } from '../clock.js';
 import { describeError, ExitCode, UserError } from '../errors.js';
-import { type FaultId, faults, isFaultId } from '../mock/faults.js';
+import { driftOf, type FaultId, faults, isFaultId } from '../mock/faults.js';
 import { implementedHooks } from '../mock/handlers/conformance-hooks.js';
 import { type RequestLogEntry, serveMock } from '../mock/http-server.js';
 import { createMock } from '../mock/index.js';
@@ -21,7 +21,10 @@ export async function mockCommand(
   io: { out: (line: string) => void; env: NodeJS.ProcessEnv },
 ): Promise<ExitCode> {
   if (flags['list-faults']) {
-    for (const fault of faults) io.out(`${fault.id}  [${fault.rules.join(', ')}]  ${fault.description}`);
+    for (const fault of faults) {
+      const breaks = [...fault.rules, ...driftOf(fault).map((d) => `drift ${d.kind}`)];
+      io.out(`${fault.id}  [${breaks.join(', ')}]  ${fault.description}`);
+    }
     return ExitCode.ok;
   }
   const port = flags.port === undefined ? 0 : Number(flags.port);

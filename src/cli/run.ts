@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { type DriftFinding, formatDrift } from '../checks/drift.js';
+import { type DriftFinding, summariseDrift } from '../checks/drift.js';
 import { createTokenSession } from '../client/api.js';
 import { TokenError } from '../client/oauth.js';
 import { systemClock } from '../clock.js';
@@ -90,9 +90,9 @@ function exercisedStatuses(tests: readonly TestOutcome[]): Record<string, number
   );
 }
 
-/** One drift entry per kind, operation, status and rule, however many tests saw it. */
+/** One drift entry per observation (kind, operation, status, rule and what was seen), however many tests saw it. */
 function uniqueDrift(findings: DriftFinding[]): DriftFinding[] {
-  const byKey = new Map(findings.map((f) => [`${f.kind} ${f.operation} ${f.status ?? ''} ${f.rule}`, f]));
+  const byKey = new Map(findings.map((f) => [`${f.kind} ${f.operation} ${f.status ?? ''} ${f.rule} ${f.detail}`, f]));
   return [...byKey.values()];
 }
 
@@ -303,8 +303,11 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
     io.out(formatRuleTable(report));
     if (report.drift.length > 0) {
       io.out('');
-      io.out('Drift between the docs and the spec (reported, not failures):');
-      for (const d of report.drift) io.out(`- ${formatDrift(d)}`);
+      io.out('Drift: what the target does that the spec does not declare (reported, not failures):');
+      for (const line of summariseDrift(report.drift)) io.out(line);
+      io.out(
+        `  Every finding, grouped per operation: scalekit-conformance drift --run-report ${reportJson ?? '<run --report-json file>'}`,
+      );
     }
     if (reportJson) io.out(`JSON report:  ${reportJson}`);
     if (reportJunit) io.out(`JUnit report: ${reportJunit}`);

@@ -175,6 +175,19 @@ export interface SchemaSettings {
   requestValidation: 'skip-deliberate-negatives' | 'always';
 }
 
+export interface ErrorSettings {
+  /**
+   * G-23, C-21: the error envelope TOK-008 accepts: the docs' google.rpc.Status (`status`), the spec's bare
+   * errdetailsErrorInfo (`errorInfo`), or either.
+   */
+  envelope: 'either' | 'status' | 'errorInfo';
+  /**
+   * G-23: the error_code values a target may send (the docs name only UNAUTHENTICATED, RATE_LIMITED and
+   * TOOL_ERROR). Empty: any value; listed: another one fails TOK-008.
+   */
+  knownErrorCodes: string[];
+}
+
 export interface Profile {
   redirects: RedirectSettings;
   redirectTemplates: RedirectTemplateSettings;
@@ -183,6 +196,7 @@ export interface Profile {
   passwordless: PasswordlessApiSettings;
   webhooks: WebhookSettings;
   schema: SchemaSettings;
+  errors: ErrorSettings;
 }
 
 export const defaultProfile: Profile = {
@@ -273,6 +287,10 @@ export const defaultProfile: Profile = {
     strictNulls: false,
     requestValidation: 'skip-deliberate-negatives',
   },
+  errors: {
+    envelope: 'either',
+    knownErrorCodes: [],
+  },
 };
 
 /** Every setting as a dotted name, e.g. `redirects.lengthLimit`. */
@@ -316,6 +334,9 @@ export function mergeProfile(overrides: unknown): { profile: Profile; problems: 
       }
       target[key] = value;
     }
+  }
+  if (!['either', 'status', 'errorInfo'].includes(profile.errors.envelope)) {
+    problems.push('profile setting "errors.envelope" must be one of either, status, errorInfo');
   }
   if (!isRetryProfileName(profile.webhooks.retrySchedule)) {
     problems.push(`profile setting "webhooks.retrySchedule" must be one of ${retryProfileNames.join(', ')}`);

@@ -2,13 +2,24 @@ import { type DriftFinding, undeclaredStatus } from '../checks/drift.js';
 import { type Failure, failure } from '../checks/failure.js';
 import { checkResponseSchema } from '../checks/http.js';
 import type { Exchange } from '../client/transport.js';
+import type { ErrorSettings } from '../config/profile.js';
 import type { RuleId } from '../rules/catalogue.js';
 import type { SchemaRegistry } from '../spec/schemas.js';
 import type { OperationInfo } from './operations.js';
+import {
+  errorCodesOf,
+  errorShapeOf,
+  mediaTypeOf,
+  responseSummary,
+  undeclaredContentTypeDrift,
+  undeclaredErrorShapeDrift,
+  undocumentedPropertyDrift,
+} from './server-drift.js';
 
 // The general OpenAPI checks, each a named pure function over one operation and one recorded exchange, each a rule
-// of the catalogue (OAS-009..OAS-017, TOK-004, TOK-005). The names are Schemathesis's where the check is the same,
-// so a user moving over finds them; select one with `--only <its rule>`.
+// of the catalogue (OAS-009..OAS-017, TOK-004, TOK-005, TOK-008). The names are Schemathesis's where the check is
+// the same, so a user moving over finds them; select one with `--only <its rule>`. Beside its verdict a check may
+// name drift: what the target does beyond the spec without contradicting it (server-drift.ts), never a failure.
 
 export interface CheckInput {
   operation: OperationInfo;
@@ -16,6 +27,8 @@ export interface CheckInput {
   registry: SchemaRegistry;
   /** The methods the spec declares for the operation's path (for the unsupported-method check). */
   pathMethods?: readonly string[];
+  /** G-23: the error envelopes and error codes the run accepts (default: either envelope, any code). */
+  errors?: ErrorSettings;
 }
 
 export interface ContractCheck {
@@ -25,15 +38,13 @@ export interface ContractCheck {
   /** What the request was: every exchange, or only those of a kind of request. */
   appliesTo: 'any' | 'positive' | 'negative' | 'missing-required' | 'unsupported-method' | 'no-token' | 'bad-token';
   run(input: CheckInput): Failure | undefined;
+  /** What the exchange shows beyond the spec, as drift findings (never failures). */
+  drift?(input: CheckInput): (DriftFinding | undefined)[];
 }
 
 const isSuccess = (status: number) => status >= 200 && status < 300;
 const declares = (operation: OperationInfo, status: number) =>
   operation.declared.includes(String(status)) || operation.declared.includes('default');
-
-/** The response's media type without parameters, lower-cased; '' when absent. */
-const mediaTypeOf = (exchange: Exchange) =>
-  (exchange.responseHeaders['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 
 export const contractChecks = {
   not_a_server_error: {
@@ -60,19 +71,22 @@ export const contractChecks = {
             exchange,
           )
         : undefined,
+    drift: ({ operation, exchange, registry }) => [undeclaredErrorStatus(operation, exchange, registry)],
   },
   content_type_conformance: {
     rule: 'OAS-011',
     appliesTo: 'any',
+    // Judged where the spec declares media types for the status; where it is silent, another type is drift.
     run: ({ operation, exchange }) => {
       if (exchange.responseBody.trim() === '') return undefined;
-      const declared = operation.responses[String(exchange.status)]?.mediaTypes ?? ['application/json'];
+      const declared = (operation.responses[String(exchange.status)] ?? operation.responses.default)?.mediaTypes;
+      if (!declared || declared.length === 0) return undefined;
       const actual = mediaTypeOf(exchange);
-      const allowed = declared.length > 0 ? declared : ['application/json'];
-      return allowed.includes(actual)
+      return declared.includes(actual)
         ? undefined
-        : failure('OAS-011', 'Content-Type', allowed.join(' or '), actual || '(none)', exchange);
+        : failure('OAS-011', 'Content-Type', declared.join(' or '), actual || '(none)', exchange);
     },
+    drift: ({ operation, exchange }) => [undeclaredContentTypeDrift(operation, exchange)],
   },
   response_schema_conformance: {
     rule: 'OAS-013',
@@ -82,6 +96,40 @@ export const contractChecks = {
       if (!declares(operation, exchange.status) || exchange.responseBody.trim() === '') return undefined;
       if (registry.responseSchema(operation.path, operation.method, exchange.status) === undefined) return undefined;
       return checkResponseSchema('OAS-013', exchange, registry, operation);
+    },
+    drift: ({ operation, exchange, registry }) => [
+      undocumentedPropertyDrift(operation, exchange, registry),
+      undeclaredErrorShapeDrift(operation, exchange, registry),
+    ],
+  },
+  error_envelope: {
+    rule: 'TOK-008',
+    appliesTo: 'any',
+    // The schema cannot tell the envelopes apart (ErrorInfo requires nothing, C-21): this names the one answered.
+    run: ({ operation, exchange, errors = { envelope: 'either', knownErrorCodes: [] } }) => {
+      if (exchange.status < 400 || !operation.path.startsWith('/api/')) return undefined;
+      const { envelope, knownErrorCodes } = errors;
+      const shape = errorShapeOf(exchange.responseBody);
+      const accepted = envelope === 'either' ? ['google.rpc.Status', 'ErrorInfo'] : [envelopeNames[envelope]];
+      if (!accepted.includes(shape)) {
+        return failure(
+          'TOK-008',
+          `error body of a ${exchange.status}`,
+          `a ${accepted.join(' or ')} envelope (profile errors.envelope: ${envelope})`,
+          shape === 'other' ? exchange.responseBody.slice(0, 120) : shape,
+          exchange,
+        );
+      }
+      const unknown = errorCodesOf(exchange.responseBody).filter((code) => !knownErrorCodes.includes(code));
+      return knownErrorCodes.length === 0 || unknown.length === 0
+        ? undefined
+        : failure(
+            'TOK-008',
+            `error_code of a ${exchange.status}`,
+            `one of ${knownErrorCodes.join(', ')} (profile errors.knownErrorCodes)`,
+            unknown.join(', '),
+            exchange,
+          );
     },
   },
   pagination_shape: {
@@ -178,6 +226,8 @@ export const contractChecks = {
   },
 } as const satisfies Record<string, ContractCheck>;
 
+const envelopeNames = { status: 'google.rpc.Status', errorInfo: 'ErrorInfo' } as const;
+
 export type ContractCheckName = keyof typeof contractChecks;
 
 /** An error status the spec does not declare for the operation: drift between server and spec, not a failure. */
@@ -188,5 +238,10 @@ export function undeclaredErrorStatus(
 ): DriftFinding | undefined {
   if (exchange.status < 400 || exchange.status >= 500) return undefined;
   const finding = undeclaredStatus('OAS-010', exchange, registry, operation);
-  return finding && { ...finding, detail: `the target answered ${exchange.status}, which the spec does not declare` };
+  return (
+    finding && {
+      ...finding,
+      detail: `the target answered ${exchange.status} ${responseSummary(exchange)}, which the spec does not declare`,
+    }
+  );
 }

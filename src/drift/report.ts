@@ -178,7 +178,15 @@ function summaryRows(report: DriftReport): string[][] {
   }
   if (report.server) {
     const { total, operations } = report.server;
-    rows.push(['server against spec', `${plural(total, 'finding')} on ${plural(operations.length, 'operation')}`]);
+    const byKind = new Map<string, number>();
+    for (const finding of operations.flatMap((o) => o.findings)) {
+      byKind.set(finding.kind, (byKind.get(finding.kind) ?? 0) + 1);
+    }
+    const kinds = [...byKind].map(([kind, count]) => `${count} ${kind}`).join(', ');
+    rows.push([
+      'server against spec',
+      `${plural(total, 'finding')} on ${plural(operations.length, 'operation')}${kinds ? ` (${kinds})` : ''}`,
+    ]);
   }
   return rows;
 }

@@ -1,9 +1,11 @@
+import type { DriftKind } from '../checks/drift.js';
 import type { RuleId } from '../rules/catalogue.js';
 
 /**
  * Deliberate bugs the mock can be started with. Each one breaks the rules it lists; test/mock/faults.test.ts runs
  * the suites against the mock with each fault on and proves that every listed rule then fails. A rule with no
- * fault here has a check nobody has seen fail.
+ * fault here has a check nobody has seen fail. A fault may instead (or also) list `drift`: findings of that kind,
+ * reported by the tests of that rule, which the run without the fault does not report (server against spec).
  */
 export const faults = [
   {
@@ -564,6 +566,30 @@ export const faults = [
     rules: ['TOK-005'],
     description: 'the organization list accepts any bearer token, even one the target never issued',
   },
+  {
+    id: 'contract.error-body-unrecognised',
+    rules: ['TOK-008'],
+    description: 'a 401 body is { "error": ..., "error_description": ... }, neither google.rpc.Status nor ErrorInfo',
+  },
+  // Server against spec: what the target says beyond the spec, reported as drift (src/contract/server-drift.ts)
+  {
+    id: 'contract.undocumented-property',
+    rules: [],
+    drift: [{ kind: 'undocumented-property', rule: 'OAS-013' }],
+    description: 'a fetched organization carries data_residency, a property its schema does not name',
+  },
+  {
+    id: 'contract.undeclared-status-html',
+    rules: ['TOK-008'],
+    drift: [{ kind: 'undeclared-content-type', rule: 'OAS-011' }],
+    description: 'deleting an organization without a token answers an HTML 401 page, as an auth proxy might',
+  },
+  {
+    id: 'contract.error-status-envelope',
+    rules: [],
+    drift: [{ kind: 'undeclared-error-shape', rule: 'OAS-005' }],
+    description: 'error bodies are google.rpc.Status envelopes, also where the spec declares a bare ErrorInfo (C-21)',
+  },
   // Webhook delivery, retries and signatures
   {
     id: 'webhooks.first-retry-late',
@@ -691,9 +717,20 @@ export const faults = [
     rules: ['WHP-007'],
     description: 'the data of every event leaves out its id',
   },
-] as const satisfies readonly { id: string; rules: readonly RuleId[]; description: string }[];
+] as const satisfies readonly {
+  id: string;
+  rules: readonly RuleId[];
+  drift?: readonly { kind: DriftKind; rule: RuleId }[];
+  description: string;
+}[];
 
 export type FaultId = (typeof faults)[number]['id'];
+export type Fault = (typeof faults)[number];
+
+/** The drift a fault must make a run report, beside the rules it breaks. */
+export function driftOf(fault: Fault): readonly { kind: DriftKind; rule: RuleId }[] {
+  return 'drift' in fault ? fault.drift : [];
+}
 
 const known = new Set<string>(faults.map((f) => f.id));
 

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { getResponse } from 'msw';
 import type { Mock } from './index.js';
+import { errorInfoBody } from './responses.js';
 
 /** One line of the request log: what was asked and what was answered (0: no answer was sent). */
 export interface RequestLogEntry {
@@ -39,7 +40,7 @@ export async function serveMock(mock: Mock, port = 0, options: ServeOptions = {}
     }
     handle(mock, req, res).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error_code: 'INTERNAL', message: String(error) }));
+      res.end(JSON.stringify(errorInfoBody('INTERNAL', String(error))));
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -69,10 +70,7 @@ async function handle(mock: Mock, req: IncomingMessage, res: ServerResponse): Pr
     if (size > maxBodyBytes) {
       res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
       res.end(
-        JSON.stringify({
-          error_code: 'PAYLOAD_TOO_LARGE',
-          message: `request bodies are limited to ${maxBodyBytes} bytes`,
-        }),
+        JSON.stringify(errorInfoBody('PAYLOAD_TOO_LARGE', `request bodies are limited to ${maxBodyBytes} bytes`)),
       );
       req.destroy();
       return;
@@ -94,7 +92,7 @@ async function handle(mock: Mock, req: IncomingMessage, res: ServerResponse): Pr
   });
   const response =
     (await getResponse(mock.handlers, request)) ??
-    new Response(JSON.stringify({ error_code: 'NOT_FOUND', message: `no route for ${method} ${req.url}` }), {
+    new Response(JSON.stringify(errorInfoBody('NOT_FOUND', `no route for ${method} ${req.url}`)), {
       status: 404,
       headers: { 'content-type': 'application/json' },
     });

@@ -4,10 +4,13 @@ import type { MockState } from './state.js';
 
 type ErrorInfo = components['schemas']['errdetailsErrorInfo'];
 
-/** The spec's error body (errdetailsErrorInfo) with an `error_code`, as every mock error response uses. */
+/** The spec's error body (errdetailsErrorInfo) with an `error_code`, as every mock error answer uses (TOK-008). */
+export function errorInfoBody(errorCode: string, message: string): ErrorInfo {
+  return { error_code: errorCode, localized_message_info: { locale: 'en', message } };
+}
+
 export function errorInfo(status: number, errorCode: string, message: string): Response {
-  const body: ErrorInfo = { error_code: errorCode, localized_message_info: { locale: 'en', message } };
-  return HttpResponse.json(body, { status });
+  return HttpResponse.json(errorInfoBody(errorCode, message), { status });
 }
 
 /** The bearer token of a request if the mock issued it and it has not expired on the mock's clock. */

@@ -1,5 +1,6 @@
 import { type HttpHandler, HttpResponse, http } from 'msw';
 import type { paths } from '../../generated/openapi.js';
+import { withResponseFaults } from './response-faults.js';
 import { authenticate, errorInfo, unauthenticated } from './responses.js';
 import type { MockState } from './state.js';
 
@@ -93,7 +94,7 @@ export function route<P extends keyof paths, M extends Method & keyof paths[P]>(
   options: { skipAuth?: () => boolean } = {},
 ): HttpHandler {
   const matcher = pathMatcher(path);
-  return http[method](matcher, async ({ request }) => {
+  const answer = async (request: Request): Promise<Response> => {
     // The auth faults (TOK-004, TOK-005) open one operation: the organization list.
     const open =
       path === '/api/v1/organizations' &&
@@ -146,5 +147,6 @@ export function route<P extends keyof paths, M extends Method & keyof paths[P]>(
       }
       throw error;
     }
-  });
+  };
+  return http[method](matcher, async ({ request }) => withResponseFaults(state, method, path, await answer(request)));
 }

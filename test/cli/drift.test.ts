@@ -152,7 +152,20 @@ describe('scalekit-conformance drift', () => {
       detail: `documented by the docs but undeclared in the spec: ${status}`,
     });
     const send = 'POST /api/v1/passwordless/email/send';
-    const drifted = [finding('PWL-017', send, 400), finding('PWL-011', 'POST /x', 429), finding('TPL-011', send, 400)];
+    const property = {
+      kind: 'undocumented-property',
+      rule: 'OAS-013',
+      operation: 'POST /x',
+      status: 200,
+      pointers: ['/thing/shard'],
+      detail: 'properties the spec does not declare: /thing/shard',
+    };
+    const drifted = [
+      finding('PWL-017', send, 400),
+      finding('PWL-011', 'POST /x', 429),
+      finding('TPL-011', send, 400),
+      property,
+    ];
     writeFileSync(
       runReport,
       JSON.stringify({ target: 'embedded mock', spec: { origin: 's', sha256: '' }, drift: drifted }),
@@ -160,9 +173,15 @@ describe('scalekit-conformance drift', () => {
     const { report } = await driftJson({ 'run-report': runReport });
     expect(report.server?.operations.map((group) => [group.operation, group.findings.length])).toEqual([
       ['POST /api/v1/passwordless/email/send', 2],
-      ['POST /x', 1],
+      ['POST /x', 2],
     ]);
     const markdown = (await drift({ 'run-report': runReport })).stdout;
+    expect(markdown).toContain(
+      '| server against spec | 4 findings on 2 operations (3 undeclared-status, 1 undocumented-property) |',
+    );
+    expect(markdown).toContain(
+      '- undocumented-property 200: properties the spec does not declare: /thing/shard [OAS-013]',
+    );
     expect(markdown).toContain(
       '- undeclared-status 400: documented by the docs but undeclared in the spec: 400 [PWL-017, TPL-011]',
     );

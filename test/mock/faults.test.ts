@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MutationResult } from '../../src/cli/mutation.js';
-import { faults } from '../../src/mock/faults.js';
+import { driftOf, faults } from '../../src/mock/faults.js';
 import { runCli } from '../cli/run-cli.js';
 
 // The mock is held to the suite (style principle 8): `scalekit-conformance mutation` switches on each seeded fault
 // in turn, and every one must make the suites fail every rule it claims to break. And every rule a suite cites
-// must be broken by at least one fault, or its checks have never been seen to fail.
+// must be broken by at least one fault, or its checks have never been seen to fail. Faults that only add drift
+// (a property or content type the spec does not declare) are caught when the run reports it and the run without
+// faults did not.
 
 // One vitest start per fault: the mutation run grows with the fault list, so it gets minutes, not seconds.
 describe('seeded faults in the mock', { timeout: 600_000 }, () => {
@@ -21,6 +23,15 @@ describe('seeded faults in the mock', { timeout: 600_000 }, () => {
     expect(cited.length).toBeGreaterThan(0);
     const broken = new Set<string>(faults.flatMap((f) => [...f.rules]));
     expect(cited.filter((id) => !broken.has(id))).toEqual([]);
+  });
+
+  it('make every kind of server-against-spec drift appear at least once', () => {
+    const produced = new Set(faults.flatMap((f) => driftOf(f).map((d) => d.kind)));
+    expect([...produced].sort()).toEqual([
+      'undeclared-content-type',
+      'undeclared-error-shape',
+      'undocumented-property',
+    ]);
   });
 
   it('are each caught by the suites on the rules they break (the mutation run, in two shards)', async () => {
