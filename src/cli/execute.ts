@@ -74,14 +74,15 @@ export async function executeSuites(
   return { tests: collector.tests, errors: collector.errors };
 }
 
-/** Rule IDs cited by at least one suite test, found by collecting the suites without running them. */
+/** Rule IDs cited by at least one suite test, found by collecting the suites (or from the cached index). */
 export async function citedRules(): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const { rules } of await suiteIndex()) for (const rule of rules) counts.set(rule, (counts.get(rule) ?? 0) + 1);
+  for (const { rules } of await cachedSuiteIndex()) {
+    for (const rule of rules) counts.set(rule, (counts.get(rule) ?? 0) + 1);
+  }
   return counts;
 }
 
-/** Every suite test's rule tags with its file (relative to the package), collected without running anything. */
 /** One test of the suites, as the index knows it without running it. */
 export interface IndexedTest {
   file: string;
@@ -90,6 +91,7 @@ export interface IndexedTest {
   rules: string[];
 }
 
+/** Every suite test's rule tags with its file (relative to the package), collected without running anything. */
 export async function suiteIndex(): Promise<IndexedTest[]> {
   const vitest = await createVitest('test', { ...baseOptions(), reporters: [] }, { logLevel: 'silent' });
   try {

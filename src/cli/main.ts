@@ -49,7 +49,9 @@ sweep options (deletes organizations, users, roles, permissions, clients, connec
 mutation options:
   --fault ID               Only these faults (repeatable; default: all)
   --full                   Run every suite for every fault (default: only the tests citing the fault's rules)
-  --shard K/N              Only every N-th fault starting with the K-th, to split a run across processes
+  --jobs N                 Spread the faults over N processes sharing one run without faults (default 1)
+  --shard K/N              Only every N-th fault starting with the K-th, to split a run across machines
+  --baseline PATH          Reuse the run without faults from an earlier mutation --report-json file
   --seed N, --report-json PATH
 
 drift options (at least one of --from, --docs, --run-report):
@@ -150,6 +152,8 @@ export async function main(argv: string[]): Promise<ExitCode> {
         seed: { type: 'string' },
         full: { type: 'boolean' },
         shard: { type: 'string' },
+        jobs: { type: 'string' },
+        baseline: { type: 'string' },
         'report-json': { type: 'string' },
       });
       const { mutationCommand } = await import('./mutation.js');

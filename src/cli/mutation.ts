@@ -1,18 +1,21 @@
+import { spawn } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import type { DriftFinding } from '../checks/drift.js';
 import { systemClock } from '../clock.js';
 import { defaultProfile } from '../config/profile.js';
 import { ExitCode, UserError } from '../errors.js';
 import { newRunId } from '../harness/context.js';
-import { driftOf, type FaultId, faults, isFaultId } from '../mock/faults.js';
+import { driftOf, type Fault, type FaultId, faults, isFaultId } from '../mock/faults.js';
 import { serveMock } from '../mock/http-server.js';
 import { createMock } from '../mock/index.js';
 import { aggregateRules } from '../reporters/aggregate.js';
 import { rules } from '../rules/catalogue.js';
 import { ensureGeneratedTypes } from '../spec/generate.js';
 import { resolveSpec } from '../spec/resolve.js';
+import { packageRoot } from '../version.js';
 import { cachedSuiteIndex, executeSuites } from './execute.js';
 
 export interface MutationResult {
@@ -25,6 +28,14 @@ export interface MutationResult {
   drift?: { expected: string[]; reported: string[] };
 }
 
+/** What the suites fail, leave unasserted and report as drift against the mock without faults (or with some). */
+interface Baseline {
+  failed: string[];
+  notAsserted: string[];
+  errors: string[];
+  drift: DriftFinding[];
+}
+
 /** One drift observation, as the run report dedupes them. */
 const driftKey = (f: DriftFinding) => `${f.kind} ${f.rule} ${f.operation} ${f.status ?? ''} ${f.detail}`;
 
@@ -32,7 +43,7 @@ const driftKey = (f: DriftFinding) => `${f.kind} ${f.rule} ${f.operation} ${f.st
 async function failedRulesWith(
   faultIds: FaultId[],
   options: { specPath: string; seed: number; only: readonly string[]; files?: readonly string[] },
-): Promise<{ failed: string[]; notAsserted: string[]; errors: string[]; drift: DriftFinding[] }> {
+): Promise<Baseline> {
   const credentials = { clientId: 'skc_mutation', clientSecret: `mock-${randomUUID()}` };
   const served = await serveMock(createMock({ clock: systemClock, credentials, faults: faultIds, seed: options.seed }));
   try {
@@ -57,66 +68,55 @@ async function failedRulesWith(
   }
 }
 
-/**
- * The mutation run: every seeded fault is switched on in turn and the suites are run against the mock. A fault
- * is caught when every rule it claims to break fails, among those the default profile asserts, and every drift it
- * claims is reported where the run without faults reported none like it. By default only the tests citing those
- * rules run (fast); `--full` runs every suite for every fault.
- */
-export async function mutationCommand(
-  flags: { fault?: string[]; seed?: string; full?: boolean; shard?: string; 'report-json'?: string },
-  io: { out: (line: string) => void; env: NodeJS.ProcessEnv; cwd: string },
-): Promise<ExitCode> {
-  for (const id of flags.fault ?? []) {
-    if (!isFaultId(id))
-      throw new UserError(`unknown fault "${id}"`, 'List them with `scalekit-conformance mock --list-faults`');
-  }
-  if (flags.seed !== undefined && !/^\d+$/.test(flags.seed)) {
-    throw new UserError(`--seed must be a whole number, got "${flags.seed}"`, 'Pass --seed N');
-  }
-  const seed = flags.seed === undefined ? randomInt(2 ** 31 - 1) : Number(flags.seed);
-  const spec = await resolveSpec({ env: io.env.SCALEKIT_OPENAPI, cwd: io.cwd });
-  await ensureGeneratedTypes(spec);
-  const shard = /^(\d+)\/(\d+)$/.exec(flags.shard ?? '1/1');
-  const [index, count] = [Number(shard?.[1]), Number(shard?.[2])];
-  if (!shard || count < 1 || index < 1 || index > count) {
-    throw new UserError(`--shard must be K/N with 1 <= K <= N, got "${flags.shard}"`, 'Pass e.g. --shard 1/2');
-  }
-  // Shards split the faults round-robin, so several processes (or CI jobs) can share one mutation run.
-  const selected = faults
-    .filter((f) => !flags.fault?.length || flags.fault.includes(f.id))
-    .filter((_, i) => i % count === index - 1);
-  io.out(`mutation run: ${selected.length} fault(s), seed ${seed} (replay with --seed ${seed})`);
-
-  let baseline = await failedRulesWith([], { specPath: spec.localPath, seed, only: [] });
+/** The run without faults, once more for the rules that failed: a check that fails only under load is named. */
+async function runBaseline(specPath: string, seed: number, out: (line: string) => void): Promise<Baseline> {
+  let baseline = await failedRulesWith([], { specPath, seed, only: [] });
   if (baseline.failed.length > 0 && baseline.errors.length === 0) {
-    // Once more for the rules that failed: a check that fails only on a loaded machine is named, not hidden.
-    const again = await failedRulesWith([], { specPath: spec.localPath, seed, only: baseline.failed });
+    const again = await failedRulesWith([], { specPath, seed, only: baseline.failed });
     if (again.failed.length === 0 && again.errors.length === 0) {
-      io.out(`warning: without faults, ${baseline.failed.join(', ')} failed once and passed when run again (flaky)`);
+      out(`warning: without faults, ${baseline.failed.join(', ')} failed once and passed when run again (flaky)`);
     }
     baseline = { ...again, drift: baseline.drift };
   }
-  if (baseline.failed.length > 0 || baseline.errors.length > 0) {
-    io.out(
-      `the mock without faults already fails ${[...baseline.failed, ...baseline.errors].join(', ')}; fix that first`,
-    );
-    return ExitCode.conformanceFailure;
-  }
+  return baseline;
+}
 
+/** `--baseline FILE`: the baseline of an earlier mutation run's JSON report (as `--jobs` hands it to its children). */
+function readBaseline(file: string): Baseline {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    throw new UserError(`--baseline ${file} cannot be read as JSON`, 'Pass the --report-json file of a mutation run');
+  }
+  const baseline = (parsed as { baseline?: Partial<Baseline> } | null)?.baseline;
+  const lists = ['failed', 'notAsserted', 'errors', 'drift'] as const;
+  if (!baseline || !lists.every((key) => Array.isArray(baseline[key]))) {
+    throw new UserError(`--baseline ${file} holds no baseline`, 'Pass the --report-json file of a mutation run');
+  }
+  return baseline as Baseline;
+}
+
+/** Every selected fault in turn against the mock, judged against the baseline. */
+async function runFaults(
+  selected: readonly Fault[],
+  baseline: Baseline,
+  options: { specPath: string; seed: number; full: boolean },
+  out: (line: string) => void,
+): Promise<MutationResult[]> {
   const baselineDrift = new Set(baseline.drift.map(driftKey));
   const suiteTests = await cachedSuiteIndex();
   const results: MutationResult[] = [];
   for (const fault of selected) {
     const expectedDrift = driftOf(fault);
-    const only: string[] = flags.full ? [] : [...new Set([...fault.rules, ...expectedDrift.map((d) => d.rule)])];
+    const only: string[] = options.full ? [] : [...new Set([...fault.rules, ...expectedDrift.map((d) => d.rule)])];
     // Focused runs load only the suite files citing the fault's rules.
-    const files = flags.full
+    const files = options.full
       ? undefined
       : [...new Set(suiteTests.filter((t) => t.rules.some((r) => only.includes(r))).map((t) => t.file))];
     const { failed, notAsserted, errors, drift } = await failedRulesWith([fault.id], {
-      specPath: spec.localPath,
-      seed,
+      specPath: options.specPath,
+      seed: options.seed,
       only,
       ...(files && files.length > 0 ? { files } : {}),
     });
@@ -140,10 +140,131 @@ export async function mutationCommand(
     });
     const claims = [...fault.rules, ...expectedDrift.map((d) => `drift ${d.kind}`)].join(', ');
     const driftSeen = expectedDrift.length > 0 ? `; drift: ${reported.join(', ') || 'none new'}` : '';
-    io.out(
+    out(
       `  ${caught ? 'caught  ' : 'SURVIVED'} ${fault.id}  breaks ${claims}; failed: ${failed.join(', ') || 'nothing'}${driftSeen}`,
     );
   }
+  return results;
+}
+
+/**
+ * `--jobs N`: the faults split over N child processes (shards), which share this process's baseline instead of
+ * each running its own. Their per-fault lines are passed on as they come; their reports are merged.
+ */
+async function runInChildren(
+  jobs: number,
+  baseline: Baseline,
+  flags: { fault?: string[]; full?: boolean },
+  seed: number,
+  env: NodeJS.ProcessEnv,
+  out: (line: string) => void,
+): Promise<MutationResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'skc-mutation-jobs-'));
+  try {
+    const baselineFile = join(dir, 'baseline.json');
+    writeFileSync(baselineFile, JSON.stringify({ baseline }));
+    const children = Array.from({ length: jobs }, (_, i) => {
+      const report = join(dir, `shard-${i + 1}.json`);
+      const args = ['mutation', '--seed', String(seed), '--shard', `${i + 1}/${jobs}`, '--baseline', baselineFile];
+      for (const id of flags.fault ?? []) args.push('--fault', id);
+      if (flags.full) args.push('--full');
+      args.push('--report-json', report);
+      return new Promise<MutationResult[]>((resolveChild, reject) => {
+        const child = spawn(process.execPath, [join(packageRoot, 'bin', 'scalekit-conformance.js'), ...args], {
+          cwd: packageRoot,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let pending = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          const lines = (pending + chunk).split('\n');
+          pending = lines.pop() ?? '';
+          for (const line of lines) if (/^\s+(caught|SURVIVED) /.test(line)) out(line);
+        });
+        child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+          stderr += chunk;
+        });
+        child.on('error', reject);
+        child.on('close', (code) => {
+          try {
+            const parsed = JSON.parse(readFileSync(report, 'utf8')) as { faults: MutationResult[] };
+            resolveChild(parsed.faults);
+          } catch {
+            const why = stderr.trim().split('\n')[0] || `exit code ${code}`;
+            reject(new Error(`mutation shard ${i + 1}/${jobs} left no report: ${why}`));
+          }
+        });
+      });
+    });
+    const results = (await Promise.all(children)).flat();
+    const order = faults.map((f) => f.id as string);
+    return results.sort((a, b) => order.indexOf(a.fault) - order.indexOf(b.fault));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The mutation run: every seeded fault is switched on in turn and the suites are run against the mock. A fault
+ * is caught when every rule it claims to break fails, among those the default profile asserts, and every drift it
+ * claims is reported where the run without faults reported none like it. By default only the tests citing those
+ * rules run (fast); `--full` runs every suite for every fault; `--jobs N` spreads the faults over N processes.
+ */
+export async function mutationCommand(
+  flags: {
+    fault?: string[];
+    seed?: string;
+    full?: boolean;
+    shard?: string;
+    jobs?: string;
+    baseline?: string;
+    'report-json'?: string;
+  },
+  io: { out: (line: string) => void; env: NodeJS.ProcessEnv; cwd: string },
+): Promise<ExitCode> {
+  for (const id of flags.fault ?? []) {
+    if (!isFaultId(id))
+      throw new UserError(`unknown fault "${id}"`, 'List them with `scalekit-conformance mock --list-faults`');
+  }
+  if (flags.seed !== undefined && !/^\d+$/.test(flags.seed)) {
+    throw new UserError(`--seed must be a whole number, got "${flags.seed}"`, 'Pass --seed N');
+  }
+  const jobs = flags.jobs === undefined ? 1 : Number(flags.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 16) {
+    throw new UserError(`--jobs must be a whole number from 1 to 16, got "${flags.jobs}"`, 'Pass e.g. --jobs 2');
+  }
+  if (jobs > 1 && flags.shard !== undefined) {
+    throw new UserError('--jobs and --shard cannot be combined', 'Split with one or the other');
+  }
+  const seed = flags.seed === undefined ? randomInt(2 ** 31 - 1) : Number(flags.seed);
+  const shard = /^(\d+)\/(\d+)$/.exec(flags.shard ?? '1/1');
+  const [index, count] = [Number(shard?.[1]), Number(shard?.[2])];
+  if (!shard || count < 1 || index < 1 || index > count) {
+    throw new UserError(`--shard must be K/N with 1 <= K <= N, got "${flags.shard}"`, 'Pass e.g. --shard 1/2');
+  }
+  const given = flags.baseline === undefined ? undefined : readBaseline(resolve(io.cwd, flags.baseline));
+  const spec = await resolveSpec({ env: io.env.SCALEKIT_OPENAPI, cwd: io.cwd });
+  await ensureGeneratedTypes(spec);
+  // Shards split the faults round-robin, so several processes (or CI jobs) can share one mutation run.
+  const selected = faults
+    .filter((f) => !flags.fault?.length || flags.fault.includes(f.id))
+    .filter((_, i) => i % count === index - 1);
+  const spread = jobs > 1 ? ` over ${jobs} processes` : '';
+  io.out(`mutation run: ${selected.length} fault(s)${spread}, seed ${seed} (replay with --seed ${seed})`);
+
+  const baseline = given ?? (await runBaseline(spec.localPath, seed, io.out));
+  if (baseline.failed.length > 0 || baseline.errors.length > 0) {
+    io.out(
+      `the mock without faults already fails ${[...baseline.failed, ...baseline.errors].join(', ')}; fix that first`,
+    );
+    return ExitCode.conformanceFailure;
+  }
+
+  const results =
+    jobs > 1
+      ? await runInChildren(jobs, baseline, flags, seed, io.env, io.out)
+      : await runFaults(selected, baseline, { specPath: spec.localPath, seed, full: flags.full === true }, io.out);
   const caught = results.filter((r) => r.caught).length;
   const share = results.length === 0 ? 1 : caught / results.length;
   io.out('');
@@ -155,7 +276,7 @@ export async function mutationCommand(
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(
       path,
-      `${JSON.stringify({ seed, caught, total: results.length, share, faults: results }, null, 2)}\n`,
+      `${JSON.stringify({ seed, caught, total: results.length, share, baseline, faults: results }, null, 2)}\n`,
     );
   }
   return survivors.length === 0 ? ExitCode.ok : ExitCode.conformanceFailure;

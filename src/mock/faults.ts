@@ -347,6 +347,21 @@ export const faults = [
     rules: ['RDR-020'],
     description: 'organization client responses carry redirect_uris as one comma-separated string',
   },
+  {
+    id: 'clients.plain-secret-on-get',
+    rules: ['TOK-010'],
+    description: 'an organisation client’s secrets keep their plain_secret on get, list and update',
+  },
+  {
+    id: 'clients.id-unprefixed',
+    rules: ['TOK-010'],
+    description: 'organisation client IDs are minted without the m2morg_ prefix',
+  },
+  {
+    id: 'clients.page-size-ignored',
+    rules: ['TOK-010'],
+    description: 'the organisation client list ignores page_size and always answers pages of 10',
+  },
   // Email templates: the passwordless send's request rules and how the custom template is rendered.
   {
     id: 'email-templates.missing-variable-accepted',

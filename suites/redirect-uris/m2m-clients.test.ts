@@ -1,10 +1,11 @@
 // The only redirect field of the REST API: redirect_uris on organisation M2M clients (RDR-020). Responses may carry
 // it as an array of strings; the create and update request schema has no such field.
 import { describe, inject } from 'vitest';
+import { readClientBack, withOrganization } from '../../fixtures/builders/organizations.js';
 import { type Failure, failure } from '../../src/checks/failure.js';
 import { checkStatus } from '../../src/checks/http.js';
 import type { Exchange } from '../../src/client/transport.js';
-import { assertConforms, exchangeOf, type Target, test } from '../../src/harness/index.js';
+import { assertConforms, exchangeOf, test } from '../../src/harness/index.js';
 import { readSpecFile } from '../../src/spec/document.js';
 
 const clientsPath = '/api/v1/organizations/{organization_id}/clients';
@@ -27,41 +28,18 @@ function checkRedirectUris(exchange: Exchange, clients: unknown[]): Failure | un
   );
 }
 
-async function withOrganization(target: Target, body: (organizationId: string) => Promise<void>) {
-  const created = await exchangeOf(target, () =>
-    target.api.POST('/api/v1/organizations', { body: { display_name: `M2M clients ${target.runTag}` } }),
-  );
-  assertConforms(checkStatus('RDR-020', created.exchange, 201));
-  const id = created.data?.organization?.id ?? '';
-  try {
-    await body(id);
-  } finally {
-    await target.api.DELETE('/api/v1/organizations/{id}', { params: { path: { id } } });
-  }
-}
-
 describe('organisation M2M clients', () => {
   test('create, get, list and update answers carry redirect_uris, when present, as an array of strings', {
     tags: ['RDR-020'],
   }, async ({ target }) => {
-    await withOrganization(target, async (organizationId) => {
+    await withOrganization(target, 'RDR-020', async (organizationId) => {
       const path = { organization_id: organizationId };
       const created = await exchangeOf(target, () =>
         target.api.POST(clientsPath, { params: { path }, body: { name: `client ${target.runTag}` } }),
       );
       assertConforms(checkStatus('RDR-020', created.exchange, 201));
       const clientId = created.data?.client?.client_id ?? '';
-      const withClient = { ...path, client_id: clientId };
-      const got = await exchangeOf(target, () => target.api.GET(clientPath, { params: { path: withClient } }));
-      const listed = await exchangeOf(target, () => target.api.GET(clientsPath, { params: { path } }));
-      const updated = await exchangeOf(target, () =>
-        target.api.PATCH(clientPath, { params: { path: withClient }, body: { description: target.runTag } }),
-      );
-      assertConforms(
-        checkStatus('RDR-020', got.exchange, 200),
-        checkStatus('RDR-020', listed.exchange, 200),
-        checkStatus('RDR-020', updated.exchange, 200),
-      );
+      const { got, listed, updated } = await readClientBack(target, 'RDR-020', organizationId, clientId);
       assertConforms(
         checkRedirectUris(created.exchange, [created.data?.client]),
         checkRedirectUris(got.exchange, [got.data?.client]),

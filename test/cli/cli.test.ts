@@ -211,6 +211,9 @@ describe('scalekit-conformance run', { timeout: 60_000 }, () => {
     [['run', '--seed', '-1'], /Option '--seed' needs a value/],
     [['run', '--fault', 'nope'], /unknown mock fault "nope"/],
     [['frobnicate'], /unknown command "frobnicate"/],
+    [['mutation', '--jobs', '0'], /--jobs must be a whole number from 1 to 16/],
+    [['mutation', '--jobs', '2', '--shard', '1/2'], /--jobs and --shard cannot be combined/],
+    [['mutation', '--baseline', 'package.json'], /--baseline .*package\.json holds no baseline/],
   ])('rejects %j with exit 2 and one line', async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);

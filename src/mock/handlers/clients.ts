@@ -38,7 +38,10 @@ function requireClient(state: MockState, organizationId: string, clientId: strin
 function view(state: MockState, stored: StoredClient): M2MClient {
   const client: M2MClient = {
     ...stored.client,
-    secrets: stored.secrets.map(({ view: { plain_secret: _hidden, ...rest } }) => rest),
+    // Seeded fault: the plain value shown again after creation (TOK-010).
+    secrets: state.has('clients.plain-secret-on-get')
+      ? stored.secrets.map(({ view, plain }) => ({ ...view, plain_secret: plain }))
+      : stored.secrets.map(({ view: { plain_secret: _hidden, ...rest } }) => rest),
   };
   // Seeded fault: redirect_uris as one joined string instead of an array of strings (RDR-020).
   if (state.has('clients.redirect-uris-not-array')) {
@@ -130,9 +133,12 @@ export function clientHandlers(state: MockState): HttpHandler[] {
           throw badRequest('page_size must be between 10 and 100');
       }
       const owned = [...clients(state).values()].filter((c) => c.client.organization_id === organizationId);
+      // Seeded fault: page_size ignored, every page the default 10 (TOK-010).
+      const paging = new URLSearchParams(query);
+      if (state.has('clients.page-size-ignored')) paging.delete('page_size');
       const page = paginate(
         owned.map((stored) => view(state, stored)),
-        query,
+        paging,
         { defaultSize: 10, maxSize: 100 },
       );
       return {
@@ -153,7 +159,7 @@ export function clientHandlers(state: MockState): HttpHandler[] {
       const secret = newSecret(state);
       const stored: StoredClient = {
         client: {
-          client_id: state.id('m2morg_'),
+          client_id: state.has('clients.id-unprefixed') ? state.id('') : state.id('m2morg_'),
           organization_id: organizationId,
           name: fields.name ?? '',
           description: fields.description ?? '',
