@@ -5,6 +5,7 @@ import type { Exchange } from '../client/transport.js';
 import type { ErrorSettings } from '../config/profile.js';
 import type { RuleId } from '../rules/catalogue.js';
 import type { SchemaRegistry } from '../spec/schemas.js';
+import { idPrefixViolations } from './id-prefixes.js';
 import type { OperationInfo } from './operations.js';
 import {
   errorCodesOf,
@@ -17,7 +18,7 @@ import {
 } from './server-drift.js';
 
 // The general OpenAPI checks, each a named pure function over one operation and one recorded exchange, each a rule
-// of the catalogue (OAS-009..OAS-017, TOK-004, TOK-005, TOK-008). The names are Schemathesis's where the check is
+// of the catalogue (OAS-006, OAS-009..OAS-017, TOK-004, TOK-005, TOK-008). The names are Schemathesis's where the check is
 // the same, so a user moving over finds them; select one with `--only <its rule>`. Beside its verdict a check may
 // name drift: what the target does beyond the spec without contradicting it (server-drift.ts), never a failure.
 
@@ -128,6 +129,29 @@ export const contractChecks = {
             `error_code of a ${exchange.status}`,
             `one of ${knownErrorCodes.join(', ')} (profile errors.knownErrorCodes)`,
             unknown.join(', '),
+            exchange,
+          );
+    },
+  },
+  id_prefixes: {
+    rule: 'OAS-006',
+    appliesTo: 'any',
+    run: ({ operation, exchange }) => {
+      if (!isSuccess(exchange.status) || exchange.responseBody.trim() === '') return undefined;
+      let body: unknown;
+      try {
+        body = JSON.parse(exchange.responseBody);
+      } catch {
+        return undefined;
+      }
+      const wrong = idPrefixViolations(body, operation.path);
+      return wrong.length === 0
+        ? undefined
+        : failure(
+            'OAS-006',
+            'resource ID prefixes',
+            wrong.map((w) => `${w.pointer} starting ${w.expected}`).join(', '),
+            wrong.map((w) => `${w.pointer} = ${JSON.stringify(w.value)}`).join(', '),
             exchange,
           );
     },

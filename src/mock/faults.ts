@@ -582,6 +582,11 @@ export const faults = [
     description: 'the organization list accepts any bearer token, even one the target never issued',
   },
   {
+    id: 'contract.domain-id-unprefixed',
+    rules: ['OAS-006'],
+    description: 'domain IDs are bare numbers, without the dom_ prefix',
+  },
+  {
     id: 'contract.error-body-unrecognised',
     rules: ['TOK-008'],
     description: 'a 401 body is { "error": ..., "error_description": ... }, neither google.rpc.Status nor ErrorInfo',

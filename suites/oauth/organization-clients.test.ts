@@ -17,8 +17,9 @@ const secretsPath = '/api/v1/organizations/{organization_id}/clients/{client_id}
 function plainSecretsIn(body: string): string[] {
   const found: string[] = [];
   const walk = (value: unknown, pointer: string) => {
-    if (Array.isArray(value)) value.forEach((item, i) => walk(item, `${pointer}/${i}`));
-    else if (value && typeof value === 'object') {
+    if (Array.isArray(value)) {
+      for (const [i, item] of value.entries()) walk(item, `${pointer}/${i}`);
+    } else if (value && typeof value === 'object') {
       for (const [key, child] of Object.entries(value)) {
         if (key === 'plain_secret' && typeof child === 'string' && child !== '') found.push(`${pointer}/${key}`);
         else walk(child, `${pointer}/${key}`);

@@ -114,7 +114,8 @@ export function domainHandlers(state: MockState): HttpHandler[] {
       const now = state.nowIso();
       const organizationDomain = type === 'ORGANIZATION_DOMAIN';
       const domain: Domain = {
-        id: state.id('dom_', 17),
+        // Seeded fault: a bare number where the docs promise dom_ (OAS-006).
+        id: state.id(state.has('contract.domain-id-unprefixed') ? '' : 'dom_', 17),
         domain: name,
         domain_type: type,
         organization_id: organizationId,
