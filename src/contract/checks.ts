@@ -18,7 +18,7 @@ import {
 } from './server-drift.js';
 
 // The general OpenAPI checks, each a named pure function over one operation and one recorded exchange, each a rule
-// of the catalogue (OAS-006, OAS-009..OAS-017, TOK-004, TOK-005, TOK-008). The names are Schemathesis's where the check is
+// of the catalogue (OAS-003, OAS-006, OAS-007, OAS-009..OAS-017, TOK-004, TOK-005, TOK-008). The names are Schemathesis's where the check is
 // the same, so a user moving over finds them; select one with `--only <its rule>`. Beside its verdict a check may
 // name drift: what the target does beyond the spec without contradicting it (server-drift.ts), never a failure.
 
@@ -28,6 +28,8 @@ export interface CheckInput {
   registry: SchemaRegistry;
   /** The methods the spec declares for the operation's path (for the unsupported-method check). */
   pathMethods?: readonly string[];
+  /** The request is the operation's valid one, every path parameter naming a resource that exists. */
+  fromWorld?: boolean;
   /** G-23: the error envelopes and error codes the run accepts (default: either envelope, any code). */
   errors?: ErrorSettings;
 }
@@ -37,7 +39,15 @@ export interface ContractCheck {
   /** Further rules the same check decides (e.g. OAS-004's success codes are OAS-010's declared ones). */
   also?: readonly RuleId[];
   /** What the request was: every exchange, or only those of a kind of request. */
-  appliesTo: 'any' | 'positive' | 'negative' | 'missing-required' | 'unsupported-method' | 'no-token' | 'bad-token';
+  appliesTo:
+    | 'any'
+    | 'positive'
+    | 'negative'
+    | 'missing-required'
+    | 'unsupported-method'
+    | 'no-token'
+    | 'bad-token'
+    | 'page-size';
   run(input: CheckInput): Failure | undefined;
   /** What the exchange shows beyond the spec, as drift findings (never failures). */
   drift?(input: CheckInput): (DriftFinding | undefined)[];
@@ -179,6 +189,56 @@ export const contractChecks = {
             'page of a list',
             'next_page_token, prev_page_token and total_size',
             `missing ${missing.join(', ')}`,
+            exchange,
+          );
+    },
+  },
+  colon_routing: {
+    rule: 'OAS-007',
+    appliesTo: 'any',
+    // A router reading `{id}:enable` as one parameter looks up a resource named "conn_1:enable" and answers 404.
+    run: ({ operation, exchange, fromWorld }) =>
+      fromWorld && operation.path.includes(':') && (exchange.status === 404 || exchange.status === 405)
+        ? failure(
+            'OAS-007',
+            'a path with a colon segment, naming resources that exist',
+            'the operation answers (the colon is literal)',
+            `${exchange.status}`,
+            exchange,
+            [exchange.responseBody.slice(0, 200)],
+          )
+        : undefined,
+  },
+  page_size_bounds: {
+    rule: 'OAS-003',
+    appliesTo: 'page-size',
+    // A read of a list at the smallest and at the largest page size its parameter documents.
+    run: ({ operation, exchange }) => {
+      const asked = Number(new URL(exchange.url).searchParams.get('page_size'));
+      if (!isSuccess(exchange.status)) {
+        return failure(
+          'OAS-003',
+          `page_size=${asked}, inside the documented bounds`,
+          'a success status',
+          `${exchange.status}`,
+          exchange,
+          [exchange.responseBody.slice(0, 200)],
+        );
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(exchange.responseBody);
+      } catch {
+        return undefined;
+      }
+      const items = Object.values((body ?? {}) as Record<string, unknown>).find(Array.isArray) ?? [];
+      return items.length <= asked
+        ? undefined
+        : failure(
+            'OAS-003',
+            `a page of ${operation.key} with page_size=${asked}`,
+            `at most ${asked} items`,
+            `${items.length}`,
             exchange,
           );
     },

@@ -11,6 +11,7 @@ export interface ParameterInfo {
   in: 'path' | 'query' | 'header' | 'cookie';
   required: boolean;
   schema: unknown;
+  description?: string;
 }
 
 export interface OperationInfo {
@@ -52,6 +53,7 @@ export function operationsOf(document: OpenApiDocument): OperationInfo[] {
           in: param.in as ParameterInfo['in'],
           required: param.required === true || param.in === 'path',
           schema: param.schema ?? {},
+          ...(typeof param.description === 'string' ? { description: param.description } : {}),
         };
       });
       const body = raw.requestBody === undefined ? undefined : deref(document, raw.requestBody);
@@ -102,4 +104,23 @@ function templateMatcher(template: string): RegExp {
     matchers.set(template, matcher);
   }
   return matcher;
+}
+
+/**
+ * The page sizes a list documents (OAS-003): from the schema's minimum/maximum when it has them, else from the
+ * description ("Must be between 10 and 100", "Valid range: 1-100", "Maximum value is 30", "(max 30)"). The
+ * smallest is at least 1: a 0 reads as "the default", not as a page size. Undefined when nothing is documented.
+ */
+export function pageSizeBounds(parameter: {
+  schema: unknown;
+  description?: string;
+}): { min: number; max: number } | undefined {
+  const schema = (parameter.schema ?? {}) as { minimum?: number; maximum?: number };
+  const text = parameter.description ?? '';
+  const range = /between (\d+) and (\d+)/i.exec(text) ?? /range:?\s*(\d+)\s*[-–]\s*(\d+)/i.exec(text);
+  const maxOnly = /\bmax(?:imum)?(?: value)?(?: is)?:?\s*(\d+)/i.exec(text);
+  const max = schema.maximum ?? (range ? Number(range[2]) : maxOnly ? Number(maxOnly[1]) : undefined);
+  if (max === undefined) return undefined;
+  const min = Math.max(1, schema.minimum ?? (range ? Number(range[1]) : 1));
+  return min <= max ? { min, max } : undefined;
 }

@@ -1,5 +1,6 @@
 // Requests to the surfaces outside the OpenAPI spec (/oauth/authorize, /oauth/token, /oidc/logout), made the way a
 // browser or an OAuth client makes them, through the run's recording transport so failures can replay them.
+import { createHash } from 'node:crypto';
 import { inject } from 'vitest';
 import { createTransport, type Exchange } from '../client/transport.js';
 import type { Target } from './target.js';
@@ -52,4 +53,40 @@ export async function oauthClient(target: Target): Promise<{ id: string; secret?
   const payload = (await target.tokens.token()).split('.')[1] ?? '';
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { client_id?: string };
   return { id: claims.client_id ?? '' };
+}
+
+/**
+ * An authorization-code request with PKCE (S256) for the run's client, as a browser sends it; the answer's code
+ * (empty when none came back) and what the token request needs.
+ */
+export async function authorizeWithPkce(target: Target, callback: string, state: string) {
+  const client = await oauthClient(target);
+  const verifier = target.faker.string.alphanumeric(64);
+  const exchange = await navigate(target, '/oauth/authorize', {
+    response_type: 'code',
+    client_id: client.id,
+    redirect_uri: callback,
+    scope: 'openid profile email',
+    state,
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  });
+  const code = new URL(exchange.responseHeaders.location ?? '', exchange.url).searchParams.get('code') ?? '';
+  return { client, verifier, exchange, code };
+}
+
+/** The token request that redeems an authorization code from `authorizeWithPkce`. */
+export function redeemCode(
+  target: Target,
+  flow: { client: { id: string; secret?: string }; verifier: string; code: string },
+  callback: string,
+): Promise<Exchange> {
+  return postForm(target, '/oauth/token', {
+    grant_type: 'authorization_code',
+    code: flow.code,
+    redirect_uri: callback,
+    client_id: flow.client.id,
+    client_secret: flow.client.secret,
+    code_verifier: flow.verifier,
+  });
 }

@@ -582,9 +582,29 @@ export const faults = [
     description: 'the organization list accepts any bearer token, even one the target never issued',
   },
   {
+    id: 'contract.page-size-over-50-refused',
+    rules: ['OAS-003'],
+    description: 'the organization list refuses page_size above 50, inside the documented 10-100',
+  },
+  {
+    id: 'contract.colon-segment-in-id',
+    rules: ['OAS-007'],
+    description: 'enabling or disabling a connection reads ":enable" as part of its ID and answers 404',
+  },
+  {
     id: 'contract.domain-id-unprefixed',
     rules: ['OAS-006'],
     description: 'domain IDs are bare numbers, without the dom_ prefix',
+  },
+  {
+    id: 'sessions.status-filter-and',
+    rules: ['OAS-008'],
+    description: 'several filter.status values on the session list are AND-ed, so two statuses list nothing',
+  },
+  {
+    id: 'sessions.end-before-start-accepted',
+    rules: ['OAS-008'],
+    description: 'a session list with filter.end_time before filter.start_time is answered 200 with nothing',
   },
   {
     id: 'contract.error-body-unrecognised',

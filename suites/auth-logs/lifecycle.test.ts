@@ -4,11 +4,10 @@
 // Needs the `redirects` and `login` control hooks; whether a flow is logged at all and how long an entry takes to
 // appear are profile settings (G-18: authLogs.loggedFlows, authLogs.pollTimeoutMs). Entries are found by an
 // email unique to the test, so files running in parallel on one loopback mock never see each other's entries.
-import { createHash } from 'node:crypto';
 import { describe } from 'vitest';
 import { type AuthLogItem, authLogQuery, fetchAuthLogPage } from '../../fixtures/builders/auth-log-entries.js';
 import { failure } from '../../src/checks/failure.js';
-import { navigate, oauthClient, postForm } from '../../src/harness/browser.js';
+import { authorizeWithPkce, navigate, oauthClient, redeemCode } from '../../src/harness/browser.js';
 import { assertConforms, requireHook, type Target, test } from '../../src/harness/index.js';
 import type { RuleId } from '../../src/rules/catalogue.js';
 
@@ -25,20 +24,7 @@ async function authorize(target: Target, skip: (note?: string) => never, decisio
   await target.hooks.requireRedirects('callback', [callback]);
   const email = `${target.runTag}-flow${flows}@example.test`;
   await target.hooks.login({ email, decision });
-  const client = await oauthClient(target);
-  const verifier = target.faker.string.alphanumeric(64);
-  const exchange = await navigate(target, '/oauth/authorize', {
-    response_type: 'code',
-    client_id: client.id,
-    redirect_uri: callback,
-    scope: 'openid profile email',
-    state: `st-${flows}`,
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  });
-  const location = exchange.responseHeaders.location ?? '';
-  const code = new URL(location, exchange.url).searchParams.get('code') ?? '';
-  return { email, client, callback, verifier, code, exchange };
+  return { email, callback, ...(await authorizeWithPkce(target, callback, `st-${flows}`)) };
 }
 
 /**
@@ -156,14 +142,7 @@ describe('auth-log entries follow the OAuth flow', () => {
   test('after the code exchange the entry becomes SUCCESS', { tags: ['ALG-004'] }, async ({ target, skip }) => {
     const flow = await authorize(target, skip, 'approve');
     if (!flow.code) skip(`precondition not met: the authorize request gave no code (${flow.exchange.status})`);
-    const token = await postForm(target, '/oauth/token', {
-      grant_type: 'authorization_code',
-      code: flow.code,
-      redirect_uri: flow.callback,
-      client_id: flow.client.id,
-      client_secret: flow.client.secret,
-      code_verifier: flow.verifier,
-    });
+    const token = await redeemCode(target, flow, flow.callback);
     if (token.status !== 200) skip(`precondition not met: the code exchange was answered ${token.status}`);
     const page = await pollEntries(
       target,

@@ -11,7 +11,13 @@ import { cleanupTriggers, runTriggers, type TriggerContext } from '../../fixture
 import type { Failure } from '../../src/checks/failure.js';
 import type { Exchange } from '../../src/client/transport.js';
 import { type ContractCheck, contractChecks } from '../../src/contract/checks.js';
-import { httpMethods, type OperationInfo, operationFor, operationsOf } from '../../src/contract/operations.js';
+import {
+  httpMethods,
+  type OperationInfo,
+  operationFor,
+  operationsOf,
+  pageSizeBounds,
+} from '../../src/contract/operations.js';
 import { confirmedNegatives } from '../../src/generation/negative.js';
 import { assertConforms, noteDrift, type Target, test } from '../../src/harness/index.js';
 import { type OpenApiDocument, readSpecFile } from '../../src/spec/document.js';
@@ -33,6 +39,8 @@ interface Recorded {
   kind: ContractCheck['appliesTo'];
   operation: OperationInfo;
   exchange: Exchange;
+  /** The valid request, its path parameters all naming resources of the world. */
+  fromWorld?: boolean;
 }
 
 /** The world's value for a path parameter, by its name and the segment before it; undefined when it has none. */
@@ -95,8 +103,13 @@ function exercise(target: Target): Promise<Recorded[]> {
   exercising ??= (async () => {
     const { document, operations, methodsOfPath } = loadSpec();
     const recorded: Recorded[] = [];
-    const keep = (kind: Recorded['kind'], operation: OperationInfo, exchange: Exchange | undefined) => {
-      if (exchange) recorded.push({ kind, operation, exchange });
+    const keep = (
+      kind: Recorded['kind'],
+      operation: OperationInfo,
+      exchange: Exchange | undefined,
+      fromWorld = false,
+    ) => {
+      if (exchange) recorded.push({ kind, operation, exchange, fromWorld });
     };
     const worldStart = target.exchanges.length;
     const world = await runTriggers(target, [
@@ -135,12 +148,24 @@ function exercise(target: Target): Promise<Recorded[]> {
         known &&
         Object.keys(query).length === 0 &&
         (pathParams.length > 0 || /List/.test(operation.operationId));
-      keep(positive ? 'positive' : 'any', operation, await send(target, operation, { path, query, body }));
+      const plain = await send(target, operation, { path, query, body });
+      // From the world alone: path parameters naming what exists, and no sampled body that may name what does not.
+      const worldOnly = known && pathParams.length > 0 && operation.body === undefined;
+      keep(positive ? 'positive' : 'any', operation, plain, worldOnly);
       keep('no-token', operation, await send(target, operation, { path, query, body }, 'none'));
       keep('bad-token', operation, await send(target, operation, { path, query, body }, 'forged'));
       const requiresMore = operation.body?.required || Object.keys(query).length > 0;
       if (requiresMore && operation.method !== 'delete') {
         keep('missing-required', operation, await send(target, operation, { path }));
+      }
+      const pageSize = operation.parameters.find((p) => p.name === 'page_size' && p.in === 'query');
+      const bounds = pageSize && pageSizeBounds(pageSize);
+      // Only where the same read without page_size succeeded: the probe changes nothing else.
+      const readable = plain !== undefined && plain.status >= 200 && plain.status < 300;
+      if (bounds && readable && operation.method === 'get' && Object.keys(query).length === 0) {
+        for (const size of new Set([bounds.min, bounds.max])) {
+          keep('page-size', operation, await send(target, operation, { path, query: { page_size: size } }));
+        }
       }
       if (operation.body && operation.method === 'post' && known) {
         const { instances } = confirmedNegatives(document, operation.body.schema, {
@@ -176,7 +201,7 @@ describe('every operation of the spec', () => {
       const recorded = await exercise(target);
       const { methodsOfPath } = loadSpec();
       const failures: Failure[] = [];
-      for (const { kind, operation, exchange } of recorded) {
+      for (const { kind, operation, exchange, fromWorld } of recorded) {
         if (check.appliesTo !== 'any' && check.appliesTo !== kind) continue;
         const input = {
           operation,
@@ -184,6 +209,7 @@ describe('every operation of the spec', () => {
           registry: target.schemas,
           pathMethods: methodsOfPath.get(operation.path) ?? [],
           errors: target.profile.errors,
+          fromWorld,
         };
         const found = check.run(input);
         if (found) failures.push({ ...found, title: `${operation.key}: ${found.title}` });

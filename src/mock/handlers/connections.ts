@@ -133,6 +133,10 @@ export function connectionHandlers(state: MockState): HttpHandler[] {
   }
   const toggle = (enable: boolean) => (args: { params: Record<string, string> }) => {
     const organizationId = requireOrganization(state, args.params.organization_id ?? '').id as string;
+    // Seeded fault: the colon segment read as part of the ID, as a router with `:param` syntax would (OAS-007).
+    if (state.has('contract.colon-segment-in-id')) {
+      throw notFound(`connection ${args.params.id}:${enable ? 'enable' : 'disable'}`);
+    }
     const stored = requireConnection(state, organizationId, args.params.id ?? '');
     if (stored.enabled === enable) {
       return { enabled: enable, error_message: `The connection is already ${enable ? 'enabled' : 'disabled'}` };

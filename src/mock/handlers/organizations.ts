@@ -258,6 +258,10 @@ export function organizationHandlers(state: MockState): HttpHandler[] {
       state.has('contract.undeclared-method-200') ? HttpResponse.json({}) : undefined,
     ),
     route(state, 'get', '/api/v1/organizations', ({ query }) => {
+      // Seeded fault: a tighter limit than the documented 10-100 (OAS-003).
+      if (state.has('contract.page-size-over-50-refused') && Number(query.get('page_size')) > 50) {
+        throw badRequest('page_size must be at most 50');
+      }
       const externalId = query.get('external_id');
       const matching = [...organizationStore(state), ...ghosts(state)].filter(
         (o) => !externalId || o.external_id === externalId,

@@ -207,13 +207,22 @@ export function sessionHandlers(state: MockState): HttpHandler[] {
       }
       const start = parseTime(query, 'filter.start_time');
       const end = parseTime(query, 'filter.end_time');
-      if (start !== undefined && end !== undefined && end <= start) {
+      if (
+        start !== undefined &&
+        end !== undefined &&
+        end <= start &&
+        !state.has('sessions.end-before-start-accepted')
+      ) {
         throw badRequest('filter.end_time must be after filter.start_time');
       }
       const matching = userSessions(userId).filter((s) => {
         const createdAt = Date.parse(s.created_at ?? '');
         return (
-          (statuses.length === 0 || statuses.includes(s.status ?? '')) &&
+          // Seeded fault: several statuses AND-ed, so no session matches two (OAS-008).
+          (statuses.length === 0 ||
+            (state.has('sessions.status-filter-and')
+              ? statuses.every((status) => status === s.status)
+              : statuses.includes(s.status ?? ''))) &&
           (start === undefined || createdAt >= start) &&
           (end === undefined || createdAt <= end)
         );
