@@ -21,6 +21,22 @@ export function ruleSelector(globs: readonly string[]): (id: string) => boolean 
  * Per-rule verdicts from per-test outcomes. A rule fails if any test citing it failed, passes if every test
  * citing it that ran passed, is skipped if none ran (with the reasons), and is uncovered if no test cites it.
  */
+/**
+ * Why no suite test can cite a rule, or undefined when one could: a rule observable only in the dashboard, a fact
+ * about the SDK, or one the harness's own tests hold (a rule for receivers, a fact of the spec). Such a rule is
+ * reported as skipped with this reason, never as uncovered.
+ */
+export function notCheckableReason(rule: Rule): string | undefined {
+  if (rule.via.length > 0 && rule.via.every((v) => v === 'dashboard')) {
+    return 'not checkable through the API: dashboard-only configuration';
+  }
+  if (rule.provenByHarness) return `not checkable against a target: ${rule.provenByHarness}`;
+  if (rule.via.length > 0 && rule.via.every((v) => v === 'sdk' || v === 'dashboard')) {
+    return 'not checkable through the API: a fact about the SDK, kept true by the harness tests';
+  }
+  return undefined;
+}
+
 export function aggregateRules(catalogue: readonly Rule[], tests: readonly TestOutcome[]): RuleOutcome[] {
   return catalogue.map((rule) => {
     const citing = tests.filter((t) => t.rules.includes(rule.id));
@@ -33,21 +49,10 @@ export function aggregateRules(catalogue: readonly Rule[], tests: readonly TestO
       tests: citing.map((t) => ({ name: t.fullName, file: t.file, state: t.state })),
     };
     if (citing.length === 0) {
-      // A rule observable only in the dashboard cannot be checked against a server: say so, not "uncovered".
-      if (rule.via.length > 0 && rule.via.every((v) => v === 'dashboard')) {
-        return { ...base, status: 'skipped', reason: 'not checkable through the API: dashboard-only configuration' };
-      }
-      if ('provenByHarness' in rule && rule.provenByHarness) {
-        return { ...base, status: 'skipped', reason: `not checkable against a target: ${rule.provenByHarness}` };
-      }
-      if (rule.via.length > 0 && rule.via.every((v) => v === 'sdk' || v === 'dashboard')) {
-        return {
-          ...base,
-          status: 'skipped',
-          reason: 'not checkable through the API: a fact about the SDK, kept true by the harness tests',
-        };
-      }
-      return { ...base, status: 'uncovered', reason: 'no test cites this rule yet' };
+      const reason = notCheckableReason(rule);
+      return reason
+        ? { ...base, status: 'skipped', reason }
+        : { ...base, status: 'uncovered', reason: 'no test cites this rule yet' };
     }
     const failed = citing.filter((t) => t.state === 'failed');
     if (failed.length > 0) {

@@ -1661,6 +1661,8 @@ export const rules = [
     via: ['spec'],
     sources: [{ kind: 'spec', pointer: '/components/securitySchemes/oauth2' }],
     related: ['C-32'],
+    provenByHarness:
+      'a fact of the pinned spec: test/spec/openapi-document.test.ts checks it, and `drift` reports when it changes',
   },
   {
     id: 'TOK-003',

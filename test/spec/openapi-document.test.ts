@@ -37,3 +37,26 @@ describe('the pinned OpenAPI document (OAS-001)', () => {
     expect(broken).toEqual([]);
   });
 });
+
+// TOK-002 and the spec half of TOK-006 are facts of the document too: the suite relies on them (it takes the
+// token from {target}/oauth/token and never from the spec's placeholder server URL).
+describe('the pinned document’s security (TOK-002)', () => {
+  it('has one scheme, oauth2 client credentials at {ENV_URL}/oauth/token with the empty scope, required everywhere', () => {
+    const schemes = document.components?.securitySchemes as Record<string, unknown> | undefined;
+    expect(Object.keys(schemes ?? {})).toEqual(['oauth2']);
+    const oauth2 = schemes?.oauth2 as {
+      type?: string;
+      flows?: Record<string, { tokenUrl?: string; scopes?: Record<string, string> }>;
+    };
+    expect(oauth2.type).toBe('oauth2');
+    expect(Object.keys(oauth2.flows ?? {})).toEqual(['clientCredentials']);
+    expect(oauth2.flows?.clientCredentials?.tokenUrl).toBe('https://$SCALEKIT_ENVIRONMENT_URL/oauth/token');
+    expect(Object.keys(oauth2.flows?.clientCredentials?.scopes ?? {})).toEqual(['']);
+    expect(document.security).toEqual([{ oauth2: [] }]);
+    // The token endpoint is not an operation of the spec, and the server URL is a placeholder (TOK-006).
+    expect(Object.keys(document.paths).filter((path) => path.startsWith('/oauth'))).toEqual([]);
+    expect((document as { servers?: { url: string }[] }).servers?.map((s) => s.url)).toEqual([
+      'https://$SCALEKIT_ENVIRONMENT_URL',
+    ]);
+  });
+});
