@@ -18,7 +18,7 @@ import {
 } from './server-drift.js';
 
 // The general OpenAPI checks, each a named pure function over one operation and one recorded exchange, each a rule
-// of the catalogue (OAS-003, OAS-006, OAS-007, OAS-009..OAS-017, TOK-004, TOK-005, TOK-008). The names are Schemathesis's where the check is
+// of the catalogue (OAS-003, OAS-006, OAS-007, OAS-009..OAS-017, TOK-004, TOK-005, TOK-007, TOK-008). The names are Schemathesis's where the check is
 // the same, so a user moving over finds them; select one with `--only <its rule>`. Beside its verdict a check may
 // name drift: what the target does beyond the spec without contradicting it (server-drift.ts), never a failure.
 
@@ -28,6 +28,8 @@ export interface CheckInput {
   registry: SchemaRegistry;
   /** The methods the spec declares for the operation's path (for the unsupported-method check). */
   pathMethods?: readonly string[];
+  /** Every status some operation of the spec declares: the API's own status vocabulary (TOK-007). */
+  specStatuses?: readonly string[];
   /** The request is the operation's valid one, every path parameter naming a resource that exists. */
   fromWorld?: boolean;
   /** G-23: the error envelopes and error codes the run accepts (default: either envelope, any code). */
@@ -193,6 +195,30 @@ export const contractChecks = {
           );
     },
   },
+  documented_status_table: {
+    rule: 'TOK-007',
+    appliesTo: 'any',
+    // The API reference's table, and the statuses the spec declares anywhere (403 and 409, on one operation each):
+    // the table is the docs' word, the spec's own declarations widen it. A method the path does not declare may
+    // also be 405 (OAS-017).
+    run: ({ operation, exchange, specStatuses = [] }) => {
+      const undeclaredMethod = exchange.method.toLowerCase() !== operation.method;
+      const allowed =
+        documentedStatuses.includes(exchange.status) ||
+        specStatuses.includes(String(exchange.status)) ||
+        operation.declared.includes(String(exchange.status)) ||
+        (undeclaredMethod && exchange.status === 405);
+      return allowed
+        ? undefined
+        : failure(
+            'TOK-007',
+            'status',
+            `one of the documented ${documentedStatuses.join(', ')} or one the spec declares`,
+            `${exchange.status}`,
+            exchange,
+          );
+    },
+  },
   colon_routing: {
     rule: 'OAS-007',
     appliesTo: 'any',
@@ -309,6 +335,9 @@ export const contractChecks = {
         : failure('TOK-005', 'a request with a token the target never issued', '401', `${exchange.status}`, exchange),
   },
 } as const satisfies Record<string, ContractCheck>;
+
+/** The status table of the API reference's error handling section (TOK-007). */
+const documentedStatuses = [200, 201, 400, 401, 404, 429, 500, 501, 504];
 
 const envelopeNames = { status: 'google.rpc.Status', errorInfo: 'ErrorInfo' } as const;
 

@@ -607,6 +607,11 @@ export const faults = [
     description: 'a session list with filter.end_time before filter.start_time is answered 200 with nothing',
   },
   {
+    id: 'contract.validation-422',
+    rules: ['TOK-007'],
+    description: 'an organization create that breaks the schema is refused with 422, not the documented 400',
+  },
+  {
     id: 'contract.error-body-unrecognised',
     rules: ['TOK-008'],
     description: 'a 401 body is { "error": ..., "error_description": ... }, neither google.rpc.Status nor ErrorInfo',

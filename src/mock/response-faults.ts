@@ -59,6 +59,10 @@ export async function withResponseFaults(
       );
     }
   }
+  // Validation refusals as 422, the status the documented table has no row for (TOK-007).
+  if (status === 400 && state.has('contract.validation-422') && method === 'post' && path === '/api/v1/organizations') {
+    return new HttpResponse(await response.clone().text(), { status: 422, headers: response.headers });
+  }
   if (status === 401 && state.has('contract.error-body-unrecognised')) {
     return HttpResponse.json({ error: 'unauthorized', error_description: 'missing or invalid token' }, { status });
   }

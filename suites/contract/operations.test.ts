@@ -24,14 +24,22 @@ import { type OpenApiDocument, readSpecFile } from '../../src/spec/document.js';
 import { sampleFromSchema } from '../../src/spec/sample.js';
 
 // Read when the first test runs, not when the file is collected: collecting (`rules`, the suite index) has no run.
-let spec: { document: OpenApiDocument; operations: OperationInfo[]; methodsOfPath: Map<string, string[]> } | undefined;
+let spec:
+  | {
+      document: OpenApiDocument;
+      operations: OperationInfo[];
+      methodsOfPath: Map<string, string[]>;
+      specStatuses: string[];
+    }
+  | undefined;
 function loadSpec() {
   if (spec) return spec;
   const { document } = readSpecFile(inject('conformance').specPath);
   const operations = operationsOf(document);
   const methodsOfPath = new Map<string, string[]>();
   for (const op of operations) methodsOfPath.set(op.path, [...(methodsOfPath.get(op.path) ?? []), op.method]);
-  spec = { document, operations, methodsOfPath };
+  const specStatuses = [...new Set(operations.flatMap((op) => op.declared))];
+  spec = { document, operations, methodsOfPath, specStatuses };
   return spec;
 }
 
@@ -199,7 +207,7 @@ describe('every operation of the spec', () => {
     const tags = [check.rule, ...(check.also ?? [])];
     test(`${name.replace(/_/g, ' ')} (${tags.join(', ')})`, { tags, timeout: 60_000 }, async ({ target }) => {
       const recorded = await exercise(target);
-      const { methodsOfPath } = loadSpec();
+      const { methodsOfPath, specStatuses } = loadSpec();
       const failures: Failure[] = [];
       for (const { kind, operation, exchange, fromWorld } of recorded) {
         if (check.appliesTo !== 'any' && check.appliesTo !== kind) continue;
@@ -210,6 +218,7 @@ describe('every operation of the spec', () => {
           pathMethods: methodsOfPath.get(operation.path) ?? [],
           errors: target.profile.errors,
           fromWorld,
+          specStatuses,
         };
         const found = check.run(input);
         if (found) failures.push({ ...found, title: `${operation.key}: ${found.title}` });
