@@ -1,4 +1,5 @@
 import { en, Faker } from '@faker-js/faker';
+import { http } from 'msw';
 import { setupServer } from 'msw/node';
 import { inject, TestRunner } from 'vitest';
 import { type ApiClient, createApiClient, createTokenSession } from '../client/api.js';
@@ -17,6 +18,7 @@ import { systemClock } from '../clock.js';
 import type { Profile } from '../config/profile.js';
 import { isFaultId } from '../mock/faults.js';
 import { createMock } from '../mock/index.js';
+import { noRoute } from '../mock/responses.js';
 import { readSpecFile } from '../spec/document.js';
 import { SchemaRegistry } from '../spec/schemas.js';
 import type { RunContext, TargetSpec } from './context.js';
@@ -102,8 +104,13 @@ async function build(context: RunContext, file: string): Promise<{ target: Targe
       seed: context.seed,
       profile: context.profile,
     });
-    // An unmocked request is an error, never a silent pass (and never a real network call).
-    const server = setupServer(...mock.handlers);
+    // A path of the mock no handler serves gets the socket's 404, so both ways of serving answer alike; a request
+    // to any other host is an error, never a silent pass (and never a real network call).
+    const fallback = http.all(new RegExp(`^${inProcessMockUrl.replace(/\./g, '\\.')}/`), ({ request }) => {
+      const url = new URL(request.url);
+      return noRoute(request.method, `${url.pathname}${url.search}`);
+    });
+    const server = setupServer(...mock.handlers, fallback);
     server.listen({ onUnhandledRequest: 'error' });
     close = () => server.close();
   } else {

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { getResponse } from 'msw';
 import type { Mock } from './index.js';
-import { errorInfoBody } from './responses.js';
+import { errorInfoBody, noRoute } from './responses.js';
 
 /** One line of the request log: what was asked and what was answered (0: no answer was sent). */
 export interface RequestLogEntry {
@@ -90,12 +90,7 @@ async function handle(mock: Mock, req: IncomingMessage, res: ServerResponse): Pr
     headers,
     ...(body && method !== 'GET' && method !== 'HEAD' ? { body } : {}),
   });
-  const response =
-    (await getResponse(mock.handlers, request)) ??
-    new Response(JSON.stringify(errorInfoBody('NOT_FOUND', `no route for ${method} ${req.url}`)), {
-      status: 404,
-      headers: { 'content-type': 'application/json' },
-    });
+  const response = (await getResponse(mock.handlers, request)) ?? noRoute(method, req.url ?? '/');
   res.writeHead(response.status, Object.fromEntries(response.headers));
   res.end(Buffer.from(await response.arrayBuffer()));
 }

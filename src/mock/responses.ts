@@ -13,6 +13,11 @@ export function errorInfo(status: number, errorCode: string, message: string): R
   return HttpResponse.json(errorInfoBody(errorCode, message), { status });
 }
 
+/** The answer to a method and path no handler serves, on a socket and in-process alike (OAS-017). */
+export function noRoute(method: string, path: string): Response {
+  return errorInfo(404, 'NOT_FOUND', `no route for ${method} ${path}`);
+}
+
 /** The bearer token of a request if the mock issued it and it has not expired on the mock's clock. */
 export function authenticate(request: Request, state: MockState): string | undefined {
   const header = request.headers.get('authorization') ?? '';
