@@ -38,6 +38,11 @@ export interface RedirectSettings {
   matchMode: 'exact';
   /** G-25: what a post-logout request to an unregistered URI gets; never a redirect to it. */
   postLogoutRejection: 'errorPage' | 'defaultRedirect';
+  /**
+   * G-27: how long a registered back-channel logout URL may take to hear of a logout (EPT-012). The suite's
+   * receiver is the webhooks one (webhooks.receiverPort, receiverPublicUrl).
+   */
+  backChannelLogoutWaitMs: number;
 }
 
 export interface RedirectTemplateSettings {
@@ -217,6 +222,7 @@ export const defaultProfile: Profile = {
     customSchemeDenyList: ['javascript', 'data', 'file', 'vbscript'],
     matchMode: 'exact',
     postLogoutRejection: 'errorPage',
+    backChannelLogoutWaitMs: 5_000,
   },
   redirectTemplates: {
     allowedInProduction: true,

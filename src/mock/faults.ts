@@ -597,6 +597,16 @@ export const faults = [
     description: 'domain IDs are bare numbers, without the dom_ prefix',
   },
   {
+    id: 'logout.back-channel-admin-silent',
+    rules: ['EPT-012'],
+    description: 'a session revoked through the API is not told to the back-channel logout URL; only sign-outs are',
+  },
+  {
+    id: 'logout.back-channel-get',
+    rules: ['EPT-012'],
+    description: 'the back-channel logout notice is a GET with the token in the query string, not a POST',
+  },
+  {
     id: 'sessions.status-filter-and',
     rules: ['OAS-008'],
     description: 'several filter.status values on the session list are AND-ed, so two statuses list nothing',

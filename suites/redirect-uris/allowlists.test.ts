@@ -1,6 +1,7 @@
 // The environment's redirect allowlists end to end: registration through the `redirects` hook (RDR-003..RDR-018,
 // EPT-001, RDT-002..RDT-004), GET /oauth/authorize (RDR-001, RDR-002, EPT-005..EPT-009), authorization codes at
-// POST /oauth/token (EPT-007), GET /oidc/logout (RDR-018, RDR-019, EPT-010, EPT-011) and organisation templates
+// POST /oauth/token (EPT-007), GET /oidc/logout (RDR-018, RDR-019, EPT-010, EPT-011), the back-channel logout URL
+// (EPT-012: told of a sign-out and of an admin revoke) and organisation templates
 // at run time (RDT-001, RDT-005..RDT-008).
 //
 // One file on purpose: the environment kind, the registered URIs, the scripted login and the clock are state of the
@@ -28,6 +29,7 @@ import {
 import { isTemplate, templateViolations } from '../../src/oracles/redirect-template.js';
 import { redirectUriViolations, splitUri } from '../../src/oracles/redirect-uri.js';
 import type { RuleId } from '../../src/rules/catalogue.js';
+import { type Receiver, startReceiver } from '../../src/webhooks/receiver.js';
 
 const kinds: readonly EnvironmentKind[] = ['development', 'production'];
 const allTypes: readonly RedirectType[] = ['callback', 'initiate_login', 'post_logout', 'back_channel_logout'];
@@ -683,6 +685,43 @@ async function signIn(target: Target, flow: Flow, rule: RuleId, extra: Record<st
   return { idToken, sessionId: claims.sid ?? '' };
 }
 
+/**
+ * A receiver on 127.0.0.1 (the webhooks one: its port and public URL come from the profile) registered as the
+ * environment's back-channel logout URL for the length of `body` (EPT-012).
+ */
+async function withBackChannelReceiver(target: Target, body: (receiver: Receiver) => Promise<void>) {
+  const { receiverPort, receiverPublicUrl } = target.profile.webhooks;
+  const receiver = await startReceiver({ port: receiverPort });
+  try {
+    await target.hooks.requireRedirects('back_channel_logout', [receiverPublicUrl ?? `${receiver.url}/logout`]);
+    await body(receiver);
+  } finally {
+    await target.hooks.registerRedirects('back_channel_logout', []);
+    await receiver.close();
+  }
+}
+
+/** The logout reached the receiver as a POST within the profile's wait (G-27 asserts no more than that). */
+async function checkBackChannelPost(
+  target: Target,
+  receiver: Receiver,
+  what: string,
+  cause: Exchange,
+): Promise<Failure | undefined> {
+  const waitMs = target.profile.redirects.backChannelLogoutWaitMs;
+  const attempts = await receiver.waitForAttempts(1, { timeoutMs: waitMs }).catch(() => receiver.attempts());
+  const first = attempts[0];
+  return first?.method === 'POST'
+    ? undefined
+    : failure(
+        'EPT-012',
+        `back-channel logout notice of ${what}`,
+        `a POST to the registered URL within ${waitMs} ms`,
+        first ? `${first.method} ${first.path.split('?')[0]}` : 'nothing',
+        cause,
+      );
+}
+
 // --- authorize -----------------------------------------------------------------------------------------------
 
 /** The canonical redirect_uri mismatches (after the OpenID conformance suite), each with the rule it breaks. */
@@ -980,6 +1019,31 @@ describe('GET /oidc/logout', () => {
             after.exchange,
           ),
     );
+  });
+
+  test('a sign-out at /oidc/logout is told to the registered back-channel logout URL with a POST', {
+    tags: ['EPT-012'],
+  }, async ({ target, skip }) => {
+    const flow = await prepareFlow(target, skip, { decision: 'approve' });
+    await withBackChannelReceiver(target, async (receiver) => {
+      const { idToken } = await signIn(target, flow, 'EPT-012');
+      const logout = await navigate(target, '/oidc/logout', { id_token_hint: idToken });
+      assertConforms(await checkBackChannelPost(target, receiver, 'a sign-out at /oidc/logout', logout));
+    });
+  });
+
+  test('a session an admin revokes through the API is told to the back-channel logout URL too', {
+    tags: ['EPT-012'],
+  }, async ({ target, skip }) => {
+    const flow = await prepareFlow(target, skip, { decision: 'approve' });
+    await withBackChannelReceiver(target, async (receiver) => {
+      const { sessionId } = await signIn(target, flow, 'EPT-012');
+      const revoked = await exchangeOf(target, () =>
+        target.api.POST('/api/v1/sessions/{session_id}/revoke', { params: { path: { session_id: sessionId } } }),
+      );
+      assertConforms(checkStatus('EPT-012', revoked.exchange, 200));
+      assertConforms(await checkBackChannelPost(target, receiver, 'a session revoked by an admin', revoked.exchange));
+    });
   });
 
   test('several post-logout URLs can be registered and each one is used at logout', {

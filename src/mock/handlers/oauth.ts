@@ -3,6 +3,7 @@ import { HttpResponse, http } from 'msw';
 import { matchRedirectUri } from '../../oracles/redirect-match.js';
 import type { TemplateOrganization } from '../../oracles/redirect-template.js';
 import { splitUri } from '../../oracles/redirect-uri.js';
+import { notifyBackChannelLogout } from '../back-channel-logout.js';
 import { loginScript, type RedirectType, redirectRegistry } from '../control-state.js';
 import { publicJwks, signJwt, verifyJwt } from '../oidc-keys.js';
 import { MockError, pathMatcher } from '../route.js';
@@ -620,9 +621,15 @@ export function oauthHandlers(state: MockState) {
       if (session && found && !session.loggedOutAt && !state.has('logout.session-kept')) {
         session.loggedOutAt = state.nowIso();
         // The real session ends too, if it is still active (it may have expired or been revoked meanwhile).
-        logoutSession(state, session.id);
+        const ended = logoutSession(state, session.id);
         const user = signedInUser(found);
         state.emit('user.logout', 'User', userAuthEventData(user, session, 'LOGOUT'), session.organizationId);
+        const clientIds = (ended?.authenticated_clients ?? []).map((c) => c.client_id ?? '').filter(Boolean);
+        notifyBackChannelLogout(
+          state,
+          { sessionId: session.id, userId: session.userId, clientIds },
+          new URL(request.url).origin,
+        );
       }
       if (postLogoutUri === undefined) return page(200, 'Signed out', ['You have been signed out.']);
       return redirectTo(postLogoutUri, { state: query.get('state') ?? undefined });

@@ -1,5 +1,6 @@
 import type { HttpHandler } from 'msw';
 import type { components } from '../../../generated/openapi.js';
+import { notifyBackChannelLogout } from '../back-channel-logout.js';
 import { paginate } from '../pagination.js';
 import { badRequest, MockError, notFound, route } from '../route.js';
 import type { MockState } from '../state.js';
@@ -126,10 +127,16 @@ function revokedView(session: Session): RevokedSession {
   };
 }
 
-/** Revokes an active session and emits user.logout (UserAuthEventData). */
-function revoke(state: MockState, session: Session): RevokedSession {
+/** Revokes an active session, emits user.logout (UserAuthEventData) and tells the back-channel logout URLs. */
+function revoke(state: MockState, session: Session, issuer: string): RevokedSession {
   const now = state.nowIso();
   Object.assign(session, { status: 'revoked', expired_at: now, updated_at: now });
+  // Seeded fault: only sign-outs are told, not sessions an admin revokes (EPT-012).
+  if (!state.has('logout.back-channel-admin-silent')) {
+    const clientIds = (session.authenticated_clients ?? []).map((c) => c.client_id ?? '').filter(Boolean);
+    const ended = { sessionId: session.session_id ?? '', userId: session.user_id ?? '', clientIds };
+    notifyBackChannelLogout(state, ended, issuer);
+  }
   const { device, authenticated_organizations, ...rest } = session;
   state.emit(
     'user.logout',
@@ -181,7 +188,7 @@ export function sessionHandlers(state: MockState): HttpHandler[] {
       body: requireSession(state, params.session_id ?? ''),
     })),
 
-    route(state, 'post', '/api/v1/sessions/{session_id}/revoke', ({ params }) => {
+    route(state, 'post', '/api/v1/sessions/{session_id}/revoke', ({ params, request }) => {
       const session = requireSession(state, params.session_id ?? '');
       if (session.status !== 'active') {
         throw new MockError(
@@ -190,7 +197,7 @@ export function sessionHandlers(state: MockState): HttpHandler[] {
           `session is ${session.status}; only active sessions can be revoked`,
         );
       }
-      return { status: 200, body: { revoked_session: revoke(state, session) } };
+      return { status: 200, body: { revoked_session: revoke(state, session, new URL(request.url).origin) } };
     }),
 
     route(state, 'get', '/api/v1/users/{user_id}/sessions', ({ params, query }) => {
@@ -239,11 +246,12 @@ export function sessionHandlers(state: MockState): HttpHandler[] {
       };
     }),
 
-    route(state, 'post', '/api/v1/users/{user_id}/sessions/revoke', ({ params }) => {
+    route(state, 'post', '/api/v1/users/{user_id}/sessions/revoke', ({ params, request }) => {
       const userId = requireUserId(state, params.user_id ?? '');
+      const issuer = new URL(request.url).origin;
       const revoked = userSessions(userId)
         .filter((s) => s.status === 'active')
-        .map((s) => revoke(state, s));
+        .map((s) => revoke(state, s, issuer));
       return { status: 200, body: { revoked_sessions: revoked, total_revoked: revoked.length } };
     }),
   ];

@@ -318,17 +318,20 @@ async function sendWithTimeout(
 }
 
 /**
- * A real HTTP POST. In-process, msw's setupServer intercepts the dispatcher's own fetch; `bypass` lets it through
- * to the receiver, and msw strips its marker from the Accept header on the way. Without msw nothing would strip
- * it, so bypass is used only while msw's fetch interceptor is applied.
+ * A real HTTP request from the mock to a receiver (a webhook delivery, a back-channel logout). In-process, msw's
+ * setupServer intercepts the mock's own fetch; `bypass` lets it through to the receiver, and msw strips its marker
+ * from the Accept header on the way. Without msw nothing would strip it, so bypass is used only while msw's fetch
+ * interceptor is applied.
  */
-export const httpSend: SendDelivery = async (url, request) => {
+export async function httpRequest(url: string, request: RequestInit): Promise<{ status: number }> {
   const init: RequestInit = { ...request, redirect: 'manual' };
   const response = await fetch(mswInterceptsFetch() ? bypass(url, init) : new Request(url, init));
   // Read to the end rather than cancelled: under msw's interceptor `body.cancel()` never settles.
   await response.arrayBuffer();
   return { status: response.status };
-};
+}
+
+export const httpSend: SendDelivery = (url, request) => httpRequest(url, request);
 
 // The key under which @mswjs/interceptors registers its applied fetch interceptor on globalThis.
 const fetchInterceptorKey = Symbol.for('fetch-interceptor');
