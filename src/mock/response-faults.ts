@@ -45,6 +45,14 @@ export async function withResponseFaults(
       headers: { 'content-type': 'text/html; charset=utf-8' },
     });
   }
+  // The one error schema the spec declares here (OAS-005) wants a string error_code.
+  if (
+    state.has('contract.domain-error-code-number') &&
+    status === 400 &&
+    path === '/api/v1/organizations/{organization_id}/domains'
+  ) {
+    return HttpResponse.json({ error_code: status }, { status });
+  }
   if (status >= 400 && state.has('contract.error-status-envelope')) {
     const body = await jsonOf(response);
     if (body && typeof body.error_code === 'string') {

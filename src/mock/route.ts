@@ -135,16 +135,7 @@ export function route<P extends keyof paths, M extends Method & keyof paths[P]>(
       if (reply instanceof Response) return reply;
       return HttpResponse.json(reply.body as object, { status: reply.status });
     } catch (error) {
-      if (error instanceof MockError) {
-        // The fault breaks the one error schema the spec declares here (OAS-005): error_code must be a string.
-        if (
-          state.has('contract.domain-error-code-number') &&
-          path === '/api/v1/organizations/{organization_id}/domains'
-        ) {
-          return HttpResponse.json({ error_code: error.status }, { status: error.status });
-        }
-        return errorInfo(error.status, error.code, error.message);
-      }
+      if (error instanceof MockError) return errorInfo(error.status, error.code, error.message);
       throw error;
     }
   };
