@@ -112,18 +112,19 @@ async function printPlan(settings: RunSettings, specLine: string, out: (line: st
   out(rateLine(settings));
   if (settings.only.length > 0) out(`only:   ${settings.only.join(', ')}`);
   const selected = ruleSelector(settings.only);
-  const byFile = new Map<string, { tests: number; rules: Set<string> }>();
+  const byFile = new Map<string, { names: string[]; rules: Set<string> }>();
   for (const test of await cachedSuiteIndex()) {
     if (!test.rules.some(selected)) continue;
-    const entry = byFile.get(test.file) ?? { tests: 0, rules: new Set<string>() };
-    entry.tests += 1;
+    const entry = byFile.get(test.file) ?? { names: [], rules: new Set<string>() };
+    entry.names.push(`[${test.rules.join(', ')}] ${test.name}`);
     for (const rule of test.rules) entry.rules.add(rule);
     byFile.set(test.file, entry);
   }
-  const total = [...byFile.values()].reduce((sum, entry) => sum + entry.tests, 0);
+  const total = [...byFile.values()].reduce((sum, entry) => sum + entry.names.length, 0);
   out(`tests that would run: ${total} in ${byFile.size} file(s)`);
-  for (const [file, { tests, rules }] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
-    out(`  ${file}: ${tests} test(s), rules ${[...rules].sort().join(', ')}`);
+  for (const [file, { names, rules }] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
+    out(`  ${file}: ${names.length} test(s), rules ${[...rules].sort().join(', ')}`);
+    for (const name of names) out(`    ${name}`);
   }
   if (!settings.writes.allowed) out('Tests that need a write will be skipped: "precondition not met".');
   return ExitCode.ok;

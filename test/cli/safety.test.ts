@@ -157,6 +157,8 @@ describe('scalekit-conformance run --plan', { timeout: 60_000 }, () => {
     );
     expect(result.stdout).toContain('rate:   at most 20 requests per second');
     expect(result.stdout).toMatch(/^ {2}suites\/redirect-uris\/m2m-clients\.test\.ts: \d+ test\(s\), rules RDR-020$/m);
+    // Each test by name, with the rules it cites.
+    expect(result.stdout).toMatch(/^ {4}\[RDR-020\] create, get, list and update answers carry redirect_uris/m);
     expect(result.stdout).not.toContain('auth-logs');
   });
 });
