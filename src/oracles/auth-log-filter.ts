@@ -59,35 +59,49 @@ export function parseStatus(value: string): AuthLogStatus | undefined {
   return (authLogStatuses as readonly string[]).includes(upper) ? (upper as AuthLogStatus) : undefined;
 }
 
+/**
+ * The filter as a predicate, its settings and status set resolved once: the mock applies it to every stored entry
+ * of every list request, so per-entry work is kept to comparisons.
+ */
+export function filterPredicate(
+  filter: AuthLogFilter,
+  settings: Partial<AuthLogFilterProfile> = {},
+): (entry: FilterableAuthLog) => boolean {
+  const { statusCombination, emailMatch } = { ...defaultAuthLogFilterProfile, ...settings };
+  const wanted =
+    filter.statuses && filter.statuses.length > 0 ? new Set(filter.statuses.map((s) => s.toUpperCase())) : undefined;
+  // AND across several statuses: an entry has one status, so two different ones select nothing.
+  const impossible = wanted !== undefined && statusCombination === 'and' && wanted.size > 1;
+  const email = emailMatch === 'exact' ? filter.email : filter.email?.toLowerCase();
+  const { clientId, resourceId, startTime, endTime } = filter;
+  const windowed = startTime !== undefined || endTime !== undefined;
+  return (entry) => {
+    if (wanted) {
+      const status = entry.status?.toUpperCase();
+      if (impossible || !status || !wanted.has(status)) return false;
+    }
+    if (email !== undefined) {
+      const actual = emailMatch === 'exact' ? entry.email : entry.email?.toLowerCase();
+      if (actual !== email) return false;
+    }
+    if (clientId !== undefined && entry.client_id !== clientId) return false;
+    if (resourceId !== undefined && entry.resource_id !== resourceId) return false;
+    if (windowed) {
+      const at = entry.timestamp ? Date.parse(entry.timestamp) : Number.NaN;
+      if (Number.isNaN(at)) return false;
+      if (startTime !== undefined && at < startTime) return false;
+      if (endTime !== undefined && at > endTime) return false;
+    }
+    return true;
+  };
+}
+
 export function matchesFilter(
   entry: FilterableAuthLog,
   filter: AuthLogFilter,
   settings: Partial<AuthLogFilterProfile> = {},
 ): boolean {
-  const profile = { ...defaultAuthLogFilterProfile, ...settings };
-  if (filter.statuses && filter.statuses.length > 0) {
-    const wanted = new Set(filter.statuses.map((s) => s.toUpperCase()));
-    const status = entry.status?.toUpperCase();
-    if (!status || !wanted.has(status)) return false;
-    // AND across several statuses: an entry has one status, so two different ones select nothing.
-    if (profile.statusCombination === 'and' && wanted.size > 1) return false;
-  }
-  if (filter.email !== undefined) {
-    const same =
-      profile.emailMatch === 'exact'
-        ? entry.email === filter.email
-        : entry.email?.toLowerCase() === filter.email.toLowerCase();
-    if (!same) return false;
-  }
-  if (filter.clientId !== undefined && entry.client_id !== filter.clientId) return false;
-  if (filter.resourceId !== undefined && entry.resource_id !== filter.resourceId) return false;
-  if (filter.startTime !== undefined || filter.endTime !== undefined) {
-    const at = entry.timestamp ? Date.parse(entry.timestamp) : Number.NaN;
-    if (Number.isNaN(at)) return false;
-    if (filter.startTime !== undefined && at < filter.startTime) return false;
-    if (filter.endTime !== undefined && at > filter.endTime) return false;
-  }
-  return true;
+  return filterPredicate(filter, settings)(entry);
 }
 
 /** Entries that match, most recent first (ties keep their stored order, so pagination is stable). */
@@ -96,9 +110,10 @@ export function applyAuthLogFilter<T extends FilterableAuthLog>(
   filter: AuthLogFilter,
   profile: Partial<AuthLogFilterProfile> = {},
 ): T[] {
+  const matches = filterPredicate(filter, profile);
   return entries
+    .filter((entry) => matches(entry))
     .map((entry, index) => ({ entry, index, at: entry.timestamp ? Date.parse(entry.timestamp) : 0 }))
-    .filter(({ entry }) => matchesFilter(entry, filter, profile))
     .sort((a, b) => b.at - a.at || a.index - b.index)
     .map(({ entry }) => entry);
 }
