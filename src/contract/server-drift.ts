@@ -109,7 +109,8 @@ export function undocumentedProperties(
   components: Record<string, unknown>,
   limit = 10,
 ): string[] {
-  const found: string[] = [];
+  // A set: the elements of an array repeat the same pointer, and each counts once toward the limit.
+  const found = new Set<string>();
   const resolve = (node: unknown, seen: Set<string>): Node[] => {
     if (!node || typeof node !== 'object') return [];
     const n = node as Node;
@@ -124,7 +125,7 @@ export function undocumentedProperties(
     return [n, ...parts];
   };
   const walk = (node: unknown, instance: unknown, pointer: string, depth: number) => {
-    if (found.length >= limit || depth > 30 || instance === null || typeof instance !== 'object') return;
+    if (found.size >= limit || depth > 30 || instance === null || typeof instance !== 'object') return;
     const parts = resolve(node, new Set());
     if (parts.length === 0) return;
     if (Array.isArray(instance)) {
@@ -144,15 +145,16 @@ export function undocumentedProperties(
       const escaped = name.replace(/~/g, '~0').replace(/\//g, '~1');
       const childSchemas = named.get(name);
       if (childSchemas) walk({ allOf: childSchemas }, child, `${pointer}/${escaped}`, depth + 1);
-      else if (additional.length > 0) walk({ allOf: additional.filter((a) => a !== true) }, child, pointer, depth + 1);
+      else if (additional.length > 0) {
+        walk({ allOf: additional.filter((a) => a !== true) }, child, `${pointer}/${escaped}`, depth + 1);
+      }
       // A map: nothing is named, so nothing is extra.
-      else if (named.size > 0) found.push(`${pointer}/${escaped}`);
-      if (found.length >= limit) return;
+      else if (named.size > 0) found.add(`${pointer}/${escaped}`);
+      if (found.size >= limit) return;
     }
   };
   walk(schema, value, '', 0);
-  // Arrays of the same items repeat a pointer once per element: each is reported once.
-  return [...new Set(found)];
+  return [...found];
 }
 
 /** Properties of a declared JSON response the spec does not name (drift, OAS-013). */

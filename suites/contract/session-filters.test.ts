@@ -18,8 +18,13 @@ async function signIn(target: Target, email: string, callback: string, n: number
   const flow = await authorizeWithPkce(target, callback, `sessions-${n}`);
   if (!flow.code) return undefined;
   const token = await redeemCode(target, flow, callback);
-  const idToken = (JSON.parse(token.responseBody || '{}') as { id_token?: string }).id_token;
-  return idToken ? String(decodeJwt(idToken).sub ?? '') || undefined : undefined;
+  try {
+    const idToken = (JSON.parse(token.responseBody) as { id_token?: string }).id_token;
+    return idToken ? String(decodeJwt(idToken).sub ?? '') || undefined : undefined;
+  } catch {
+    // Not JSON, or not a JWT: no user to name, and the caller skips.
+    return undefined;
+  }
 }
 
 let users = 0;

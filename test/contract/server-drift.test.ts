@@ -143,6 +143,16 @@ describe('undocumented response properties', () => {
     expect(undocumentedProperties(schema, body, components)).toEqual([]);
   });
 
+  it('counts a pointer repeated across array elements once toward the limit', () => {
+    const parts = Array.from({ length: 12 }, (_, i) => ({ name: `p${i}`, weight: i }));
+    const body = { thing: { id: 't1', parts, shard: 1 }, served_by: 'edge-1' };
+    expect(undocumentedProperties(schema, body, components, 3).sort()).toEqual([
+      '/served_by',
+      '/thing/parts/*/weight',
+      '/thing/shard',
+    ]);
+  });
+
   it('reports a finding for a 200 with extra properties, none for a conforming body or an error body', () => {
     const finding = undocumentedPropertyDrift(operation, exchange(200, { thing: { id: 't', extra: 1 } }), registry);
     expect(finding).toMatchObject({ kind: 'undocumented-property', rule: 'OAS-013', pointers: ['/thing/extra'] });
