@@ -41,7 +41,12 @@ export interface DriftFinding {
   /** The error body's envelope: google.rpc.Status, ErrorInfo, other, not JSON. */
   errorShape?: string;
   detail: string;
+  /** Set by `drift --since`: the earlier run did not report this finding. */
+  new?: boolean;
 }
+
+/** One observation: findings with the same key are the same drift, whichever test or run reported them. */
+export const driftKey = (f: DriftFinding): string => `${f.kind} ${f.rule} ${f.operation} ${f.status ?? ''} ${f.detail}`;
 
 /** One line of the run's drift section. */
 export function formatDrift(finding: DriftFinding): string {

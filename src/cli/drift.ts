@@ -4,6 +4,7 @@ import type { DriftFinding } from '../checks/drift.js';
 import { type DocsPage, readDocsFolder } from '../drift/docs-parse.js';
 import { docsVsSpec } from '../drift/docs-vs-spec.js';
 import {
+  compareServerDrift,
   type DriftReport,
   type FailOn,
   failingChanges,
@@ -24,6 +25,7 @@ export interface DriftFlags {
   to?: string | undefined;
   docs?: string | undefined;
   'run-report'?: string | undefined;
+  since?: string | undefined;
   format?: string | undefined;
   output?: string | undefined;
   'fail-on'?: string | undefined;
@@ -37,7 +39,7 @@ export interface DriftIo {
 }
 
 const formats = ['markdown', 'json'] as const;
-const failOns: readonly FailOn[] = ['breaking', 'breaking-for-servers'];
+const failOns: readonly FailOn[] = ['breaking', 'breaking-for-servers', 'new-drift'];
 const isFailOn = (value: string): value is FailOn => (failOns as readonly string[]).includes(value);
 const specValue = 'PATH|URL|pinned (JSON or YAML)';
 
@@ -124,12 +126,21 @@ export async function driftCommand(flags: DriftFlags, io: DriftIo): Promise<Exit
   const failOn = flags['fail-on'];
   if (failOn !== undefined && !isFailOn(failOn)) {
     throw new UserError(
-      `--fail-on must be breaking or breaking-for-servers, got "${failOn}"`,
-      'Pass --fail-on breaking (breaking for clients) or --fail-on breaking-for-servers',
+      `--fail-on must be breaking, breaking-for-servers or new-drift, got "${failOn}"`,
+      'Pass --fail-on breaking (breaking for clients), breaking-for-servers, or new-drift (with --since)',
     );
   }
-  if (failOn !== undefined && flags.from === undefined) {
+  if (failOn === 'new-drift' && flags.since === undefined) {
+    throw new UserError(
+      '--fail-on new-drift needs --since: it counts findings the earlier run did not show',
+      'Pass --run-report NEW --since OLD',
+    );
+  }
+  if (failOn !== undefined && failOn !== 'new-drift' && flags.from === undefined) {
     throw new UserError('--fail-on needs --from: it counts breaking spec changes', 'Pass --from SPEC');
+  }
+  if (flags.since !== undefined && flags['run-report'] === undefined) {
+    throw new UserError('--since needs --run-report: it compares two runs', 'Pass --run-report NEW --since OLD');
   }
   const output = flags.output === undefined ? undefined : resolve(io.cwd, flags.output);
   if (output) assertWritable(output, '--output');
@@ -141,6 +152,7 @@ export async function driftCommand(flags: DriftFlags, io: DriftIo): Promise<Exit
   const docs = flags.docs === undefined ? undefined : { dir: flags.docs, pages: readDocs(flags.docs, io) };
   const runReport = flags['run-report'];
   const run = runReport === undefined ? undefined : { file: runReport, ...readRunReport(runReport, io) };
+  const earlier = flags.since === undefined ? undefined : readRunReport(flags.since, io);
 
   const report: DriftReport = { tool: { name: toolName, version: toolVersion } };
   if (from) report.from = specRef(from);
@@ -161,12 +173,17 @@ export async function driftCommand(flags: DriftFlags, io: DriftIo): Promise<Exit
     };
   }
   if (run) {
+    const compared = earlier && flags.since !== undefined ? compareServerDrift(run.drift, earlier.drift) : undefined;
+    const findings = compared?.findings ?? run.drift;
     report.server = {
       report: run.file,
       ...(run.target ? { target: run.target } : {}),
       ...(run.spec.origin ? { spec: run.spec.origin } : {}),
-      total: run.drift.length,
-      operations: groupServerDrift(run.drift),
+      total: findings.length,
+      operations: groupServerDrift(findings),
+      ...(compared && flags.since !== undefined
+        ? { since: { report: flags.since, added: compared.added, gone: compared.gone } }
+        : {}),
     };
   }
 
@@ -174,8 +191,11 @@ export async function driftCommand(flags: DriftFlags, io: DriftIo): Promise<Exit
   const failing = failOn === undefined ? 0 : failingChanges(report, failOn);
   if (output) {
     writeFileSync(output, rendered);
-    const verdict =
-      failing > 0 ? `; ${failing} changes breaking for ${failOn === 'breaking' ? 'clients' : 'servers'}` : '';
+    const what =
+      failOn === 'new-drift'
+        ? 'new drift findings'
+        : `changes breaking for ${failOn === 'breaking' ? 'clients' : 'servers'}`;
+    const verdict = failing > 0 ? `; ${failing} ${what}` : '';
     io.out(`drift report (${format}) written to ${output}${verdict}`);
   } else {
     io.out(rendered.trimEnd());

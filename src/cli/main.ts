@@ -59,16 +59,18 @@ drift options (at least one of --from, --docs, --run-report):
   --to SPEC                Newer spec (default: SCALEKIT_OPENAPI, else the pinned download)
   --docs DIR               Docs folder (.mdx/.md pages) checked against --to; stale catalogue sources listed
   --run-report PATH        A \`run --report-json\` file: its server-vs-spec drift, per operation
+  --since PATH             An earlier run report: mark the findings it did not have, list those now gone
   --skip-typecheck         Skip type-checking src/, suites/, fixtures/ against types generated from --to
   --format markdown|json   Default markdown, to stdout
   --output PATH            Write the report there instead (prints one line saying where)
   --fail-on breaking|breaking-for-servers   Exit 1 if any change breaks clients (or servers)
+  --fail-on new-drift      Exit 1 if the run report has drift the --since report did not
 
 rules options:
   --uncovered              Only rules no test cites
   --json                   Machine-readable output
 
-Exit codes: 0 every MUST rule that ran passed; 1 conformance failures (drift: breaking changes with --fail-on; sweep: something
+Exit codes: 0 every MUST rule that ran passed; 1 conformance failures (drift: what --fail-on names; sweep: something
 tagged could not be deleted); 2 usage or configuration error; 3 internal error (a bug in ${toolName}); 130 interrupted.`;
 
 function parse(args: string[], options: NonNullable<Parameters<typeof parseArgs>[0]>['options']) {
@@ -169,6 +171,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
         to: { type: 'string' },
         docs: { type: 'string' },
         'run-report': { type: 'string' },
+        since: { type: 'string' },
         format: { type: 'string' },
         output: { type: 'string' },
         'fail-on': { type: 'string' },

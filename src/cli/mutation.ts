@@ -3,7 +3,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { DriftFinding } from '../checks/drift.js';
+import { type DriftFinding, driftKey } from '../checks/drift.js';
 import { systemClock } from '../clock.js';
 import { defaultProfile } from '../config/profile.js';
 import { ExitCode, UserError } from '../errors.js';
@@ -35,9 +35,6 @@ interface Baseline {
   errors: string[];
   drift: DriftFinding[];
 }
-
-/** One drift observation, as the run report dedupes them. */
-const driftKey = (f: DriftFinding) => `${f.kind} ${f.rule} ${f.operation} ${f.status ?? ''} ${f.detail}`;
 
 /** Runs the suites against the mock with no fault, then once per fault; returns the failed MUST/SHOULD rules. */
 async function failedRulesWith(

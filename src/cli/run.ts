@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { type DriftFinding, summariseDrift } from '../checks/drift.js';
+import { type DriftFinding, driftKey, summariseDrift } from '../checks/drift.js';
 import { createTokenSession } from '../client/api.js';
 import { TokenError } from '../client/oauth.js';
 import { systemClock } from '../clock.js';
@@ -92,7 +92,7 @@ function exercisedStatuses(tests: readonly TestOutcome[]): Record<string, number
 
 /** One drift entry per observation (kind, operation, status, rule and what was seen), however many tests saw it. */
 function uniqueDrift(findings: DriftFinding[]): DriftFinding[] {
-  const byKey = new Map(findings.map((f) => [`${f.kind} ${f.operation} ${f.status ?? ''} ${f.rule} ${f.detail}`, f]));
+  const byKey = new Map(findings.map((f) => [driftKey(f), f]));
   return [...byKey.values()];
 }
 

@@ -1,4 +1,4 @@
-import type { DriftFinding } from '../checks/drift.js';
+import { type DriftFinding, driftKey } from '../checks/drift.js';
 import { type ChangeKindId, type Classification, changeKinds, type SpecChange } from './change-kinds.js';
 import type { DocsFinding } from './docs-vs-spec.js';
 import type { DiffSummary } from './spec-diff.js';
@@ -43,7 +43,15 @@ export interface DriftReport {
   specDiff?: { summary: DiffSummary; groups: ChangeGroup[] };
   typecheck?: TypecheckResult | { skipped: string };
   docs?: { dir: string; findings: DocsFinding[]; stale: DocsFinding[] };
-  server?: { report: string; target?: string; spec?: string; total: number; operations: ServerDriftGroup[] };
+  server?: {
+    report: string;
+    target?: string;
+    spec?: string;
+    total: number;
+    operations: ServerDriftGroup[];
+    /** `--since`: the earlier run report, how many findings are new (marked `new`), and those no longer seen. */
+    since?: { report: string; added: number; gone: DriftFinding[] };
+  };
 }
 
 /** Groups changes by kind and place (pointers and values), in kind order, keeping the diff's order within a kind. */
@@ -85,10 +93,32 @@ export function groupServerDrift(findings: readonly DriftFinding[]): ServerDrift
     .map(([operation, list]) => ({ operation, findings: list }));
 }
 
-export type FailOn = 'breaking' | 'breaking-for-servers';
+/**
+ * A run's findings against an earlier run's: each marked `new` when the earlier run did not report it, and the
+ * earlier findings this run no longer shows.
+ */
+export function compareServerDrift(
+  current: readonly DriftFinding[],
+  earlier: readonly DriftFinding[],
+): { findings: DriftFinding[]; added: number; gone: DriftFinding[] } {
+  const before = new Set(earlier.map(driftKey));
+  const now = new Set(current.map(driftKey));
+  const findings = current.map((f) => (before.has(driftKey(f)) ? f : { ...f, new: true }));
+  return {
+    findings,
+    added: findings.filter((f) => f.new).length,
+    gone: earlier.filter((f) => !now.has(driftKey(f))),
+  };
+}
 
-/** Changes that trip `--fail-on`: breaking for clients (`breaking`) or for servers (`breaking-for-servers`). */
+export type FailOn = 'breaking' | 'breaking-for-servers' | 'new-drift';
+
+/**
+ * What trips `--fail-on`: changes breaking for clients (`breaking`) or for servers (`breaking-for-servers`), or
+ * server drift the `--since` run did not show (`new-drift`).
+ */
 export function failingChanges(report: DriftReport, failOn: FailOn): number {
+  if (failOn === 'new-drift') return report.server?.since?.added ?? 0;
   const side = failOn === 'breaking' ? 'clients' : 'servers';
   return report.specDiff?.summary[side].breaking ?? 0;
 }
@@ -183,9 +213,12 @@ function summaryRows(report: DriftReport): string[][] {
       byKind.set(finding.kind, (byKind.get(finding.kind) ?? 0) + 1);
     }
     const kinds = [...byKind].map(([kind, count]) => `${count} ${kind}`).join(', ');
+    const since = report.server.since
+      ? `; ${report.server.since.added} new, ${report.server.since.gone.length} gone`
+      : '';
     rows.push([
       'server against spec',
-      `${plural(total, 'finding')} on ${plural(operations.length, 'operation')}${kinds ? ` (${kinds})` : ''}`,
+      `${plural(total, 'finding')} on ${plural(operations.length, 'operation')}${kinds ? ` (${kinds})` : ''}${since}`,
     ]);
   }
   return rows;
@@ -357,6 +390,15 @@ function serverSection(report: DriftReport): string[] {
     `From the run report ${code(server.report)}${context.length ? ` (${context.join(', ')})` : ''}.`,
     '',
   ];
+  if (server.since) {
+    const { report: earlier, added, gone } = server.since;
+    lines.push(`Compared with ${code(earlier)}: ${added} new (marked **new**), ${gone.length} no longer seen.`, '');
+    for (const finding of gone.slice(0, 20)) {
+      lines.push(`- gone: ${text(finding.operation)} ${finding.kind}${finding.status ? ` ${finding.status}` : ''}`);
+    }
+    if (gone.length > 20) lines.push(`- and ${gone.length - 20} more`);
+    if (gone.length > 0) lines.push('');
+  }
   if (server.total === 0) return [...lines, 'The run observed no drift.', ''];
   for (const group of server.operations) {
     // Several rules often see the same undeclared status: one line, every rule named.
@@ -364,7 +406,7 @@ function serverSection(report: DriftReport): string[] {
     for (const finding of group.findings) {
       const status = finding.status === undefined ? '' : ` ${finding.status}`;
       const contradiction = finding.contradiction ? ` (${finding.contradiction})` : '';
-      const head = `${finding.kind}${status}${contradiction}: ${text(finding.detail)}`;
+      const head = `${finding.new ? '**new** ' : ''}${finding.kind}${status}${contradiction}: ${text(finding.detail)}`;
       const entry = sameObservation.get(head) ?? { head, rules: [] };
       entry.rules.push(finding.rule);
       sameObservation.set(head, entry);

@@ -187,6 +187,39 @@ describe('scalekit-conformance drift', () => {
     );
   });
 
+  it('compares a run report with an earlier one (--since): new findings marked, gone ones listed, new-drift fails', async () => {
+    const dir = tempDir();
+    const finding = (operation: string, status: number) => ({
+      kind: 'undeclared-status',
+      rule: 'OAS-010',
+      operation,
+      status,
+      detail: `the target answered ${status}, which the spec does not declare`,
+    });
+    const write = (name: string, drift: unknown[]) => {
+      const file = join(dir, name);
+      writeFileSync(file, JSON.stringify({ target: 'embedded mock', spec: { origin: 's', sha256: '' }, drift }));
+      return file;
+    };
+    const older = write('old.json', [finding('GET /a', 401), finding('GET /b', 404)]);
+    const newer = write('new.json', [finding('GET /a', 401), finding('GET /c', 409)]);
+    const { report } = await driftJson({ 'run-report': newer, since: older });
+    expect(report.server?.since).toMatchObject({ report: older, added: 1, gone: [{ operation: 'GET /b' }] });
+    const marked = report.server?.operations.flatMap((group) => group.findings.map((f) => [f.operation, f.new]));
+    expect(marked).toEqual([
+      ['GET /a', undefined],
+      ['GET /c', true],
+    ]);
+    const markdown = (await drift({ 'run-report': newer, since: older })).stdout;
+    expect(markdown).toContain(
+      '| server against spec | 2 findings on 2 operations (2 undeclared-status); 1 new, 1 gone |',
+    );
+    expect(markdown).toContain('- **new** undeclared-status 409:');
+    expect(markdown).toContain('- gone: GET /b undeclared-status 404');
+    expect((await drift({ 'run-report': newer, since: older, 'fail-on': 'new-drift' })).code).toBe(1);
+    expect((await drift({ 'run-report': newer, since: newer, 'fail-on': 'new-drift' })).code).toBe(0);
+  });
+
   it('writes the report to --output and says where in one line', async () => {
     const output = join(tempDir(), 'nested', 'drift.md');
     const { code, stdout } = await drift({ docs: docsDir, output });
@@ -204,6 +237,8 @@ describe('scalekit-conformance drift', () => {
       [{}, /drift needs at least one of --from SPEC, --docs DIR, --run-report FILE/],
       [{ from: specPath, format: 'html' }, /--format must be markdown or json/],
       [{ docs: docsDir, 'fail-on': 'breaking' }, /--fail-on needs --from/],
+      [{ docs: docsDir, since: 'old.json' }, /--since needs --run-report/],
+      [{ 'run-report': 'r.json', 'fail-on': 'new-drift' }, /--fail-on new-drift needs --since/],
     ];
     for (const [flags, message] of cases) {
       const error = await userError(flags);
