@@ -51,6 +51,8 @@ export interface ContractCheck {
     | 'bad-token'
     | 'page-size';
   run(input: CheckInput): Failure | undefined;
+  /** Narrower than `appliesTo`: the exchanges the check judges at all (the others neither pass nor fail it). */
+  applies?(input: CheckInput): boolean;
   /** What the exchange shows beyond the spec, as drift findings (never failures). */
   drift?(input: CheckInput): (DriftFinding | undefined)[];
 }
@@ -119,6 +121,7 @@ export const contractChecks = {
     rule: 'TOK-008',
     appliesTo: 'any',
     // The schema cannot tell the envelopes apart (ErrorInfo requires nothing, C-21): this names the one answered.
+    applies: ({ operation, exchange }) => exchange.status >= 400 && operation.path.startsWith('/api/'),
     run: ({ operation, exchange, errors = { envelope: 'either', knownErrorCodes: [] } }) => {
       if (exchange.status < 400 || !operation.path.startsWith('/api/')) return undefined;
       const { envelope, knownErrorCodes } = errors;
@@ -171,6 +174,8 @@ export const contractChecks = {
   pagination_shape: {
     rule: 'OAS-002',
     appliesTo: 'any',
+    applies: ({ operation, exchange }) =>
+      exchange.status === 200 && operation.parameters.some((p) => p.name === 'page_token'),
     run: ({ operation, exchange }) => {
       // A token-paged list: page_size and page_token in; next_page_token, prev_page_token, total_size out.
       const names = operation.parameters.map((p) => p.name);
@@ -223,6 +228,7 @@ export const contractChecks = {
     rule: 'OAS-007',
     appliesTo: 'any',
     // A router reading `{id}:enable` as one parameter looks up a resource named "conn_1:enable" and answers 404.
+    applies: ({ operation, fromWorld }) => fromWorld === true && operation.path.includes(':'),
     run: ({ operation, exchange, fromWorld }) =>
       fromWorld && operation.path.includes(':') && (exchange.status === 404 || exchange.status === 405)
         ? failure(
