@@ -2,11 +2,9 @@
 // and unsupported-method requests, and the stateful chains) against the mock: `npm run bench:contract`. Not a
 // test: it prints requests, time and requests per second for the README, once against the embedded mock (served
 // on loopback inside this process, as `run` does by default) and once against a standalone mock process.
-import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { executeSuites } from '../src/cli/execute.js';
 import { systemClock } from '../src/clock.js';
 import { defaultProfile } from '../src/config/profile.js';
@@ -14,6 +12,7 @@ import { newRunId } from '../src/harness/context.js';
 import { serveMock } from '../src/mock/http-server.js';
 import { createMock } from '../src/mock/index.js';
 import { resolveSpec } from '../src/spec/resolve.js';
+import { startStandaloneMock } from './standalone-mock.js';
 
 const spec = await resolveSpec({ env: process.env.SCALEKIT_OPENAPI });
 const credentials = { clientId: 'skc_bench', clientSecret: 'bench-secret-123' };
@@ -54,21 +53,8 @@ line('embedded mock (loopback)', served, inProcess.ms, inProcess.failed);
 
 // Standalone: `scalekit-conformance mock` in its own process, counted through its request log.
 const log = join(tmpdir(), `skc-bench-${process.pid}.log`);
-const bin = fileURLToPath(new URL('../bin/scalekit-conformance.js', import.meta.url));
-const child = spawn(process.execPath, [bin, 'mock', '--port', '0', '--request-log', log], {
-  env: { ...process.env, SCALEKIT_CLIENT_ID: credentials.clientId, SCALEKIT_CLIENT_SECRET: credentials.clientSecret },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const { child, url } = await startStandaloneMock(credentials, ['--request-log', log]);
 try {
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.on('exit', () => reject(new Error('the mock exited before listening')));
-  });
   const standalone = await pass(url);
   const requests = readFileSync(log, 'utf8').split('\n').filter(Boolean).length;
   line('standalone mock (loopback)', requests, standalone.ms, standalone.failed);

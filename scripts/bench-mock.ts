@@ -1,9 +1,8 @@
 // Throughput of the standalone mock on a mixed read/write workload: `npm run bench`. Not a test: it prints figures
 // for the README. The mock runs in its own process (as `scalekit-conformance mock` does for users); this process
 // is the load generator, on loopback only, bounded in time.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { startStandaloneMock } from './standalone-mock.js';
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -16,21 +15,7 @@ function mockRssMb(): number | undefined {
     return undefined;
   }
 }
-const bin = fileURLToPath(new URL('../bin/scalekit-conformance.js', import.meta.url));
-
-const child = spawn(process.execPath, [bin, 'mock', '--port', '0'], {
-  env: { ...process.env, SCALEKIT_CLIENT_ID: 'skc_bench', SCALEKIT_CLIENT_SECRET: 'bench-secret-123' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const url = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  child.stdout.on('data', (chunk) => {
-    out += chunk;
-    const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-    if (match?.[1]) resolve(match[1]);
-  });
-  child.once('exit', () => reject(new Error(`mock exited: ${out}`)));
-});
+const { child, url } = await startStandaloneMock({ clientId: 'skc_bench', clientSecret: 'bench-secret-123' });
 
 try {
   const tokenResponse = await fetch(`${url}/oauth/token`, {
