@@ -202,11 +202,25 @@ function exercise(target: Target): Promise<Recorded[]> {
   return exercising;
 }
 
+/**
+ * The shared exercise, run inside whichever test comes first. The writes a read-only run refuses there are not that
+ * test's precondition: every check judges what was sent and skips when nothing applies, so the mark is taken off.
+ */
+async function exerciseOnce(target: Target, task: { meta: { writesRefused?: string[] } }): Promise<Recorded[]> {
+  const recorded = await exercise(target);
+  task.meta.writesRefused = undefined;
+  return recorded;
+}
+
 describe('every operation of the spec', () => {
   for (const [name, check] of Object.entries(contractChecks) as [string, ContractCheck][]) {
     const tags = [check.rule, ...(check.also ?? [])];
-    test(`${name.replace(/_/g, ' ')} (${tags.join(', ')})`, { tags, timeout: 60_000 }, async ({ target, skip }) => {
-      const recorded = await exercise(target);
+    test(`${name.replace(/_/g, ' ')} (${tags.join(', ')})`, { tags, timeout: 60_000 }, async ({
+      target,
+      skip,
+      task,
+    }) => {
+      const recorded = await exerciseOnce(target, task);
       const { methodsOfPath, specStatuses } = loadSpec();
       const failures: Failure[] = [];
       let judged = 0;
@@ -229,7 +243,7 @@ describe('every operation of the spec', () => {
         if (found) failures.push({ ...found, title: `${operation.key}: ${found.title}` });
       }
       // Nothing to judge (a read-only run sends no negative body) is a skip with its reason, never a pass.
-      if (judged === 0) skip(`precondition not met: no exchange this check applies to (${check.appliesTo})`);
+      if (judged === 0) skip(`precondition not met: nothing was sent that ${name.replace(/_/g, ' ')} judges`);
       assertConforms(...failures.slice(0, 15));
     });
   }
@@ -238,7 +252,7 @@ describe('every operation of the spec', () => {
     tags: ['OAS-009'],
     timeout: 60_000,
   }, async ({ target, task }) => {
-    const recorded = await exercise(target);
+    const recorded = await exerciseOnce(target, task);
     const { operations } = loadSpec();
     const statuses = new Map<string, Set<number>>();
     for (const { operation, exchange } of recorded) {
