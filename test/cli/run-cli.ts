@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const binPath = fileURLToPath(new URL('../../bin/scalekit-conformance.js', import.meta.url));
@@ -21,34 +21,57 @@ export function cliEnv(env: Record<string, string | undefined> = {}): NodeJS.Pro
   };
 }
 
-/** Runs the real CLI in a child process, as a user would, in the environment `cliEnv` gives. */
+/**
+ * The real CLI as a child process, in the environment `cliEnv` gives: the child (to signal), and its exit code and
+ * output once it closes. `onStdout` sees the output so far each time more arrives.
+ */
+export function startCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  onStdout: (text: string) => void = () => {},
+): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [binPath, ...args], {
+    cwd: packageDir,
+    env: cliEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => {
+    stdout += chunk;
+    onStdout(stdout);
+  });
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+/** Runs the real CLI in a child process, as a user would; killed and rejected after `timeoutMs`. */
 export function runCli(
   args: string[],
   env: Record<string, string | undefined> = {},
   timeoutMs = 90_000,
 ): Promise<CliResult> {
+  const { child, done } = startCli(args, env);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], {
-      cwd: packageDir,
-      env: cliEnv(env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`CLI ${args.join(' ')} did not finish within ${timeoutMs} ms`));
     }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+    done.then(
+      (result) => {
+        clearTimeout(timer);
+        resolve(result);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
 }

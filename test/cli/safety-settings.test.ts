@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tagPattern } from '../../src/cli/sweep.js';
 import { resolveRunSettings, resolveSweepSettings } from '../../src/config/settings.js';
-import { UserError } from '../../src/errors.js';
+import { userErrorOf } from '../support/user-error.js';
 
 const tempDirs: string[] = [];
 /** A working directory holding only the given config file (none when undefined). */
@@ -20,16 +20,6 @@ afterAll(() => {
 
 const credentials = { SCALEKIT_CLIENT_ID: 'skc_1', SCALEKIT_CLIENT_SECRET: 'secret-value' };
 const remote = 'https://acme.scalekit.dev';
-
-function userErrorOf(action: () => unknown): UserError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UserError);
-    return error as UserError;
-  }
-  throw new Error('expected a UserError, but the call succeeded');
-}
 
 describe('run settings: writes and rate', () => {
   it('writes to the mock and loopback without asking, with no rate limit', () => {

@@ -1,6 +1,5 @@
 // Acceptance tests for running against live targets safely: read-only runs send no write (proved by the mock's
 // request log), an interrupted run leaves nothing tagged behind, and `sweep` deletes tagged data only.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,33 +10,10 @@ import { systemClock } from '../../src/clock.js';
 import { type RequestLogEntry, type ServedMock, serveMock } from '../../src/mock/http-server.js';
 import { createMock } from '../../src/mock/index.js';
 import type { RunReport } from '../../src/reporters/model.js';
-import { binPath, type CliResult, cliEnv, packageDir, runCli } from './run-cli.js';
+import { runCli, startCli } from './run-cli.js';
 
 const credentials = { clientId: 'skc_safety', clientSecret: 'safety-secret' };
 const env = { SCALEKIT_CLIENT_ID: credentials.clientId, SCALEKIT_CLIENT_SECRET: credentials.clientSecret };
-
-/** The CLI as a child process the test can signal, with its output; same environment rules as runCli. */
-function startCli(args: string[], onStdout: (text: string) => void = () => {}) {
-  const child = spawn(process.execPath, [binPath, ...args], {
-    cwd: packageDir,
-    env: cliEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-    onStdout(stdout);
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const done = new Promise<CliResult>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-  return { child, done };
-}
 
 function apiFor(baseUrl: string): ApiClient {
   const session = createTokenSession({ baseUrl, credentials, timeoutMs: 5000, clock: systemClock });
@@ -79,10 +55,14 @@ describe('runs against a target that must not be written to', { timeout: 120_000
     const url = new Promise<string>((resolve) => {
       listening = resolve;
     });
-    const mock = startCli(['mock', '--port', '0', '--request-log', log, '--client-id', credentials.clientId], (out) => {
-      const found = /mock listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (found?.[1]) listening(found[1]);
-    });
+    const mock = startCli(
+      ['mock', '--port', '0', '--request-log', log, '--client-id', credentials.clientId],
+      env,
+      (out) => {
+        const found = /mock listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (found?.[1]) listening(found[1]);
+      },
+    );
     stopAfterTest.push(() => {
       mock.child.kill('SIGINT');
       return mock.done;
@@ -131,7 +111,7 @@ describe('runs against a target that must not be written to', { timeout: 120_000
       organizationsCreated += 1;
       if (organizationsCreated === 3) interrupt();
     });
-    const run = startCli(['run', '--target', served.url, '--only', 'RDT-*', '--seed', '7']);
+    const run = startCli(['run', '--target', served.url, '--only', 'RDT-*', '--seed', '7'], env);
     interrupt = () => run.child.kill('SIGINT');
     const result = await run.done;
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveRunSettings } from '../../src/config/settings.js';
-import { UserError } from '../../src/errors.js';
+import { userErrorOf } from '../support/user-error.js';
 
 const tempDirs: string[] = [];
 /** A fresh, empty working directory, so no config file from the repository is picked up. */
@@ -17,16 +17,6 @@ afterAll(() => {
 });
 
 const credentials = { SCALEKIT_CLIENT_ID: 'skc_123', SCALEKIT_CLIENT_SECRET: 'secret-value' };
-
-function userErrorOf(action: () => unknown): UserError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UserError);
-    return error as UserError;
-  }
-  throw new Error('expected a UserError, but the call succeeded');
-}
 
 describe('resolveRunSettings target', () => {
   it('defaults to the mock with no faults', () => {

@@ -8,18 +8,9 @@ import {
   negativeCases,
 } from '../../src/generation/negative.js';
 import { isSchemaObject, requestSchemas, type Schema } from '../../src/generation/schema-arbitrary.js';
-import { type OpenApiDocument, readSpecFile } from '../../src/spec/document.js';
+import { readSpecFile } from '../../src/spec/document.js';
 import { SchemaRegistry } from '../../src/spec/schemas.js';
-
-const specPath = process.env.SCALEKIT_OPENAPI;
-if (!specPath) throw new Error('set SCALEKIT_OPENAPI to the spec file before running these tests');
-
-const seed = 20260521;
-const small = (schemas: Record<string, unknown> = {}): OpenApiDocument => ({
-  openapi: '3.1.0',
-  paths: {},
-  components: { schemas },
-});
+import { seed, small, specPath } from '../support/generation.js';
 
 /** The one case for `constraint` at `pointer`, sampled; every value must be a confirmed negative of that case. */
 function brokenValues(

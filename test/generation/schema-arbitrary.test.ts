@@ -9,16 +9,7 @@ import {
 } from '../../src/generation/schema-arbitrary.js';
 import { type OpenApiDocument, readSpecFile } from '../../src/spec/document.js';
 import { SchemaRegistry } from '../../src/spec/schemas.js';
-
-const specPath = process.env.SCALEKIT_OPENAPI;
-if (!specPath) throw new Error('set SCALEKIT_OPENAPI to the spec file before running these tests');
-
-const seed = 20260521;
-const small = (schemas: Record<string, unknown> = {}): OpenApiDocument => ({
-  openapi: '3.1.0',
-  paths: {},
-  components: { schemas },
-});
+import { seed, small, specPath } from '../support/generation.js';
 
 /**
  * Ajv's strict mode rejects the two membership bodies (`required: ['membership']` beside a $ref, with no `type` and

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { parseOpenApi } from '../../src/spec/document.js';
 import { resolveSpec } from '../../src/spec/resolve.js';
+import { userErrorOfAsync } from '../support/user-error.js';
 
 const docA = { openapi: '3.1.0', info: { title: 'A', version: '1' }, paths: { '/a': {} } };
 const docB = { openapi: '3.1.0', info: { title: 'B', version: '1' }, paths: { '/b': {} } };
@@ -29,15 +30,6 @@ function writeJson(dir: string, name: string, value: unknown): string {
 }
 
 /** Runs `action`, expecting a UserError, and returns it. */
-async function userErrorOf(action: () => Promise<unknown>): Promise<UserError> {
-  try {
-    await action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UserError);
-    return error as UserError;
-  }
-  throw new Error('expected a UserError, but the call succeeded');
-}
 
 function listen(server: Server): Promise<string> {
   return new Promise((resolvePromise) => {
@@ -88,7 +80,7 @@ describe('resolveSpec from a local file', () => {
 
   it('reports a missing file as a UserError naming both --spec and SCALEKIT_OPENAPI', async () => {
     const dir = tempDir();
-    const error = await userErrorOf(() => resolveSpec({ env: 'nowhere.json', cwd: dir, cacheDir: dir }));
+    const error = await userErrorOfAsync(() => resolveSpec({ env: 'nowhere.json', cwd: dir, cacheDir: dir }));
     expect(error.message).toBe('the spec file nowhere.json (from SCALEKIT_OPENAPI) does not exist');
     expect(error.line).toContain('--spec');
     expect(error.line).toContain('SCALEKIT_OPENAPI');
@@ -108,7 +100,7 @@ describe('resolveSpec from a local file', () => {
   it('rejects JSON that is not an OpenAPI document with a UserError', async () => {
     const dir = tempDir();
     const path = writeJson(dir, 'package.json', { name: 'not-a-spec', version: '1.0.0' });
-    const error = await userErrorOf(() => resolveSpec({ flag: path, cacheDir: dir }));
+    const error = await userErrorOfAsync(() => resolveSpec({ flag: path, cacheDir: dir }));
     expect(error.message).toBe(`${path} is not an OpenAPI 3 document (no "openapi: 3.x" field)`);
     expect(error.line).toContain('SCALEKIT_OPENAPI');
   });
@@ -180,7 +172,7 @@ describe('resolveSpec from a URL', () => {
 
   it('reports an HTTP error status from a URL source as a UserError', async () => {
     const url = `${base}/missing.json`;
-    const error = await userErrorOf(() => resolveSpec({ env: url, cacheDir: tempDir() }));
+    const error = await userErrorOfAsync(() => resolveSpec({ env: url, cacheDir: tempDir() }));
     expect(error.message).toBe(`could not download the spec from SCALEKIT_OPENAPI=${url}: ${url} answered HTTP 404`);
   });
 });
@@ -226,7 +218,7 @@ describe('resolveSpec with the pinned spec', () => {
     });
     const base = await listen(server);
     try {
-      const error = await userErrorOf(() =>
+      const error = await userErrorOfAsync(() =>
         resolveSpec({ cacheDir, pinned: { url: `${base}/pinned.json`, sha256: expected, commit } }),
       );
       expect(error.message).toContain(servedSha);
@@ -248,7 +240,7 @@ describe('resolveSpec with the pinned spec', () => {
       });
     }) as typeof fetch;
     const url = 'http://127.0.0.1:9/pinned.json';
-    const error = await userErrorOf(() =>
+    const error = await userErrorOfAsync(() =>
       resolveSpec({ cacheDir, fetch: failingFetch, pinned: { url, sha256: servedSha, commit } }),
     );
     expect(urls).toEqual([url]);
