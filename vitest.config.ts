@@ -32,6 +32,10 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
       // vitest's default leaves a core idle (one worker on two cores), while the longest harness files mostly wait
       // on the CLI processes they start: two workers at least take a 2-core CI from about 6.8 to 5.5 minutes.
       maxWorkers: Math.max(2, availableParallelism() - 1),
+      // Far above what any test needs idle, so a busy 2-core machine makes `npm test` slower, never red; the
+      // long CLI and mutation tests set their own, larger budgets (test/cli/run-cli.ts).
+      testTimeout: 120_000,
+      hookTimeout: 120_000,
       reporters: ['default', ['json', { outputFile: 'reports/vitest-results.json' }]],
       provide: { conformance: inProcess },
       projects: [

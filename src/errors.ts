@@ -8,6 +8,11 @@ export const ExitCode = {
   usage: 2,
   /** A bug in scalekit-conformance itself (a suite that crashed while loading, an unexpected exception). */
   internal: 3,
+  /**
+   * No MUST rule failed, but part of the run has no verdict: a request got no usable answer (refused, reset, timed
+   * out, too long) or a control hook failed; also when the run stopped because the target stopped answering.
+   */
+  errored: 4,
   /** Stopped by SIGINT or SIGTERM (128 + SIGINT, as a shell reports it), after cleaning up what the run created. */
   interrupted: 130,
 } as const;

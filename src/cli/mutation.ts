@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type DriftFinding, driftKey } from '../checks/drift.js';
 import { systemClock } from '../clock.js';
-import { defaultProfile } from '../config/profile.js';
+import { defaultProfile, mergeProfile, type Profile } from '../config/profile.js';
 import { ExitCode, UserError } from '../errors.js';
 import { newRunId } from '../harness/context.js';
-import { driftOf, type Fault, type FaultId, faults, isFaultId } from '../mock/faults.js';
+import { diagnosticsOf, driftOf, type Fault, type FaultId, faults, isFaultId, profilesOf } from '../mock/faults.js';
 import { serveMock } from '../mock/http-server.js';
 import { createMock } from '../mock/index.js';
 import { aggregateRules } from '../reporters/aggregate.js';
@@ -24,8 +24,12 @@ export interface MutationResult {
   /** True when every rule the fault claims to break failed and every drift it claims was newly reported. */
   caught: boolean;
   failedRules: string[];
+  /** The suite tests the fault failed, as `file > full name`: the per-test proof that each test can fail. */
+  failedTests: string[];
   /** The drift kinds the fault claims, and those the run reported that the run without faults did not. */
   drift?: { expected: string[]; reported: string[] };
+  /** The rules the fault must show up under as a diagnostic, and those it did (without failing them). */
+  diagnostics?: { expected: string[]; reported: string[] };
 }
 
 /** What the suites fail, leave unasserted and report as drift against the mock without faults (or with some). */
@@ -36,13 +40,27 @@ interface Baseline {
   drift: DriftFinding[];
 }
 
-/** Runs the suites against the mock with no fault, then once per fault; returns the failed MUST/SHOULD rules. */
-async function failedRulesWith(
+/** A suite test as the per-test proof names it: its file and full name. */
+const testKey = (test: { file: string; fullName: string }) => `${test.file} > ${test.fullName}`;
+
+/** One run of the suites against the mock with some faults on, as the mutation run judges it. */
+interface FaultRun extends Baseline {
+  /** The suite tests that failed on a real answer (`file > full name`). */
+  failedTests: string[];
+  /** The rules under which a test recorded a diagnostic. */
+  diagnosed: string[];
+}
+
+/** Runs the suites against the mock with `faultIds` on (none: the baseline), under the default profile or another. */
+async function runWithFaults(
   faultIds: FaultId[],
-  options: { specPath: string; seed: number; only: readonly string[]; files?: readonly string[] },
-): Promise<Baseline> {
+  options: { specPath: string; seed: number; only: readonly string[]; files?: readonly string[]; profile?: Profile },
+): Promise<FaultRun> {
   const credentials = { clientId: 'skc_mutation', clientSecret: `mock-${randomUUID()}` };
-  const served = await serveMock(createMock({ clock: systemClock, credentials, faults: faultIds, seed: options.seed }));
+  const profile = options.profile ?? defaultProfile;
+  const served = await serveMock(
+    createMock({ clock: systemClock, credentials, faults: faultIds, seed: options.seed, profile }),
+  );
   try {
     const { tests, errors } = await executeSuites(
       {
@@ -50,16 +68,25 @@ async function failedRulesWith(
         specPath: options.specPath,
         seed: options.seed,
         timeoutMs: 10_000,
-        profile: defaultProfile,
+        profile,
         runId: newRunId(),
       },
       { only: options.only, ...(options.files ? { files: options.files } : {}) },
     );
     const aggregated = aggregateRules(rules, tests);
     const failed = aggregated.filter((r) => r.status === 'failed').map((r) => r.id);
-    // Rules the default profile does not assert (an alternative retry schedule): every citing test skipped.
+    // Rules the profile does not assert (an alternative retry schedule): every citing test skipped.
     const notAsserted = aggregated.filter((r) => r.status === 'skipped').map((r) => r.id);
-    return { failed, notAsserted, errors, drift: tests.flatMap((t) => t.drift) };
+    // A test without an answer proves nothing either way: the run is not judged.
+    const errored = tests.filter((t) => t.state === 'errored').map((t) => `${testKey(t)} errored: ${t.message}`);
+    return {
+      failed,
+      notAsserted,
+      errors: [...errors, ...errored],
+      drift: tests.flatMap((t) => t.drift),
+      failedTests: tests.filter((t) => t.state === 'failed').map(testKey),
+      diagnosed: aggregated.filter((r) => (r.diagnostics?.length ?? 0) > 0).map((r) => r.id),
+    };
   } finally {
     await served.close();
   }
@@ -67,13 +94,13 @@ async function failedRulesWith(
 
 /** The run without faults, once more for the rules that failed: a check that fails only under load is named. */
 async function runBaseline(specPath: string, seed: number, out: (line: string) => void): Promise<Baseline> {
-  let baseline = await failedRulesWith([], { specPath, seed, only: [] });
+  let baseline: Baseline = await runWithFaults([], { specPath, seed, only: [] });
   if (baseline.failed.length > 0 && baseline.errors.length === 0) {
-    const again = await failedRulesWith([], { specPath, seed, only: baseline.failed });
+    const again = await runWithFaults([], { specPath, seed, only: baseline.failed });
     if (again.failed.length === 0 && again.errors.length === 0) {
       out(`warning: without faults, ${baseline.failed.join(', ')} failed once and passed when run again (flaky)`);
     }
-    baseline = { ...again, drift: baseline.drift };
+    baseline = { failed: again.failed, notAsserted: again.notAsserted, errors: again.errors, drift: baseline.drift };
   }
   return baseline;
 }
@@ -103,45 +130,90 @@ async function runFaults(
 ): Promise<MutationResult[]> {
   const baselineDrift = new Set(baseline.drift.map(driftKey));
   const suiteTests = await cachedSuiteIndex();
+  // Focused runs load only the suite files citing the rules they select.
+  const focus = (only: readonly string[]) =>
+    options.full
+      ? { only: [] }
+      : {
+          only,
+          files: [...new Set(suiteTests.filter((t) => t.rules.some((r) => only.includes(r))).map((t) => t.file))],
+        };
   const results: MutationResult[] = [];
   for (const fault of selected) {
     const expectedDrift = driftOf(fault);
-    const only: string[] = options.full ? [] : [...new Set([...fault.rules, ...expectedDrift.map((d) => d.rule)])];
-    // Focused runs load only the suite files citing the fault's rules.
-    const files = options.full
-      ? undefined
-      : [...new Set(suiteTests.filter((t) => t.rules.some((r) => only.includes(r))).map((t) => t.file))];
-    const { failed, notAsserted, errors, drift } = await failedRulesWith([fault.id], {
-      specPath: options.specPath,
-      seed: options.seed,
-      only,
-      ...(files && files.length > 0 ? { files } : {}),
-    });
+    const diagnostics = diagnosticsOf(fault);
+    const only = [...new Set([...fault.rules, ...expectedDrift.map((d) => d.rule), ...diagnostics])];
+    const run = await runWithFaults([fault.id], { specPath: options.specPath, seed: options.seed, ...focus(only) });
     // test/cli/retry-schedules.test.ts proves the rules a default run does not assert, with their profiles.
-    const asserted = (fault.rules as readonly string[]).filter((id) => !notAsserted.includes(id));
-    const newDrift = drift.filter((f) => !baselineDrift.has(driftKey(f)));
+    const asserted = (fault.rules as readonly string[]).filter((id) => !run.notAsserted.includes(id));
+    const newDrift = run.drift.filter((f) => !baselineDrift.has(driftKey(f)));
     const reported = expectedDrift
       .filter((d) => newDrift.some((f) => f.kind === d.kind && f.rule === d.rule))
       .map((d) => d.kind);
-    const caught =
-      errors.length === 0 &&
-      asserted.length + expectedDrift.length > 0 &&
-      asserted.every((id) => failed.includes(id)) &&
-      reported.length === expectedDrift.length;
+    // A diagnostic fault is caught when it shows up under each of its rules and none of them fails for it.
+    const diagnosed = diagnostics.filter((id) => run.diagnosed.includes(id) && !run.failed.includes(id));
+    let caught =
+      run.errors.length === 0 &&
+      asserted.length + expectedDrift.length + diagnostics.length > 0 &&
+      asserted.every((id) => run.failed.includes(id)) &&
+      reported.length === expectedDrift.length &&
+      diagnosed.length === diagnostics.length;
+    const failedRules = new Set(run.failed);
+    const failedTests = new Set(run.failedTests);
+    // The rules another documented choice asserts: the same fault under that profile must fail them too.
+    for (const variant of profilesOf(fault)) {
+      const { profile, problems } = mergeProfile(variant.profile);
+      if (problems.length > 0) throw new Error(`fault ${fault.id}: ${problems.join('; ')}`);
+      const other = await runWithFaults([fault.id], {
+        specPath: options.specPath,
+        seed: options.seed,
+        profile,
+        ...focus(variant.rules),
+      });
+      caught &&= other.errors.length === 0 && variant.rules.every((id) => other.failed.includes(id));
+      for (const id of other.failed) failedRules.add(id);
+      for (const test of other.failedTests) failedTests.add(test);
+    }
     results.push({
       fault: fault.id,
       breaks: [...fault.rules],
       caught,
-      failedRules: failed,
+      failedRules: [...failedRules].sort(),
+      failedTests: [...failedTests].sort(),
       ...(expectedDrift.length > 0 ? { drift: { expected: expectedDrift.map((d) => d.kind), reported } } : {}),
+      ...(diagnostics.length > 0 ? { diagnostics: { expected: [...diagnostics], reported: diagnosed } } : {}),
     });
-    const claims = [...fault.rules, ...expectedDrift.map((d) => `drift ${d.kind}`)].join(', ');
+    const claims = [
+      ...fault.rules,
+      ...expectedDrift.map((d) => `drift ${d.kind}`),
+      ...diagnostics.map((id) => `diagnostic ${id}`),
+    ].join(', ');
     const driftSeen = expectedDrift.length > 0 ? `; drift: ${reported.join(', ') || 'none new'}` : '';
+    const diagnosticSeen = diagnostics.length > 0 ? `; diagnostics under: ${diagnosed.join(', ') || 'none'}` : '';
+    const erroredSeen = run.errors.length > 0 ? `; errors: ${run.errors.slice(0, 3).join('; ')}` : '';
     out(
-      `  ${caught ? 'caught  ' : 'SURVIVED'} ${fault.id}  breaks ${claims}; failed: ${failed.join(', ') || 'nothing'}${driftSeen}`,
+      `  ${caught ? 'caught  ' : 'SURVIVED'} ${fault.id}  breaks ${claims}; failed: ${[...failedRules].join(', ') || 'nothing'}${driftSeen}${diagnosticSeen}${erroredSeen}`,
     );
   }
   return results;
+}
+
+/** A suite test with the faults that fail it: the per-test proof that every test can fail. */
+export interface TestProof {
+  name: string;
+  file: string;
+  rules: string[];
+  faults: string[];
+}
+
+/** Per suite test, the faults that failed it (from every fault's `failedTests`). */
+async function testProofs(results: readonly MutationResult[]): Promise<TestProof[]> {
+  return (await cachedSuiteIndex()).map((test) => ({
+    name: test.fullName,
+    file: test.file,
+    rules: test.rules,
+    faults: results.filter((r) => r.failedTests.includes(testKey(test))).map((r) => r.fault),
+  }));
 }
 
 /**
@@ -268,13 +340,24 @@ export async function mutationCommand(
   io.out(`${caught} of ${results.length} faults caught (${(share * 100).toFixed(1)}%)`);
   const survivors = results.filter((r) => !r.caught);
   if (survivors.length > 0) io.out(`survived: ${survivors.map((r) => r.fault).join(', ')}`);
+  // Every test can fail: judged only when every fault ran here (a shard or a --fault selection sees a part).
+  const everyFault = !flags.fault?.length && count === 1;
+  const tests = await testProofs(results);
+  const unproven = tests.filter((t) => t.faults.length === 0);
+  if (everyFault) {
+    io.out(`${tests.length - unproven.length} of ${tests.length} suite tests failed by at least one fault`);
+    for (const test of unproven) io.out(`  no fault fails: ${test.file} > ${test.name} [${test.rules.join(', ')}]`);
+  }
   if (flags['report-json']) {
     const path = resolve(io.cwd, flags['report-json']);
     mkdirSync(dirname(path), { recursive: true });
+    const temporary = `${path}.${process.pid}.tmp`;
     writeFileSync(
-      path,
-      `${JSON.stringify({ seed, caught, total: results.length, share, baseline, faults: results }, null, 2)}\n`,
+      temporary,
+      `${JSON.stringify({ seed, caught, total: results.length, share, baseline, faults: results, tests }, null, 2)}\n`,
     );
+    renameSync(temporary, path);
   }
-  return survivors.length === 0 ? ExitCode.ok : ExitCode.conformanceFailure;
+  const provenPerTest = !everyFault || unproven.length === 0;
+  return survivors.length === 0 && provenPerTest ? ExitCode.ok : ExitCode.conformanceFailure;
 }

@@ -5,6 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { type DriftFinding, driftKey, summariseDrift } from '../checks/drift.js';
 import { createTokenSession } from '../client/api.js';
 import { TokenError } from '../client/oauth.js';
+import { readStopReason, stoppedAnsweringThreshold } from '../client/problems.js';
+import { TransportError } from '../client/transport.js';
 import { systemClock } from '../clock.js';
 import { type RunFlags, type RunSettings, resolveRunSettings } from '../config/settings.js';
 import { describeError, ExitCode, UserError } from '../errors.js';
@@ -55,7 +57,7 @@ export async function preflight(
   } catch (error) {
     if (error instanceof TokenError && error.kind === 'unreachable') {
       throw new UserError(
-        `cannot reach the target ${baseUrl}: ${describeError(error.cause)}`,
+        `cannot reach the target ${baseUrl}: ${error.cause instanceof TransportError ? error.cause.reason : describeError(error.cause)}`,
         'Check --target and that the server is running and reachable',
       );
     }
@@ -224,6 +226,7 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
   // The suites run in other processes: a file is how they learn that the run was interrupted.
   const stopDir = mkdtempSync(join(tmpdir(), 'skc-run-'));
   const stopFile = join(stopDir, 'interrupted');
+  const streakFile = join(stopDir, 'unanswered-streak');
   let interrupted = false;
   const stopWatching = watchInterrupts(
     (signal) => {
@@ -255,7 +258,7 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
       timeoutMs: settings.timeoutMs,
       profile: settings.profile,
       runId,
-      traffic: { allowWrites: settings.writes.allowed, maxRps: settings.maxRps, stopFile },
+      traffic: { allowWrites: settings.writes.allowed, maxRps: settings.maxRps, stopFile, streakFile },
     };
     let collector: Awaited<ReturnType<typeof executeSuites>> | undefined;
     try {
@@ -282,6 +285,13 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
       return ExitCode.interrupted;
     }
 
+    // Written by a worker when requests went unanswered `stoppedAnsweringThreshold` times in a row.
+    const stopReason = readStopReason(stopFile);
+    const stopped = stopReason && {
+      afterRequests: collector.tests.reduce((sum, t) => sum + (t.requests ?? 0), 0),
+      at: stopReason.at,
+      cause: stopReason.request ? `${stopReason.request}: ${stopReason.cause}` : stopReason.cause,
+    };
     const ruleOutcomes = aggregateRules(rules, collector.tests);
     const report: RunReport = {
       tool: { name: toolName, version: toolVersion },
@@ -297,6 +307,7 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
       errors: collector.errors,
       drift: uniqueDrift(collector.tests.flatMap((t) => t.drift)),
       operations: exercisedStatuses(collector.tests),
+      ...(stopped ? { stopped } : {}),
     };
     if (reportJson) writeJsonReport(reportJson, report, redactor);
     if (reportJunit) writeJunitReport(reportJunit, report, redactor);
@@ -310,20 +321,27 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
         `  Every finding, grouped per operation: scalekit-conformance drift --run-report ${reportJson ?? '<run --report-json file>'}`,
       );
     }
+    if (stopped) {
+      io.out('');
+      io.out(
+        `the target stopped answering after ${stopped.afterRequests} requests at ${stopped.at}: ${stopped.cause} (${stoppedAnsweringThreshold} requests in a row got no answer; the rest of the run was not sent)`,
+      );
+    }
     if (reportJson) io.out(`JSON report:  ${reportJson}`);
     if (reportJunit) io.out(`JUnit report: ${reportJunit}`);
 
-    if (collector.errors.length > 0) {
-      for (const error of collector.errors) io.out(`error: ${error}`);
-      return ExitCode.internal;
-    }
+    for (const error of collector.errors) io.out(`error: ${error}`);
+    // A suite that could not even set itself up because the target went away is the outage, not a bug of ours.
+    if (collector.errors.length > 0) return stopped ? ExitCode.errored : ExitCode.internal;
     if (collector.tests.every((t) => t.state === 'skipped') && settings.only.length > 0) {
       throw new UserError(
         `--only ${settings.only.join(',')} selected no test`,
         'Pick rules that have tests: `scalekit-conformance rules`',
       );
     }
-    return hasMustFailure(ruleOutcomes) ? ExitCode.conformanceFailure : ExitCode.ok;
+    if (hasMustFailure(ruleOutcomes)) return ExitCode.conformanceFailure;
+    const s = report.summary;
+    return stopped || s.errored > 0 || s.tests.errored > 0 ? ExitCode.errored : ExitCode.ok;
   } finally {
     stopWatching();
     restoreOutput();

@@ -81,7 +81,11 @@ export class TokenSession {
         }),
       );
     } catch (error) {
-      throw new TokenError('unreachable', `cannot reach ${this.tokenUrl}`, undefined, undefined, { cause: error });
+      // The cause's text rides in the message: a property's or a serialised error may keep nothing else of it.
+      const why = error instanceof Error ? error.message : String(error);
+      throw new TokenError('unreachable', `cannot reach ${this.tokenUrl} (${why})`, undefined, undefined, {
+        cause: error,
+      });
     }
     this.fetchCount += 1;
     const text = await response.text();

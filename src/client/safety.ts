@@ -3,6 +3,7 @@
 // every request; the settings decide them once per run.
 import { existsSync } from 'node:fs';
 import { type Clock, systemClock } from '../clock.js';
+import type { Problem } from './problems.js';
 
 /** The one note of a test skipped because it needed a write the run may not send. */
 export const writesDisabledNote = 'precondition not met: writes are disabled for this target (pass --allow-writes)';
@@ -187,19 +188,28 @@ export interface TrafficControl {
   stopped?: (() => boolean) | undefined;
   /** Told about each refused write before it is thrown (the harness marks the current test). */
   onRefused?: ((refused: WriteRefused) => void) | undefined;
+  /** Told about each request that got an HTTP answer (the harness counts requests and resets the error streak). */
+  onAnswer?: (() => void) | undefined;
+  /** Told about each request that got no usable answer (the harness marks the test errored and counts the streak). */
+  onProblem?: ((problem: Problem) => void) | undefined;
 }
 
 /** The same, as plain data: what the CLI hands the suite workers inside the run context. */
 export interface TrafficPolicy {
   allowWrites: boolean;
   maxRps?: number | undefined;
-  /** A file whose existence means "the run was interrupted" (the workers are other processes). */
+  /**
+   * A file whose existence means "the run was interrupted" (the workers are other processes); the workers write it
+   * themselves, with a StopReason, when the target stopped answering.
+   */
   stopFile?: string | undefined;
+  /** Where the workers keep the run's count of requests without an answer in a row (see TargetHealth). */
+  streakFile?: string | undefined;
 }
 
 export function trafficControlFor(
   policy: TrafficPolicy,
-  onRefused?: (refused: WriteRefused) => void,
+  listeners: Pick<TrafficControl, 'onRefused' | 'onAnswer' | 'onProblem'> = {},
   clock: Clock = systemClock,
 ): TrafficControl {
   const { stopFile } = policy;
@@ -207,7 +217,7 @@ export function trafficControlFor(
     allowWrites: policy.allowWrites,
     limiter: policy.maxRps ? new TokenBucket(policy.maxRps, { clock }) : undefined,
     stopped: stopFile ? () => existsSync(stopFile) : undefined,
-    onRefused,
+    ...listeners,
   };
 }
 

@@ -1,5 +1,7 @@
 import { type Clock, systemClock } from '../clock.js';
+import { describeError } from '../errors.js';
 import { userAgent } from '../version.js';
+import { transportProblem } from './problems.js';
 import {
   currentTrafficControl,
   maxRetryAfterMs,
@@ -34,12 +36,34 @@ export interface TransportOptions {
   traffic?: TrafficControl;
   /** Reads HTTP-date Retry-After values; the waits themselves are timers. */
   clock?: Clock;
+  /** The largest response body read; a longer one is no usable answer. Defaults to `maxResponseBytes`. */
+  maxBodyBytes?: number;
 }
 
-export class TransportTimeoutError extends Error {
+/** 16 MiB: far above any answer of the API, low enough that a target streaming without end cannot exhaust memory. */
+export const maxResponseBytes = 16 * 1024 * 1024;
+
+/**
+ * A request that got no usable HTTP answer: refused, reset, DNS, TLS, a timeout, a body over the size limit. The
+ * harness reports a test that ends on one as errored, never as failed: it says nothing about the rules.
+ */
+export class TransportError extends Error {
+  readonly request: string;
+  /** Why there was no answer, in one line. */
+  readonly reason: string;
+  constructor(method: string, url: string, reason: string, options?: ErrorOptions) {
+    super(`${method} ${url} got no usable answer: ${reason}`, options);
+    this.name = 'TransportError';
+    this.request = `${method} ${url}`;
+    this.reason = reason;
+  }
+}
+
+export class TransportTimeoutError extends TransportError {
   constructor(method: string, url: string, timeoutMs: number) {
-    super(`${method} ${url} did not answer within ${timeoutMs} ms`);
+    super(method, url, `did not answer within ${timeoutMs} ms`);
     this.name = 'TransportTimeoutError';
+    this.message = `${method} ${url} did not answer within ${timeoutMs} ms`;
   }
 }
 
@@ -62,7 +86,16 @@ export function createTransport(options: TransportOptions): Transport {
     const body = request.body ? await request.arrayBuffer() : undefined;
     const attempt = async () => {
       await traffic.limiter?.take(request.signal);
-      return send(options, request, headers, body);
+      try {
+        const response = await send(options, request, headers, body);
+        traffic.onAnswer?.();
+        return response;
+      } catch (error) {
+        if (error instanceof TransportError) {
+          traffic.onProblem?.(transportProblem(request.method, request.url, error.reason));
+        }
+        throw error;
+      }
     };
     const first = await attempt();
     if (first.status !== 429) return first;
@@ -95,7 +128,7 @@ async function send(
   try {
     const outgoing = new Request(request, { headers, signal, ...(body ? { body } : {}) });
     const received = await doFetch(outgoing, { signal });
-    bytes = await received.arrayBuffer();
+    bytes = await readCapped(received, options.maxBodyBytes ?? maxResponseBytes, request);
     response = new Response(nullBodyStatuses.has(received.status) ? null : bytes, {
       status: received.status,
       statusText: received.statusText,
@@ -105,7 +138,9 @@ async function send(
     if (controller.signal.aborted || (error instanceof Error && error.name === 'TimeoutError')) {
       throw new TransportTimeoutError(request.method, request.url, options.timeoutMs);
     }
-    throw error;
+    // The caller's own abort (an interrupted run) is not the target's doing.
+    if (error instanceof TransportError || request.signal.aborted) throw error;
+    throw new TransportError(request.method, request.url, describeError(error), { cause: error });
   } finally {
     clearTimeout(timer);
   }
@@ -120,4 +155,36 @@ async function send(
     durationMs: Math.round(performance.now() - started),
   });
   return response;
+}
+
+/** The whole body, unless it is longer than `maxBytes`: then the stream is cancelled and the answer is no answer. */
+async function readCapped(response: Response, maxBytes: number, request: Request): Promise<ArrayBuffer> {
+  if (!response.body) return new ArrayBuffer(0);
+  const declared = Number(response.headers.get('content-length'));
+  const reader = response.body.getReader();
+  const tooLong = () =>
+    new TransportError(request.method, request.url, `the response body is longer than ${maxBytes} bytes`);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await reader.cancel().catch(() => {});
+    throw tooLong();
+  }
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.byteLength;
+    if (length > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLong();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes.buffer;
 }

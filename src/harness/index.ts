@@ -1,11 +1,13 @@
 import fc from 'fast-check';
-import { test as base, TestRunner } from 'vitest';
+import { test as base, inject, TestRunner } from 'vitest';
 
 import type { DriftFinding } from '../checks/drift.js';
-import { type Failure, formatFailure } from '../checks/failure.js';
+import { type Failure, failure, formatFailure } from '../checks/failure.js';
 import type { HookName } from '../client/control-hooks.js';
+import { hookOfFailure, isHookFailure, type Problem, readStopReason } from '../client/problems.js';
 import { interruptedNote, isRunInterruption, isWriteRefusal, writesDisabledNote } from '../client/safety.js';
 import type { Exchange } from '../client/transport.js';
+import type { RuleId } from '../rules/catalogue.js';
 import { connectTarget, type Target } from './target.js';
 
 export type { Target } from './target.js';
@@ -18,26 +20,65 @@ declare module 'vitest' {
     precondition?: string;
     /** Docs-versus-spec drift the test observed (not failures of the target). */
     drift?: DriftFinding[];
+    /**
+     * What the target said about itself beyond what the profile pins (the rules it named in a refusal, an error
+     * code or message): shown under the rule as a warning, never a verdict.
+     */
+    diagnostics?: Failure[];
     /** Per operation (`GET /api/v1/...`), the statuses the target answered: the report's coverage of statuses. */
     exercised?: Record<string, number[]>;
+    /** Set when the test failed without a typed failure because a request got no answer or a hook failed. */
+    errored?: Problem;
   }
+}
+
+/** The note of a test cut short because the run stopped: the target stopped answering. */
+export const targetStoppedNote = 'not finished: the run stopped because the target stopped answering';
+
+const firstLine = (text: string) => text.split('\n').find((line) => line.trim() !== '') ?? text;
+
+/**
+ * Why a failed test got no verdict, if that is what happened: it has no typed failure (none was found on a real
+ * answer), and a request of it got no usable answer or a control hook failed.
+ */
+function erroredBy(
+  meta: { failures?: Failure[]; problems?: Problem[] },
+  errors: readonly unknown[],
+): Problem | undefined {
+  if (errors.length === 0 || (meta.failures?.length ?? 0) > 0) return undefined;
+  const problem = meta.problems?.[0];
+  if (problem) return problem;
+  const hookError = errors.find(isHookFailure) as { message?: unknown } | undefined;
+  if (!hookError) return undefined;
+  const hook = hookOfFailure(hookError);
+  return { kind: 'hook', cause: firstLine(String(hookError.message ?? 'failed')), ...(hook ? { hook } : {}) };
 }
 
 /**
  * The suites' `test`: a vitest test with the target under test as a file-scoped fixture. A test that needed a write
  * the run may not send is reported skipped with one note, whatever it did with the WriteRefused (let it fail the
  * test, caught it, passed anyway, or failed on one a shared helper rethrew): a read-only run says "precondition not
- * met", never "failed".
+ * met", never "failed". A test that failed only because the target gave no answer, or a control hook failed, is
+ * marked errored: the reporters then count it apart from the failures.
  */
-export const test = base.extend<{ target: Target; writeGuard: undefined }>({
-  writeGuard: [
+export const test = base.extend<{ target: Target; verdictGuard: undefined }>({
+  verdictGuard: [
     async ({ task, skip }, use) => {
       await use(undefined);
       const errors = task.result?.errors ?? [];
       const refused = (task.meta.writesRefused?.length ?? 0) > 0 || errors.some(isWriteRefusal);
-      // An interrupted run stops sending: the tests it cut short say so instead of failing.
-      const note = refused ? writesDisabledNote : errors.some(isRunInterruption) ? interruptedNote : undefined;
-      if (!note) return;
+      // A stopped run sends nothing more: the tests it cut short say why instead of failing.
+      const stopped = errors.some(isRunInterruption)
+        ? readStopReason(inject('conformance').traffic?.stopFile)
+          ? targetStoppedNote
+          : interruptedNote
+        : undefined;
+      const note = refused ? writesDisabledNote : stopped;
+      if (!note) {
+        const errored = erroredBy(task.meta, errors);
+        if (errored) task.meta.errored = errored;
+        return;
+      }
       task.meta.precondition = note;
       task.meta.failures = undefined;
       // Thrown from the fixture's teardown, after the test body: vitest then records the test as skipped.
@@ -83,6 +124,16 @@ export function noteDrift(...findings: (DriftFinding | undefined)[]): void {
   if (task && found.length > 0) task.meta.drift = [...(task.meta.drift ?? []), ...found];
 }
 
+/**
+ * Records diagnostics on the current test (undefined entries are ignored): a mismatch in what the target says about
+ * itself that the profile does not pin. They are reported under the rule with both sides, and never fail the test.
+ */
+export function noteDiagnostic(...found: (Failure | undefined)[]): void {
+  const task = TestRunner.getCurrentTest();
+  const diagnostics = found.filter((f): f is Failure => f !== undefined);
+  if (task && diagnostics.length > 0) task.meta.diagnostics = [...(task.meta.diagnostics ?? []), ...diagnostics];
+}
+
 /** Skips the current test, reported as "precondition not met", unless the target advertises the hook. */
 export async function requireHook(target: Target, hook: HookName, skip: (note?: string) => never): Promise<void> {
   if (await target.hooks.has(hook)) return;
@@ -98,6 +149,26 @@ export function requireWrites(target: Target, skip: (note?: string) => never): v
   const task = TestRunner.getCurrentTest();
   if (task) task.meta.precondition = writesDisabledNote;
   skip(writesDisabledNote);
+}
+
+/**
+ * A request the test needs before it can judge its rule (creating the organization whose event it watches) was
+ * answered with another status. The answer is real, so the test fails on it, citing its own first rule: a server
+ * error in a precondition is never a skip, and never a pass.
+ */
+export function assertPrecondition(what: string, exchange: Exchange, expected: number | readonly number[]): void {
+  const allowed = typeof expected === 'number' ? [expected] : expected;
+  if (allowed.includes(exchange.status)) return;
+  const rule = (TestRunner.getCurrentTest()?.tags?.[0] ?? 'OAS-009') as RuleId;
+  assertConforms(
+    failure(
+      rule,
+      `precondition: ${what}`,
+      allowed.join(' or '),
+      `${exchange.status} ${exchange.responseBody.slice(0, 200)}`,
+      exchange,
+    ),
+  );
 }
 
 /** Runs a request and returns its result with the exchange it produced (the last one, after any token retry). */
@@ -142,5 +213,5 @@ export async function assertProperty<T>(
       ? cause.failures.map((f) => ({ ...f, details: [...(f.details ?? []), replay] }))
       : [];
   if (failures.length > 0) assertConforms(...failures);
-  throw new ConformanceError(`${cause instanceof Error ? cause.message : String(cause)}\n  ${replay}`);
+  throw new ConformanceError(`${cause instanceof Error ? cause.message : String(cause)}\n  ${replay}`, { cause });
 }

@@ -5,6 +5,7 @@ import { inject, TestRunner } from 'vitest';
 import { type ApiClient, createApiClient, createTokenSession } from '../client/api.js';
 import { ControlHooks } from '../client/control-hooks.js';
 import type { TokenSession } from '../client/oauth.js';
+import { type Problem, TargetHealth } from '../client/problems.js';
 import {
   decideWrites,
   defaultMaxRps,
@@ -27,8 +28,15 @@ declare module 'vitest' {
   interface TaskMeta {
     /** Writes the run refused to send for this test (`POST /api/v1/...`); the test is then reported skipped. */
     writesRefused?: string[];
+    /** Requests of this test that got no usable answer (the first few): a failed test with these is errored. */
+    problems?: Problem[];
+    /** Requests this test sent, answered or not: the run's count when it stops because the target went away. */
+    requests?: number;
   }
 }
+
+/** Problems kept per test: the first says what happened; the rest only repeat it. */
+const problemsKept = 5;
 
 /** Host name the in-process mock answers on; `.invalid` can never resolve, so nothing leaks to a network. */
 export const inProcessMockUrl = 'http://mock.scalekit-conformance.invalid';
@@ -58,6 +66,16 @@ export interface Target {
   credentials: { clientId: string; clientSecret: string };
   /** False on a read-only run: every write throws WriteRefused and the test is skipped (`requireWrites`). */
   writesAllowed: boolean;
+  /**
+   * The per-request timeout. Also the shortest real-time wait a test may give the target for anything (an entry
+   * to appear, a delivery to arrive): a shorter one would let a busy machine decide the verdict.
+   */
+  timeoutMs: number;
+}
+
+/** A wait for something the target does on its own: the profile's window, but never less than a request's timeout. */
+export function waitBudgetMs(target: Pick<Target, 'timeoutMs'>, profileMs = 0): number {
+  return Math.max(profileMs, target.timeoutMs);
 }
 
 /** Connects to the target the run was given; `close` stops the in-process mock, if one was started. */
@@ -83,13 +101,36 @@ function noteRefusedWrite(refused: WriteRefused): void {
   if (task) task.meta.writesRefused = [...(task.meta.writesRefused ?? []), `${refused.method} ${refused.path}`];
 }
 
+/** Counts the request on the running test (requests made while no test runs, in a file's set-up, are not counted). */
+function countRequest(problem?: Problem): void {
+  const task = TestRunner.getCurrentTest();
+  if (!task) return;
+  task.meta.requests = (task.meta.requests ?? 0) + 1;
+  if (problem && (task.meta.problems?.length ?? 0) < problemsKept) {
+    task.meta.problems = [...(task.meta.problems ?? []), problem];
+  }
+}
+
 async function build(context: RunContext, file: string): Promise<{ target: Target; close: () => void }> {
   const exchanges: Exchange[] = [];
   const record = (exchange: Exchange) => exchanges.push(exchange);
   const { target } = context;
   // Every transport of this file follows it, the browser steps' and the fixtures' included.
   const traffic = context.traffic ?? defaultTraffic(target);
-  useTrafficControl(trafficControlFor(traffic, noteRefusedWrite));
+  const health = new TargetHealth({ streakFile: traffic.streakFile, stopFile: traffic.stopFile });
+  useTrafficControl(
+    trafficControlFor(traffic, {
+      onRefused: noteRefusedWrite,
+      onAnswer: () => {
+        countRequest();
+        health.answered();
+      },
+      onProblem: (problem) => {
+        countRequest(problem);
+        health.failed(problem);
+      },
+    }),
+  );
 
   let close = () => {};
   let baseUrl: string;
@@ -142,6 +183,7 @@ async function build(context: RunContext, file: string): Promise<{ target: Targe
     runTag: `conf${context.runId}${fileSeed.toString(36)}`,
     credentials,
     writesAllowed: traffic.allowWrites,
+    timeoutMs,
   };
   return { target: connected, close };
 }

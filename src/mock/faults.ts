@@ -19,6 +19,11 @@ export const faults = [
     description: 'GET /api/v1/logs/authentication/requests ignores the email filter',
   },
   {
+    id: 'auth-logs.repeated-status-refused',
+    rules: ['ALG-007'],
+    description: 'a status filter sent as repeated parameters (status=A&status=B) is refused with 400: one value only',
+  },
+  {
     id: 'auth-logs.accept-unknown-status',
     rules: ['ALG-010'],
     description: 'a status filter outside the enum (e.g. Failure) is answered 200 with an empty list instead of 400',
@@ -42,6 +47,11 @@ export const faults = [
     id: 'auth-logs.initiated-hidden',
     rules: ['ALG-002'],
     description: 'entries still INITIATED are left out of the list, so a fresh authorize request shows nothing',
+  },
+  {
+    id: 'auth-logs.entry-without-user',
+    rules: ['ALG-002'],
+    description: 'the entry of a sign-in through /oauth/authorize never records the user: it has no email',
   },
   {
     id: 'auth-logs.snake-case-list',
@@ -92,6 +102,11 @@ export const faults = [
     id: 'auth-logs.duplicate-across-pages',
     rules: ['ALG-015'],
     description: 'next_page_token starts the next page at the last entry of this one, so it appears twice',
+  },
+  {
+    id: 'auth-logs.trailing-empty-page',
+    rules: ['ALG-015'],
+    description: 'a page that ends exactly with the last entry still hands out a next_page_token, to an empty page',
   },
   {
     id: 'auth-logs.page-total-size',
@@ -200,6 +215,36 @@ export const faults = [
     description: 'registering several post-logout URLs keeps only the first',
   },
   {
+    id: 'redirects.extra-rule-names',
+    rules: [],
+    // Every registration test that meets a refusal; EPT-001's family test registers through the same check.
+    diagnostics: [
+      'RDR-003',
+      'RDR-004',
+      'RDR-005',
+      'RDR-006',
+      'RDR-007',
+      'RDR-008',
+      'RDR-009',
+      'RDR-010',
+      'RDR-011',
+      'RDR-012',
+      'RDR-013',
+      'RDR-014',
+      'RDR-015',
+      'RDR-016',
+      'RDT-002',
+      'RDT-004',
+      'EPT-001',
+    ],
+    description: 'every refusal of the redirects hook names one rule more than it breaks',
+  },
+  {
+    id: 'redirects.partial-registration',
+    rules: ['RDR-017'],
+    description: 'the redirects hook keeps the valid URIs of a refused batch instead of changing nothing',
+  },
+  {
     id: 'templates.partial-label',
     rules: ['RDT-004'],
     description: 'the redirects hook accepts a template whose placeholder fills only part of a DNS label',
@@ -231,6 +276,21 @@ export const faults = [
     description: 'access tokens name another issuer than the target in iss',
   },
   {
+    id: 'oauth.keys-not-jwks',
+    rules: ['TOK-011'],
+    description: '/keys answers 200 with the public key as PEM text instead of a JWKS',
+  },
+  {
+    id: 'oauth.id-token-wrong-audience',
+    rules: ['TOK-011'],
+    description: 'ID tokens name the environment ID in aud instead of the client ID',
+  },
+  {
+    id: 'oauth.client-secret-not-checked',
+    rules: ['TOK-001'],
+    description: 'the token endpoint issues a client-credentials token whatever the client_secret, or without one',
+  },
+  {
     id: 'oauth.redirect-unregistered',
     rules: ['RDR-001'],
     description: '/oauth/authorize redirects to any redirect_uri, registered or not',
@@ -251,9 +311,29 @@ export const faults = [
     description: '/oauth/authorize matches redirect_uri on host and path only, ignoring scheme and port',
   },
   {
+    id: 'oauth.callback-trailing-slash',
+    rules: ['RDR-002'],
+    description: '/oauth/authorize sends the code to the registered redirect_uri with a trailing slash added',
+  },
+  {
     id: 'oauth.any-response-type',
     rules: ['EPT-005'],
     description: '/oauth/authorize issues a code whatever the response_type',
+  },
+  {
+    id: 'oauth.default-redirect-uri',
+    rules: ['EPT-005'],
+    description: '/oauth/authorize without redirect_uri goes on with the first registered callback URL',
+  },
+  {
+    id: 'oauth.unknown-client-accepted',
+    rules: ['EPT-005'],
+    description: "/oauth/authorize takes a missing or unknown client_id for the environment's own client",
+  },
+  {
+    id: 'oauth.unknown-prompt-ignored',
+    rules: ['EPT-005'],
+    description: '/oauth/authorize ignores a prompt outside its listed values and goes on as if none were given',
   },
   {
     id: 'oauth.state-dropped',
@@ -317,6 +397,11 @@ export const faults = [
     description: '/oidc/logout redirects but leaves the session of the id_token_hint active',
   },
   {
+    id: 'logout.state-dropped',
+    rules: ['EPT-011'],
+    description: '/oidc/logout redirects to the registered post_logout_redirect_uri without the state',
+  },
+  {
     id: 'templates.logout-expired-session',
     rules: ['RDT-007'],
     description: '/oidc/logout expands templated post-logout URLs for a session that has already expired',
@@ -341,6 +426,22 @@ export const faults = [
     id: 'organizations.metadata-unchecked',
     rules: ['RDT-012'],
     description: 'an organization update with metadata outside the documented limits is accepted and stored',
+  },
+  {
+    id: 'organizations.host-name-slug-refused',
+    rules: ['RDT-009'],
+    description:
+      'the slug pattern allows one DNS label only: a host-name slug such as auth.acme.example.com is refused',
+  },
+  {
+    id: 'organizations.refused-slug-stored',
+    rules: ['RDT-010'],
+    description: 'an update refused for its slug has already stored it: the 400 comes back but the slug is changed',
+  },
+  {
+    id: 'organizations.metadata-key-24',
+    rules: ['RDT-012'],
+    description: 'the metadata key length is checked off by one: a key of 25 characters is refused with 400',
   },
   {
     id: 'clients.redirect-uris-not-array',
@@ -382,6 +483,11 @@ export const faults = [
     id: 'email-templates.non-string-accepted',
     rules: ['TPL-008'],
     description: 'template_variables values that are not strings (numbers, booleans) are accepted and stringified',
+  },
+  {
+    id: 'email-templates.empty-value-refused',
+    rules: ['TPL-008', 'TPL-006'],
+    description: 'an empty string value in template_variables is refused with 400 as if the variable were missing',
   },
   {
     id: 'email-templates.not-rendered',
@@ -510,6 +616,11 @@ export const faults = [
     rules: ['PWL-015'],
     description: 'with same-browser origin enforcement on, a magic link verifies without its auth_request_id',
   },
+  {
+    id: 'passwordless.link-needs-auth-request-id',
+    rules: ['PWL-012'],
+    description: 'a link_token without auth_request_id is refused even when same-browser enforcement is off',
+  },
   // General OpenAPI conformance (src/contract/checks.ts)
   {
     id: 'contract.logo-url-500',
@@ -582,6 +693,11 @@ export const faults = [
     description: 'the organization list accepts any bearer token, even one the target never issued',
   },
   {
+    id: 'contract.expired-token-accepted',
+    rules: ['TOK-005'],
+    description: 'the API keeps accepting a client-credentials token after its exp on the target clock',
+  },
+  {
     id: 'contract.page-size-over-50-refused',
     rules: ['OAS-003'],
     description: 'the organization list refuses page_size above 50, inside the documented 10-100',
@@ -648,8 +764,14 @@ export const faults = [
   // Webhook delivery, retries and signatures
   {
     id: 'webhooks.first-retry-late',
-    // Whichever schedule the profile selects (test/cli/retry-schedules.test.ts proves the other three).
+    // Whichever schedule the profile selects: the default profile asserts WHD-006, the other three are each
+    // asserted under the profile that selects them (test/cli/retry-schedules.test.ts also shows them passing).
     rules: ['WHD-006', 'WHD-007', 'WHD-008', 'WHD-009'],
+    underProfiles: [
+      { profile: { webhooks: { retrySchedule: 'implement-webhooks-6' } }, rules: ['WHD-007'] },
+      { profile: { webhooks: { retrySchedule: 'three-retries' } }, rules: ['WHD-008'] },
+      { profile: { webhooks: { retrySchedule: 'scim-8' } }, rules: ['WHD-009'] },
+    ],
     description: 'every retry comes a minute late: the first after 2 minutes instead of 1',
   },
   {
@@ -701,6 +823,16 @@ export const faults = [
     id: 'webhooks.ignore-subscription',
     rules: ['WHD-016'],
     description: 'events the endpoint did not subscribe to are delivered too',
+  },
+  {
+    id: 'webhooks.delivery-not-json',
+    rules: ['WHD-016'],
+    description: 'deliveries are sent with Content-Type text/plain instead of application/json (same JSON bytes)',
+  },
+  {
+    id: 'webhooks.event-type-dropped',
+    rules: ['WHD-016'],
+    description: 'connected_account.created is never delivered, even to an endpoint subscribed to every event',
   },
   {
     id: 'webhooks.timestamp-not-refreshed',
@@ -776,6 +908,16 @@ export const faults = [
   id: string;
   rules: readonly RuleId[];
   drift?: readonly { kind: DriftKind; rule: RuleId }[];
+  /**
+   * Rules under which the fault must show up as a diagnostic (what the target says about itself that the profile
+   * does not pin) while those rules still pass: proof that a diagnostic is never judged as a verdict.
+   */
+  diagnostics?: readonly RuleId[];
+  /**
+   * Rules the default profile does not assert (another documented choice of an open point): the mutation run also
+   * runs the fault under each of these profiles (config-file overrides), where the rules listed must fail.
+   */
+  underProfiles?: readonly { profile: Record<string, Record<string, unknown>>; rules: readonly RuleId[] }[];
   description: string;
 }[];
 
@@ -785,6 +927,18 @@ export type Fault = (typeof faults)[number];
 /** The drift a fault must make a run report, beside the rules it breaks. */
 export function driftOf(fault: Fault): readonly { kind: DriftKind; rule: RuleId }[] {
   return 'drift' in fault ? fault.drift : [];
+}
+
+/** The profiles (besides the default) a fault is also run under, with the rules each asserts. */
+export function profilesOf(
+  fault: Fault,
+): readonly { profile: Record<string, Record<string, unknown>>; rules: readonly RuleId[] }[] {
+  return 'underProfiles' in fault ? fault.underProfiles : [];
+}
+
+/** The rules under which a fault must be reported as a diagnostic, never as a failure. */
+export function diagnosticsOf(fault: Fault): readonly RuleId[] {
+  return 'diagnostics' in fault ? (fault.diagnostics as readonly RuleId[]) : [];
 }
 
 const known = new Set<string>(faults.map((f) => f.id));

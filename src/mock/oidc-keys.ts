@@ -2,6 +2,7 @@ import {
   type CryptoKey,
   calculateJwkThumbprint,
   exportJWK,
+  exportSPKI,
   generateKeyPair,
   type JWK,
   type JWTPayload,
@@ -46,6 +47,11 @@ export function signingKey(state: MockState): Promise<SigningKey> {
 /** The JWKS document `/keys` serves. */
 export async function publicJwks(state: MockState): Promise<{ keys: JWK[] }> {
   return { keys: [(await signingKey(state)).publicJwk] };
+}
+
+/** The public key as PEM (SPKI): what a server that serves its key instead of a JWKS sends (a seeded fault). */
+export async function publicKeyPem(state: MockState): Promise<string> {
+  return exportSPKI((await signingKey(state)).publicKey);
 }
 
 /** Signs claims as a compact JWS with the mock's key; the caller sets iss, aud, iat and exp from the mock's clock. */

@@ -26,6 +26,8 @@ export interface PaginationQuirks {
   acceptMalformedToken?: boolean;
   /** page_size is ignored: everything on one page. */
   ignorePageSize?: boolean;
+  /** A page that ends exactly with the last item still hands out a next_page_token, to an empty page. */
+  trailingEmptyPage?: boolean;
 }
 
 /** Cursor pagination over an already filtered and ordered list; `page_size` 0 or absent means the default. */
@@ -47,9 +49,11 @@ export function paginate<T>(
   if (offset === undefined) throw badRequest('page_token is malformed');
   const nextOffset = quirks.duplicateAcrossPages && size > 1 ? offset + size - 1 : offset + size;
   const prevOffset = Math.max(0, offset - size) + (quirks.wrongPrevToken ? 1 : 0);
+  const endsWithLast = offset < items.length && offset + size === items.length;
+  const hasNext = offset + size < items.length || (quirks.trailingEmptyPage === true && endsWithLast);
   return {
     items: items.slice(offset, offset + size),
-    next_page_token: offset + size < items.length ? encodePageToken(nextOffset) : '',
+    next_page_token: hasNext ? encodePageToken(nextOffset) : '',
     prev_page_token: offset > 0 ? encodePageToken(prevOffset) : '',
     total_size: items.length,
   };

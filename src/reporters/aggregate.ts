@@ -18,10 +18,6 @@ export function ruleSelector(globs: readonly string[]): (id: string) => boolean 
 }
 
 /**
- * Per-rule verdicts from per-test outcomes. A rule fails if any test citing it failed, passes if every test
- * citing it that ran passed, is skipped if none ran (with the reasons), and is uncovered if no test cites it.
- */
-/**
  * Why no suite test can cite a rule, or undefined when one could: a rule observable only in the dashboard, a fact
  * about the SDK, or one the harness's own tests hold (a rule for receivers, a fact of the spec). Such a rule is
  * reported as skipped with this reason, never as uncovered.
@@ -37,9 +33,18 @@ export function notCheckableReason(rule: Rule): string | undefined {
   return undefined;
 }
 
+/** At most this many diagnostics per rule in a report; the rest are counted. */
+const diagnosticsKept = 20;
+
+/**
+ * Per-rule verdicts from per-test outcomes. A rule fails if any test citing it failed on a real answer, is errored
+ * if none failed but one got no answer, passes if every test citing it that ran passed, is skipped if none ran
+ * (with the reasons), and is uncovered if no test cites it. Diagnostics ride along under the rule, whatever it is.
+ */
 export function aggregateRules(catalogue: readonly Rule[], tests: readonly TestOutcome[]): RuleOutcome[] {
-  return catalogue.map((rule) => {
+  return catalogue.map((rule): RuleOutcome => {
     const citing = tests.filter((t) => t.rules.includes(rule.id));
+    const diagnostics = citing.flatMap((t) => (t.diagnostics ?? []).filter((d) => d.rule === rule.id));
     const base = {
       id: rule.id,
       force: rule.force,
@@ -47,6 +52,7 @@ export function aggregateRules(catalogue: readonly Rule[], tests: readonly TestO
       statement: rule.statement,
       sources: rule.sources,
       tests: citing.map((t) => ({ name: t.fullName, file: t.file, state: t.state })),
+      ...(diagnostics.length > 0 ? { diagnostics: diagnostics.slice(0, diagnosticsKept) } : {}),
     };
     if (citing.length === 0) {
       const reason = notCheckableReason(rule);
@@ -54,6 +60,7 @@ export function aggregateRules(catalogue: readonly Rule[], tests: readonly TestO
         ? { ...base, status: 'skipped', reason }
         : { ...base, status: 'uncovered', reason: 'no test cites this rule yet' };
     }
+    // A failure on a real answer decides the rule, whatever else happened.
     const failed = citing.filter((t) => t.state === 'failed');
     if (failed.length > 0) {
       return {
@@ -73,6 +80,19 @@ export function aggregateRules(catalogue: readonly Rule[], tests: readonly TestO
         ),
       };
     }
+    // No failure, but a test got no answer: the rule was not judged, whatever the other tests found.
+    const errored = citing.filter((t) => t.state === 'errored');
+    if (errored.length > 0) {
+      return {
+        ...base,
+        status: 'errored',
+        reason: errored[0]?.message ?? 'no usable answer',
+        errors: errored.map((t) => ({
+          test: t.fullName,
+          ...(t.errored ?? { kind: 'transport' as const, cause: t.message ?? 'no usable answer' }),
+        })),
+      };
+    }
     if (citing.some((t) => t.state === 'passed')) return { ...base, status: 'passed' };
     const reasons = [...new Set(citing.map((t) => t.message ?? 'skipped'))];
     return { ...base, status: 'skipped', reason: reasons.join('; ') };
@@ -81,17 +101,16 @@ export function aggregateRules(catalogue: readonly Rule[], tests: readonly TestO
 
 export function summarise(rules: readonly RuleOutcome[], tests: readonly TestOutcome[]): RunReport['summary'] {
   const count = (status: RuleStatus) => rules.filter((r) => r.status === status).length;
+  const tally = (state: TestOutcome['state']) => tests.filter((t) => t.state === state).length;
   return {
     passed: count('passed'),
     failed: count('failed'),
+    errored: count('errored'),
     skipped: count('skipped'),
     uncovered: count('uncovered'),
     warnings: rules.filter((r) => r.status === 'failed' && r.force !== 'MUST').length,
-    tests: {
-      passed: tests.filter((t) => t.state === 'passed').length,
-      failed: tests.filter((t) => t.state === 'failed').length,
-      skipped: tests.filter((t) => t.state === 'skipped').length,
-    },
+    diagnostics: tests.reduce((sum, t) => sum + (t.diagnostics?.length ?? 0), 0),
+    tests: { passed: tally('passed'), failed: tally('failed'), errored: tally('errored'), skipped: tally('skipped') },
   };
 }
 

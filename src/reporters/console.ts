@@ -1,11 +1,12 @@
 import { formatFailure } from '../checks/failure.js';
+import { describeProblem } from '../client/problems.js';
 import type { RuleOutcome, RunReport, TestOutcome } from './model.js';
 
-const mark: Record<TestOutcome['state'], string> = { passed: 'ok  ', failed: 'FAIL', skipped: 'skip' };
+const mark: Record<TestOutcome['state'], string> = { passed: 'ok  ', failed: 'FAIL', errored: 'ERR ', skipped: 'skip' };
 
 /** One line per finished test, printed as the run goes. */
 export function formatTestLine(test: TestOutcome): string {
-  const why = test.state === 'skipped' && test.message ? ` (${test.message})` : '';
+  const why = (test.state === 'skipped' || test.state === 'errored') && test.message ? ` (${test.message})` : '';
   return `  ${mark[test.state]} [${test.rules.join(', ') || 'no rule'}] ${test.name}${why}`;
 }
 
@@ -34,7 +35,10 @@ export function formatRuleTable(report: RunReport): string {
   const rows = shown.map((r) => {
     const status = r.status === 'failed' && r.force !== 'MUST' ? 'warning' : r.status;
     const reason = r.status === 'skipped' && r.reason ? ` (${r.reason})` : '';
-    return [r.id, r.force, status + reason, sourceText(r)];
+    const noted = r.diagnostics?.length
+      ? ` (${r.diagnostics.length} diagnostic${r.diagnostics.length > 1 ? 's' : ''})`
+      : '';
+    return [r.id, r.force, status + reason + noted, sourceText(r)];
   });
   const header = ['rule', 'force', 'status', 'source'];
   const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length))));
@@ -57,11 +61,28 @@ export function formatRuleTable(report: RunReport): string {
         );
     }
   }
+  const errored = shown.filter((r) => r.status === 'errored');
+  if (errored.length > 0) {
+    out.push('', 'Errors (no verdict: the target gave no usable answer, or a control hook failed):');
+    for (const rule of errored) {
+      out.push(`- ${rule.id} (${rule.force}) ${rule.statement}`);
+      for (const e of rule.errors ?? []) out.push(`    ${e.test}`, `      ${describeProblem(e)}`);
+    }
+  }
+  const noted = shown.filter((r) => (r.diagnostics?.length ?? 0) > 0);
+  if (noted.length > 0) {
+    out.push('', 'Diagnostics (what the target says about itself differs; warnings, not verdicts):');
+    for (const rule of noted) {
+      out.push(`- ${rule.id} (${rule.status})`);
+      for (const d of rule.diagnostics ?? [])
+        out.push(`    warning: ${d.title}: expected ${d.expected} but got ${d.received}`);
+    }
+  }
   const s = report.summary;
   out.push(
     '',
-    `rules: ${s.passed} passed, ${s.failed} failed (${s.warnings} of them SHOULD/MAY warnings), ${s.skipped} skipped, ${s.uncovered} uncovered (list them with \`scalekit-conformance rules --uncovered\`)`,
-    `tests: ${s.tests.passed} passed, ${s.tests.failed} failed, ${s.tests.skipped} skipped`,
+    `rules: ${s.passed} passed, ${s.failed} failed (${s.warnings} of them SHOULD/MAY warnings), ${s.errored} errored, ${s.skipped} skipped, ${s.uncovered} uncovered (list them with \`scalekit-conformance rules --uncovered\`)`,
+    `tests: ${s.tests.passed} passed, ${s.tests.failed} failed, ${s.tests.errored} errored, ${s.tests.skipped} skipped${s.diagnostics > 0 ? `; ${s.diagnostics} diagnostic(s)` : ''}`,
   );
   return out.join('\n');
 }

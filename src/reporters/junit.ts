@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { formatFailure } from '../checks/failure.js';
+import { describeProblem } from '../client/problems.js';
 import type { RunReport } from './model.js';
 import type { Redactor } from './redact.js';
 
@@ -23,22 +24,31 @@ export function renderJunit(report: RunReport): string {
   }
   const suites = [...byArea].map(([area, rules]) => {
     const failures = rules.filter((r) => r.status === 'failed').length;
+    const errors = rules.filter((r) => r.status === 'errored').length;
     const skipped = rules.filter((r) => r.status === 'skipped').length;
     const cases = rules.map((rule) => {
       const name = `${rule.id} ${rule.statement}`;
       const open = `    <testcase classname="${escapeXml(`scalekit-conformance.${area}`)}" name="${escapeXml(name)}">`;
       if (rule.status === 'skipped') return `${open}<skipped message="${escapeXml(rule.reason ?? '')}"/></testcase>`;
+      if (rule.status === 'errored') {
+        const text = (rule.errors ?? []).map((e) => `${e.test}\n  ${describeProblem(e)}`).join('\n\n');
+        return `${open}\n      <error message="${escapeXml(`${rule.id}: no verdict: ${rule.reason ?? 'no usable answer'}`)}">${escapeXml(text)}</error>\n    </testcase>`;
+      }
       if (rule.status === 'failed') {
         const text = (rule.failures ?? []).map(formatFailure).join('\n\n');
         const severity = rule.force === 'MUST' ? 'failure' : `${rule.force} warning`;
         return `${open}\n      <failure message="${escapeXml(`${rule.id} (${severity})`)}">${escapeXml(text)}</failure>\n    </testcase>`;
       }
+      if (rule.diagnostics?.length) {
+        const text = rule.diagnostics.map((d) => `warning: ${formatFailure(d)}`).join('\n');
+        return `${open}\n      <system-out>${escapeXml(text)}</system-out>\n    </testcase>`;
+      }
       return `${open}</testcase>`;
     });
-    return `  <testsuite name="${escapeXml(area)}" tests="${rules.length}" failures="${failures}" skipped="${skipped}">\n${cases.join('\n')}\n  </testsuite>`;
+    return `  <testsuite name="${escapeXml(area)}" tests="${rules.length}" failures="${failures}" errors="${errors}" skipped="${skipped}">\n${cases.join('\n')}\n  </testsuite>`;
   });
   const s = report.summary;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="scalekit-conformance" tests="${s.passed + s.failed + s.skipped}" failures="${s.failed}" skipped="${s.skipped}" time="${(report.durationMs / 1000).toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="scalekit-conformance" tests="${s.passed + s.failed + s.errored + s.skipped}" failures="${s.failed}" errors="${s.errored}" skipped="${s.skipped}" time="${(report.durationMs / 1000).toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
 export function writeJunitReport(path: string, report: RunReport, redactor: Redactor): void {

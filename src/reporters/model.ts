@@ -1,8 +1,13 @@
 import type { DriftFinding } from '../checks/drift.js';
 import type { Failure } from '../checks/failure.js';
+import type { Problem } from '../client/problems.js';
 import type { Force, RuleArea, SourceRef } from '../rules/types.js';
 
-export type TestState = 'passed' | 'failed' | 'skipped';
+/**
+ * `failed`: a rule broken on a real answer. `errored`: no verdict, because a request got no usable answer (refused,
+ * reset, timed out, too long) or a control hook failed.
+ */
+export type TestState = 'passed' | 'failed' | 'errored' | 'skipped';
 
 /** One test's outcome, as the reporters see it. */
 export interface TestOutcome {
@@ -16,13 +21,19 @@ export interface TestOutcome {
   failures: Failure[];
   /** Docs-versus-spec drift the test observed. */
   drift: DriftFinding[];
+  /** What the target said about itself that the profile does not pin, where it differed: never a verdict. */
+  diagnostics?: Failure[];
+  /** For an errored test: the request without an answer, or the hook that failed, and why. */
+  errored?: Problem;
+  /** Requests the test sent, answered or not. */
+  requests?: number;
   /** Per operation, the statuses the target answered (the contract suite's coverage of statuses). */
   exercised?: Record<string, number[]>;
   /** For a failure without typed failures (an exception), its first line; for a skip, the reason. */
   message?: string;
 }
 
-export type RuleStatus = 'passed' | 'failed' | 'skipped' | 'uncovered';
+export type RuleStatus = 'passed' | 'failed' | 'errored' | 'skipped' | 'uncovered';
 
 export interface RuleOutcome {
   id: string;
@@ -36,6 +47,10 @@ export interface RuleOutcome {
   /** Why the rule was skipped or is uncovered; empty otherwise. */
   reason?: string;
   failures?: Failure[];
+  /** For an errored rule: each errored test and what went wrong. */
+  errors?: (Problem & { test: string })[];
+  /** Mismatches in what the target says about itself (the rules it names, its wording): warnings, not verdicts. */
+  diagnostics?: Failure[];
 }
 
 export interface RunReport {
@@ -49,11 +64,15 @@ export interface RunReport {
   summary: {
     passed: number;
     failed: number;
+    /** Rules with no failure but an errored test: not judged, since the target gave no answer (exit code 4). */
+    errored: number;
     skipped: number;
     uncovered: number;
     /** Failed rules whose force is SHOULD or MAY: reported, but they do not change the exit code. */
     warnings: number;
-    tests: { passed: number; failed: number; skipped: number };
+    /** Diagnostics recorded over the run (see RuleOutcome.diagnostics). */
+    diagnostics: number;
+    tests: { passed: number; failed: number; errored: number; skipped: number };
   };
   rules: RuleOutcome[];
   tests: TestOutcome[];
@@ -63,4 +82,6 @@ export interface RunReport {
   drift: DriftFinding[];
   /** Per operation of the spec (`GET /api/v1/...`), the statuses the run saw it answer; empty when not run. */
   operations?: Record<string, number[]>;
+  /** Set when the run stopped early because the target stopped answering. */
+  stopped?: { afterRequests: number; at: string; cause: string; request?: string };
 }

@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
 import type { DriftFinding } from '../checks/drift.js';
 import type { Failure } from '../checks/failure.js';
+import { describeProblem, type Problem } from '../client/problems.js';
 import type { TestOutcome } from './model.js';
 
 const firstLine = (text: string) => text.split('\n').find((line) => line.trim() !== '') ?? text;
@@ -58,11 +59,22 @@ export class OutcomeCollector implements Reporter {
       precondition?: string;
       drift?: DriftFinding[];
       exercised?: Record<string, number[]>;
+      diagnostics?: Failure[];
+      errored?: Problem;
+      requests?: number;
     };
     const rules = [...testCase.tags];
-    const state = result.state === 'failed' ? 'failed' : result.state === 'passed' ? 'passed' : 'skipped';
+    const state =
+      result.state === 'failed'
+        ? meta.errored
+          ? 'errored'
+          : 'failed'
+        : result.state === 'passed'
+          ? 'passed'
+          : 'skipped';
     let message: string | undefined;
     if (result.state === 'failed') message = firstLine(result.errors?.[0]?.message ?? 'failed');
+    if (state === 'errored' && meta.errored) message = describeProblem(meta.errored);
     if (state === 'skipped') {
       message = result.state === 'skipped' && result.note ? result.note : meta.precondition;
       if (!message) message = this.#selected(rules) ? 'skipped' : 'not selected by --only';
@@ -76,6 +88,9 @@ export class OutcomeCollector implements Reporter {
       durationMs: Math.round(testCase.diagnostic()?.duration ?? 0),
       failures: meta.failures ?? [],
       drift: meta.drift ?? [],
+      ...(meta.diagnostics?.length ? { diagnostics: meta.diagnostics } : {}),
+      ...(state === 'errored' && meta.errored ? { errored: meta.errored } : {}),
+      ...(meta.requests ? { requests: meta.requests } : {}),
       ...(meta.exercised ? { exercised: meta.exercised } : {}),
       ...(message ? { message } : {}),
     };

@@ -7,8 +7,10 @@
 import { describe } from 'vitest';
 import { type AuthLogItem, authLogQuery, fetchAuthLogPage } from '../../fixtures/builders/auth-log-entries.js';
 import { failure } from '../../src/checks/failure.js';
+import type { Exchange } from '../../src/client/transport.js';
 import { authorizeWithPkce, navigate, oauthClient, redeemCode } from '../../src/harness/browser.js';
-import { assertConforms, requireHook, type Target, test } from '../../src/harness/index.js';
+import { assertConforms, assertPrecondition, requireHook, type Target, test } from '../../src/harness/index.js';
+import { waitBudgetMs } from '../../src/harness/target.js';
 import type { RuleId } from '../../src/rules/catalogue.js';
 
 let flows = 0;
@@ -27,17 +29,41 @@ async function authorize(target: Target, skip: (note?: string) => never, decisio
   return { email, callback, ...(await authorizeWithPkce(target, callback, `st-${flows}`)) };
 }
 
+/** How long an entry may take to appear (G-18), never less than a request's timeout. */
+const pollBudgetMs = (target: Target) => waitBudgetMs(target, target.profile.authLogs.pollTimeoutMs);
+
 /**
  * Polls the log for the entry of `email` until `done` holds or the profile's deadline passes (G-18); no sleeps,
  * each poll is one request. Returns the last entries seen and the last exchange.
  */
 async function pollEntries(target: Target, email: string, done: (items: AuthLogItem[]) => boolean, rule: RuleId) {
-  const deadline = Date.now() + target.profile.authLogs.pollTimeoutMs;
+  const deadline = Date.now() + pollBudgetMs(target);
   for (;;) {
     const { page, problem } = await fetchAuthLogPage(target, authLogQuery({ email }, 10), rule);
     assertConforms(problem);
     if (done(page.items) || Date.now() >= deadline) return page;
   }
+}
+
+/**
+ * The code of a scripted approval. `authorize` has already skipped where no code can come (no login hook, or the
+ * profile says the flow is not logged), so any other answer is a real one that fails the test on `rule`: a 5xx, a
+ * login page despite the script, or a redirect without a code (an error sent to the callback).
+ */
+function requireCode(flow: { code: string; exchange: Exchange }, rule: RuleId): void {
+  if (flow.code) return;
+  const { exchange } = flow;
+  const what = 'the authorize request of a scripted approval';
+  if (exchange.status < 300 || exchange.status >= 400) assertPrecondition(what, exchange, 302);
+  assertConforms(
+    failure(
+      rule,
+      `precondition: ${what}`,
+      'a redirect to the callback with a code',
+      `${exchange.status} with Location ${exchange.responseHeaders.location ?? '(none)'}`,
+      exchange,
+    ),
+  );
 }
 
 const statuses = (items: readonly AuthLogItem[]) => items.map((i) => i.status ?? '(none)').join(', ') || 'no entry';
@@ -78,7 +104,7 @@ describe('auth-log entries follow the OAuth flow', () => {
     if (exchange.status >= 300 && exchange.status < 400) {
       skip(`precondition not met: the authorize request redirected (${exchange.status}) with no login scripted`);
     }
-    const deadline = Date.now() + target.profile.authLogs.pollTimeoutMs;
+    const deadline = Date.now() + pollBudgetMs(target);
     let fresh: string[] = [];
     while (fresh.length === 0 && Date.now() < deadline) {
       fresh = [...(await initiatedIds(target, client.id))].filter((id) => !before.has(id));
@@ -89,7 +115,7 @@ describe('auth-log entries follow the OAuth flow', () => {
         : failure(
             'ALG-002',
             'entries after /oauth/authorize',
-            `one new INITIATED entry for client ${client.id} within ${target.profile.authLogs.pollTimeoutMs} ms`,
+            `one new INITIATED entry for client ${client.id} within ${pollBudgetMs(target)} ms`,
             `${fresh.length} new INITIATED entries`,
             target.exchanges.at(-1),
           ),
@@ -100,7 +126,7 @@ describe('auth-log entries follow the OAuth flow', () => {
     tags: ['ALG-003'],
   }, async ({ target, skip }) => {
     const flow = await authorize(target, skip, 'approve');
-    if (!flow.code) skip(`precondition not met: the authorize request gave no code (${flow.exchange.status})`);
+    requireCode(flow, 'ALG-003');
     const page = await pollEntries(target, flow.email, (items) => items.some((i) => i.status === 'PENDING'), 'ALG-003');
     assertConforms(
       page.items.length === 1 && page.items[0]?.status === 'PENDING'
@@ -108,7 +134,7 @@ describe('auth-log entries follow the OAuth flow', () => {
         : failure(
             'ALG-003',
             'entry between the redirect and the code exchange',
-            `one PENDING entry for ${flow.email} within ${target.profile.authLogs.pollTimeoutMs} ms`,
+            `one PENDING entry for ${flow.email} within ${pollBudgetMs(target)} ms`,
             statuses(page.items),
             page.exchange,
           ),
@@ -129,10 +155,14 @@ describe('auth-log entries follow the OAuth flow', () => {
         : failure(
             'ALG-002',
             'entry after /oauth/authorize',
-            `one INITIATED or PENDING entry for ${flow.email} within ${target.profile.authLogs.pollTimeoutMs} ms`,
+            `one INITIATED or PENDING entry for ${flow.email} within ${pollBudgetMs(target)} ms`,
             statuses(page.items),
             page.exchange,
           ),
+      // The email filter found it; an email it carries must be the user's all the same.
+      !entry || entry.email === undefined || entry.email.toLowerCase() === flow.email.toLowerCase()
+        ? undefined
+        : failure('ALG-002', 'entry user', flow.email, String(entry.email), page.exchange),
       !entry || entry.client_id === undefined || entry.client_id === flow.client.id
         ? undefined
         : failure('ALG-002', 'entry client', flow.client.id, String(entry.client_id), page.exchange),
@@ -141,9 +171,9 @@ describe('auth-log entries follow the OAuth flow', () => {
 
   test('after the code exchange the entry becomes SUCCESS', { tags: ['ALG-004'] }, async ({ target, skip }) => {
     const flow = await authorize(target, skip, 'approve');
-    if (!flow.code) skip(`precondition not met: the authorize request gave no code (${flow.exchange.status})`);
+    requireCode(flow, 'ALG-004');
     const token = await redeemCode(target, flow, flow.callback);
-    if (token.status !== 200) skip(`precondition not met: the code exchange was answered ${token.status}`);
+    assertPrecondition('the code exchange', token, 200);
     const page = await pollEntries(
       target,
       flow.email,
@@ -156,7 +186,7 @@ describe('auth-log entries follow the OAuth flow', () => {
         : failure(
             'ALG-004',
             'entry after the code exchange',
-            `one SUCCESS entry for ${flow.email} within ${target.profile.authLogs.pollTimeoutMs} ms`,
+            `one SUCCESS entry for ${flow.email} within ${pollBudgetMs(target)} ms`,
             statuses(page.items),
             page.exchange,
           ),
@@ -172,7 +202,7 @@ describe('auth-log entries follow the OAuth flow', () => {
         : failure(
             'ALG-005',
             'entry after a denied login',
-            `one FAILED entry for ${flow.email} within ${target.profile.authLogs.pollTimeoutMs} ms`,
+            `one FAILED entry for ${flow.email} within ${pollBudgetMs(target)} ms`,
             statuses(page.items),
             page.exchange,
           ),

@@ -26,8 +26,12 @@ const timeOf = (item: AuthLogItem) => Date.parse(item.timestamp ?? '');
 
 let seeding: Promise<AuthLogFilter> | undefined;
 
-/** The filter every query of this file starts from: its own seeded client, or a past window of live data. */
-async function population(target: Target, skip: (note?: string) => never): Promise<AuthLogFilter> {
+/**
+ * The filter every query of this file starts from: its own seeded client, or a past window of live data. The read
+ * that finds the window is held to `rule`, the calling test's own: a server error there fails the test, and only a
+ * successful, empty answer skips it.
+ */
+async function population(target: Target, skip: (note?: string) => never, rule: RuleId): Promise<AuthLogFilter> {
   if (await target.hooks.has('auth-requests')) {
     seeding ??= (async () => {
       const fixture = buildAuthLogFixture(target.faker, target.runTag, { now: Date.now() - 60_000, count: 24 });
@@ -36,12 +40,11 @@ async function population(target: Target, skip: (note?: string) => never): Promi
     })();
     return seeding;
   }
-  const { page } = await fetchAuthLogPage(target, { page_size: 30 }, 'ALG-007');
+  const { page, problem } = await fetchAuthLogPage(target, { page_size: 30 }, rule);
+  assertConforms(problem);
   const times = page.items.map(timeOf).filter(Number.isFinite);
-  const newest = Math.max(...times);
-  const oldest = Math.min(...times);
   if (times.length === 0) skip('precondition not met: the target has no authentication log entries');
-  return { startTime: oldest, endTime: newest };
+  return { startTime: Math.min(...times), endTime: Math.max(...times) };
 }
 
 async function all(target: Target, filter: AuthLogFilter, rule: RuleId, pageSize = 5) {
@@ -60,7 +63,7 @@ describe('GET /api/v1/logs/authentication/requests: properties that hold on any 
   test('the per-status results together are the unfiltered result for the same window', {
     tags: ['ALG-008'],
   }, async ({ target, skip }) => {
-    const base = await population(target, skip);
+    const base = await population(target, skip, 'ALG-008');
     const unfiltered = (await all(target, base, 'ALG-008')).items;
     const perStatus = new Map<string, AuthLogItem[]>();
     for (const status of authLogStatuses)
@@ -99,7 +102,7 @@ describe('GET /api/v1/logs/authentication/requests: properties that hold on any 
   test('a status filter in lower or mixed case returns the same entries as in upper case', {
     tags: ['ALG-009'],
   }, async ({ target, skip }) => {
-    const base = await population(target, skip);
+    const base = await population(target, skip, 'ALG-009');
     const failures: (Failure | undefined)[] = [];
     for (const status of authLogStatuses) {
       const upper = (await all(target, { ...base, statuses: [status] }, 'ALG-009')).items;
@@ -123,7 +126,7 @@ describe('GET /api/v1/logs/authentication/requests: properties that hold on any 
   });
 
   test('every returned item matches every filter it was asked for', { tags: ['ALG-020'] }, async ({ target, skip }) => {
-    const base = await population(target, skip);
+    const base = await population(target, skip, 'ALG-020');
     const sample = (await all(target, base, 'ALG-020')).items;
     const first = <K extends keyof AuthLogItem>(key: K) => sample.find((i) => i[key])?.[key];
     const email = first('email');
@@ -162,7 +165,7 @@ describe('GET /api/v1/logs/authentication/requests: properties that hold on any 
   test('every item lies within the inclusive window, and narrowing the window never adds items', {
     tags: ['ALG-013'],
   }, async ({ target, skip }) => {
-    const base = await population(target, skip);
+    const base = await population(target, skip, 'ALG-013');
     const times = (await all(target, base, 'ALG-013')).items.map(timeOf).filter(Number.isFinite);
     if (times.length === 0) skip('precondition not met: no entries with a timestamp in scope');
     const start = Math.min(...times);
@@ -212,7 +215,7 @@ describe('GET /api/v1/logs/authentication/requests: properties that hold on any 
     target,
     skip,
   }) => {
-    const base = await population(target, skip);
+    const base = await population(target, skip, 'ALG-014');
     const { items, pages } = await all(target, base, 'ALG-014', 3);
     const at = items.findIndex((item, i) => i > 0 && timeOf(item) > timeOf(items[i - 1] ?? item));
     assertConforms(
@@ -232,7 +235,7 @@ describe('GET /api/v1/logs/authentication/requests: properties that hold on any 
   test('paging forward and then back returns the same page, and the first page has no previous page', {
     tags: ['ALG-015'],
   }, async ({ target, skip }) => {
-    const base = await population(target, skip);
+    const base = await population(target, skip, 'ALG-015');
     const query = authLogQuery(base, 3);
     const { pages } = await all(target, base, 'ALG-015', 3);
     if (pages.length < 3) skip('precondition not met: fewer than three pages of three entries in scope');
@@ -285,7 +288,7 @@ describe('GET /api/v1/logs/authentication/requests: properties that hold on any 
   });
 
   test('across pages no item appears twice and none is skipped', { tags: ['ALG-015'] }, async ({ target, skip }) => {
-    const base = await population(target, skip);
+    const base = await population(target, skip, 'ALG-015');
     const { items, pages } = await all(target, base, 'ALG-015', 3);
     const seen = new Map<string, number>();
     for (const item of items) seen.set(idOf(item), (seen.get(idOf(item)) ?? 0) + 1);
@@ -325,11 +328,66 @@ describe('GET /api/v1/logs/authentication/requests: properties that hold on any 
     assertConforms(...failures);
   });
 
+  test('every next_page_token leads to entries, and the walk ends exactly where the entries end', {
+    tags: ['ALG-015'],
+  }, async ({ target, skip }) => {
+    const base = await population(target, skip, 'ALG-015');
+    // What the pages must add up to: a read in pages as large as the server allows.
+    const largest = target.profile.authLogs.maxPageSize ?? 100;
+    const total = new Set((await all(target, base, 'ALG-015', largest)).items.map(idOf)).size;
+    if (total === 0) skip('precondition not met: no entries in scope');
+    // Sizes whose last page is full, where a next_page_token to an empty page hides (one page of everything, half
+    // of them when that divides), and pages of three, whose last page may be short.
+    const sizes = [total, total % 2 === 0 ? total / 2 : 0, 3].filter(
+      (size, i, list) => size > 0 && size <= largest && total / size <= 30 && list.indexOf(size) === i,
+    );
+    const failures: (Failure | undefined)[] = [];
+    for (const size of sizes) {
+      const { pages, problem } = await walkAuthLogPages(target, authLogQuery(base, size), 'ALG-015');
+      failures.push(problem);
+      const seen = new Set<string>();
+      for (const [index, page] of pages.entries()) {
+        for (const item of page.items) seen.add(idOf(item));
+        const which = `page ${index + 1} with page_size ${size}`;
+        failures.push(
+          index === 0 || page.items.length > 0
+            ? undefined
+            : failure(
+                'ALG-015',
+                'page behind a next_page_token',
+                'at least one entry',
+                `an empty ${which}`,
+                page.exchange,
+              ),
+          !page.next || seen.size < total
+            ? undefined
+            : failure(
+                'ALG-015',
+                'next_page_token on the last page',
+                `empty once all ${total} entries are seen`,
+                `a token on ${which}, after ${seen.size} entries`,
+                page.exchange,
+              ),
+          page.next || seen.size >= total
+            ? undefined
+            : failure(
+                'ALG-015',
+                'end of the pages',
+                `all ${total} entries of the large-page read before next_page_token is empty`,
+                `${seen.size} entries when ${which} ended the walk`,
+                page.exchange,
+              ),
+        );
+      }
+    }
+    assertConforms(...failures);
+  });
+
   test('total_size is the same on every page and equals the number of items seen', { tags: ['ALG-016'] }, async ({
     target,
     skip,
   }) => {
-    const base = await population(target, skip);
+    const base = await population(target, skip, 'ALG-016');
     const { items, pages } = await all(target, base, 'ALG-016', 3);
     const totals = pages.map((p) => p.total ?? 0);
     const differing = pages.find((p) => (p.total ?? 0) !== totals[0]);
@@ -356,7 +414,7 @@ describe('GET /api/v1/logs/authentication/requests: properties that hold on any 
   });
 
   test('a page never holds more than page_size items', { tags: ['ALG-017'] }, async ({ target, skip }) => {
-    const base = await population(target, skip);
+    const base = await population(target, skip, 'ALG-017');
     const failures: (Failure | undefined)[] = [];
     for (const size of [1, 2, 5]) {
       const { page, problem } = await fetchAuthLogPage(target, authLogQuery(base, size), 'ALG-017');
@@ -419,7 +477,7 @@ describe('GET /api/v1/logs/authentication/requests: properties that hold on any 
     target,
     skip,
   }) => {
-    const base = await population(target, skip);
+    const base = await population(target, skip, 'ALG-019');
     const { page } = await fetchAuthLogPage(target, authLogQuery(base, 10), 'ALG-019');
     const badTime = page.items.filter(
       (i) => typeof i.timestamp !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(i.timestamp) || !Number.isFinite(timeOf(i)),

@@ -202,6 +202,15 @@ function exercise(target: Target): Promise<Recorded[]> {
   return exercising;
 }
 
+/** Per operation, the statuses it answered in the exercise. */
+function exercisedStatuses(recorded: readonly Recorded[]): Record<string, number[]> {
+  const statuses = new Map<string, Set<number>>();
+  for (const { operation, exchange } of recorded) {
+    statuses.set(operation.key, (statuses.get(operation.key) ?? new Set()).add(exchange.status));
+  }
+  return Object.fromEntries([...statuses].map(([key, set]) => [key, [...set].sort((a, b) => a - b)]));
+}
+
 /**
  * The shared exercise, run inside whichever test comes first. The writes a read-only run refuses there are not that
  * test's precondition: every check judges what was sent and skips when nothing applies, so the mark is taken off.
@@ -215,13 +224,12 @@ async function exerciseOnce(target: Target, task: { meta: { writesRefused?: stri
 describe('every operation of the spec', () => {
   for (const [name, check] of Object.entries(contractChecks) as [string, ContractCheck][]) {
     const tags = [check.rule, ...(check.also ?? [])];
-    test(`${name.replace(/_/g, ' ')} (${tags.join(', ')})`, { tags, timeout: 60_000 }, async ({
-      target,
-      skip,
-      task,
-    }) => {
+    test(`${name.replace(/_/g, ' ')} (${tags.join(', ')})`, { tags }, async ({ target, skip, task }) => {
       const recorded = await exerciseOnce(target, task);
       const { methodsOfPath, specStatuses } = loadSpec();
+      // The report's coverage of statuses rides on one test: whether every operation was reached is the suite's own
+      // business (test/cli/cli.test.ts holds it), not a rule a target can break.
+      if (check.rule === 'OAS-009') task.meta.exercised = exercisedStatuses(recorded);
       const failures: Failure[] = [];
       let judged = 0;
       for (const { kind, operation, exchange, fromWorld } of recorded) {
@@ -247,30 +255,4 @@ describe('every operation of the spec', () => {
       assertConforms(...failures.slice(0, 15));
     });
   }
-
-  test('every operation was sent at least one request, and the statuses each answered are recorded', {
-    tags: ['OAS-009'],
-    timeout: 60_000,
-  }, async ({ target, task }) => {
-    const recorded = await exerciseOnce(target, task);
-    const { operations } = loadSpec();
-    const statuses = new Map<string, Set<number>>();
-    for (const { operation, exchange } of recorded) {
-      statuses.set(operation.key, (statuses.get(operation.key) ?? new Set()).add(exchange.status));
-    }
-    // Read-only (a live target without --allow-writes): only the reads are sent.
-    const expected = operations.filter((op) => target.writesAllowed || op.method === 'get');
-    const silent = expected.filter((op) => !statuses.has(op.key)).map((op) => op.key);
-    task.meta.exercised = Object.fromEntries([...statuses].map(([key, set]) => [key, [...set].sort()]));
-    assertConforms(
-      silent.length === 0
-        ? undefined
-        : {
-            rule: 'OAS-009',
-            title: 'operations exercised',
-            expected: `all ${expected.length}`,
-            received: `${expected.length - silent.length}; no answer from ${silent.slice(0, 10).join(', ')}`,
-          },
-    );
-  });
 });

@@ -1,24 +1,46 @@
-// The token endpoint every target has (TOK-001, TOK-003, TOK-011): a form-encoded client-credentials request
-// issues a Bearer token with its lifetime and scope, and the token is an RS256 JWT that verifies against the
-// target's own JWKS at /keys, naming the target as issuer and the client in its audience, with an expiry.
-import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
+// The token endpoint every target has (TOK-001, TOK-003, TOK-005, TOK-011): a form-encoded client-credentials
+// request issues a Bearer token with its lifetime and scope, and only for the right client credentials; the token
+// is an RS256 JWT that verifies against the target's own JWKS at /keys, naming the target as issuer and the client
+// in its audience, in date on the target's clock; so is the ID token of a sign-in; and once the token has expired
+// on the target's clock (the clock hook moves it), the API refuses it.
+import type { JSONWebKeySet } from 'jose';
 import { describe } from 'vitest';
 import { type Failure, failure } from '../../src/checks/failure.js';
 import { checkStatus, parseJsonBody } from '../../src/checks/http.js';
-import { navigate, postForm } from '../../src/harness/browser.js';
-import { assertConforms, type Target, test } from '../../src/harness/index.js';
+import { checkJwt, checkTokenRefused, readJwks, type TokenExpectations } from '../../src/checks/tokens.js';
+import { authorizeWithPkce, navigate, postForm, redeemCode } from '../../src/harness/browser.js';
+import { assertConforms, exchangeOf, requireHook, type Target, test } from '../../src/harness/index.js';
 import { targetNow } from '../../src/harness/target.js';
 
-/** A fresh token request with the run's client credentials, and `extra` form fields; the body as JSON. */
-async function requestToken(target: Target, extra: Record<string, string> = {}) {
+/** Clock skew allowed between the suite and a live target when judging iat and exp. */
+const skewSeconds = 30;
+
+/**
+ * A token request with the run's client credentials, changed by `fields` (undefined leaves a field out); the body
+ * as JSON.
+ */
+async function requestToken(target: Target, fields: Record<string, string | undefined> = {}) {
   const exchange = await postForm(target, '/oauth/token', {
     grant_type: 'client_credentials',
     client_id: target.credentials.clientId,
     client_secret: target.credentials.clientSecret,
-    ...extra,
+    ...fields,
   });
   const body = parseJsonBody(exchange);
   return { exchange, body: body.ok ? ((body.value ?? {}) as Record<string, unknown>) : undefined };
+}
+
+/** The JWKS at /keys, held to TOK-011: an answer that is not one fails, it never skips the verification. */
+async function keysOf(target: Target): Promise<JSONWebKeySet> {
+  const { jwks, problem } = readJwks('TOK-011', await navigate(target, '/keys', {}));
+  assertConforms(problem);
+  // assertConforms has thrown unless there is a JWKS.
+  return jwks as JSONWebKeySet;
+}
+
+/** What every token of the target must say: issued by the environment URL, for `clientId`, now on its clock. */
+async function expectations(target: Target, clientId: string): Promise<TokenExpectations> {
+  return { issuer: target.baseUrl, clientId, now: await targetNow(target), skewSeconds };
 }
 
 describe('POST /oauth/token', () => {
@@ -35,6 +57,23 @@ describe('POST /oauth/token', () => {
             : failure('TOK-001', 'token response', 'an access_token', exchange.responseBody.slice(0, 200), exchange)),
       );
     }
+  });
+
+  test('a wrong or missing client_secret, or an unknown client_id, is refused with an OAuth error and no token', {
+    tags: ['TOK-001'],
+  }, async ({ target }) => {
+    const { clientId, clientSecret } = target.credentials;
+    const cases: [string, Record<string, string | undefined>][] = [
+      ['a wrong client_secret', { client_secret: `${clientSecret}${target.faker.string.alphanumeric(8)}` }],
+      ['no client_secret', { client_secret: undefined }],
+      ['an unknown client_id', { client_id: `${clientId}-${target.runTag}-unknown` }],
+    ];
+    const failures: (Failure | undefined)[] = [];
+    for (const [what, fields] of cases) {
+      const { exchange } = await requestToken(target, fields);
+      failures.push(checkTokenRefused('TOK-001', what, exchange));
+    }
+    assertConforms(...failures);
   });
 
   test('the token response has access_token, token_type Bearer, a positive expires_in and scope', {
@@ -67,41 +106,68 @@ describe('POST /oauth/token', () => {
     tags: ['TOK-011'],
   }, async ({ target }) => {
     const { exchange, body } = await requestToken(target);
-    const keys = await navigate(target, '/keys', {});
-    const jwks = parseJsonBody(keys);
-    const problems: (Failure | undefined)[] = [
-      checkStatus('TOK-011', exchange, 200),
-      checkStatus('TOK-011', keys, 200),
-    ];
-    if (!problems.some(Boolean) && jwks.ok && typeof body?.access_token === 'string') {
-      const issuer = target.baseUrl.replace(/\/$/, '');
-      try {
-        const { payload, protectedHeader } = await jwtVerify(
-          body.access_token,
-          createLocalJWKSet(jwks.value as JSONWebKeySet),
-          // Judged on the target's clock (the clock hook may have moved it), with some skew allowed for a live one.
-          { algorithms: ['RS256'], currentDate: new Date(await targetNow(target)), clockTolerance: 30 },
-        );
-        const audience = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-        const wrong = [
-          ...(String(payload.iss ?? '').replace(/\/$/, '') === issuer
-            ? []
-            : [`iss ${payload.iss} (expected ${issuer})`]),
-          ...(audience.includes(target.credentials.clientId) ? [] : [`aud ${JSON.stringify(payload.aud)}`]),
-          ...(typeof payload.exp === 'number' ? [] : ['no exp']),
-          ...(protectedHeader.alg === 'RS256' ? [] : [`alg ${protectedHeader.alg}`]),
-        ];
-        problems.push(
-          wrong.length === 0
-            ? undefined
-            : failure('TOK-011', 'token claims', 'iss, aud with the client ID, and exp', wrong.join('; '), exchange),
-        );
-      } catch (error) {
-        problems.push(
-          failure('TOK-011', 'token signature', 'an RS256 JWT verified by /keys', (error as Error).message, exchange),
-        );
-      }
-    }
-    assertConforms(...problems);
+    assertConforms(checkStatus('TOK-011', exchange, 200));
+    const jwks = await keysOf(target);
+    const expected = await expectations(target, target.credentials.clientId);
+    assertConforms(...(await checkJwt('TOK-011', 'access token', body?.access_token, jwks, expected, exchange)));
+  });
+
+  test('a sign-in issues an ID token and an access token that verify with /keys, for the client, in date', {
+    tags: ['TOK-011'],
+  }, async ({ target, skip }) => {
+    await requireHook(target, 'redirects', skip);
+    await requireHook(target, 'login', skip);
+    const callback = `https://app-${target.runTag}.example.com/oauth/callback`;
+    await target.hooks.requireRedirects('callback', [callback]);
+    await target.hooks.login({ email: `${target.runTag}-tokens@example.test`, decision: 'approve' });
+    const flow = await authorizeWithPkce(target, callback, `tokens-${target.runTag}`);
+    // The hooks scripted an approved sign-in: a target that does not complete it fails here, it does not skip.
+    assertConforms(
+      flow.code
+        ? undefined
+        : failure(
+            'TOK-011',
+            'sign-in',
+            'a redirect to the callback with a code',
+            `${flow.exchange.status} ${flow.exchange.responseHeaders.location ?? flow.exchange.responseBody.slice(0, 200)}`,
+            flow.exchange,
+          ),
+    );
+    const exchange = await redeemCode(target, flow, callback);
+    assertConforms(checkStatus('TOK-011', exchange, 200));
+    const body = parseJsonBody(exchange);
+    const tokens = (body.ok ? (body.value ?? {}) : {}) as Record<string, unknown>;
+    const jwks = await keysOf(target);
+    // The scope asked for openid: the answer carries an ID token (OIDC Core §3.1.3.3).
+    const expected = await expectations(target, flow.client.id);
+    assertConforms(
+      ...(await checkJwt('TOK-011', 'ID token', tokens.id_token, jwks, expected, exchange)),
+      ...(await checkJwt('TOK-011', 'access token of the sign-in', tokens.access_token, jwks, expected, exchange)),
+    );
+  });
+});
+
+describe('a client-credentials token on the REST API', () => {
+  // Last in the file: the clock only moves forward, and everything after it runs a day later on the target.
+  test('once the token has expired on the target clock, an authenticated read with it is refused with 401', {
+    tags: ['TOK-005'],
+  }, async ({ target, skip }) => {
+    await requireHook(target, 'clock', skip);
+    const { exchange, body } = await requestToken(target);
+    const expiresIn = Number(body?.expires_in);
+    const token = body?.access_token;
+    assertConforms(
+      checkStatus('TOK-005', exchange, 200) ??
+        (typeof token === 'string' && token !== '' && Number.isFinite(expiresIn) && expiresIn > 0
+          ? undefined
+          : failure('TOK-005', 'token response', 'an access_token and expires_in > 0', 'none', exchange)),
+    );
+    const client = target.withBearer(String(token));
+    const read = () => exchangeOf(target, () => client.GET('/api/v1/organizations', {}));
+    // The same read while the token is fresh, so the 401 below can only be its expiry.
+    assertConforms(checkStatus('TOK-005', (await read()).exchange, 200));
+    // Past expires_in, and past any leeway a server gives for clock skew (five minutes is the common ceiling).
+    await target.hooks.advanceClock(expiresIn * 1000 + 5 * 60_000);
+    assertConforms(checkStatus('TOK-005', (await read()).exchange, 401));
   });
 });

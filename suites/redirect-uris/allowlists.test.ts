@@ -9,7 +9,7 @@
 // another. So every test here registers what it needs itself, and puts the environment kind back when it changes it.
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { describe } from 'vitest';
+import { describe, onTestFinished, TestRunner } from 'vitest';
 import { redirectUriWithOneViolation, validRedirectUri } from '../../fixtures/arbitraries/redirect-uris.js';
 import { redirectTemplateCases, redirectUriCases } from '../../fixtures/corpora/redirect-uris.js';
 import { type Failure, failure } from '../../src/checks/failure.js';
@@ -22,6 +22,7 @@ import {
   assertProperty,
   conformsOrThrow,
   exchangeOf,
+  noteDiagnostic,
   requireHook,
   type Target,
   test,
@@ -278,9 +279,53 @@ function oracleViolations(target: Target, { uri, kind, type }: RegistrationCase)
     : redirectUriViolations(uri, kind, type, target.profile.redirects);
 }
 
+/** Distinct naming mismatches kept per test: properties register hundreds of URIs, and one example of each does. */
+const namingMismatchesShown = 20;
+
+/** Per test: the first refusal of each (oracle's rules → rules named) pair, the pairs met, and refusals in all. */
+const namingLogs = new WeakMap<object, { kept: Map<string, Failure>; seen: Set<string>; total: number }>();
+
+/**
+ * Records that a refusal named other rules than the oracle's: a diagnostic, never a verdict, since the contract
+ * pins only whether a URI is refused and that it has an entry (a target may name no rules at all). A test keeps one
+ * example of each distinct mismatch, at most `namingMismatchesShown`, and a count line when there were more.
+ */
+function noteNamingMismatch(rule: RuleId, expected: string, named: string, where: string, exchange: Exchange) {
+  const task = TestRunner.getCurrentTest();
+  if (!task) return;
+  let log = namingLogs.get(task);
+  if (!log) {
+    const created = { kept: new Map<string, Failure>(), seen: new Set<string>(), total: 0 };
+    namingLogs.set(task, created);
+    log = created;
+    // Written once the test ends, however it ends, so the count covers a property's every run.
+    onTestFinished(() => {
+      namingLogs.delete(task);
+      const shown = [...created.kept.values()];
+      const count =
+        created.total > shown.length
+          ? failure(
+              rule,
+              'rules named for a refusal',
+              "the oracle's rules in every refusal",
+              `${created.total} refusals named other rules, ${created.seen.size} distinct; ${shown.length} shown`,
+            )
+          : undefined;
+      noteDiagnostic(...shown, count);
+    });
+  }
+  log.total += 1;
+  const key = `${expected} → ${named}`;
+  log.seen.add(key);
+  if (!log.kept.has(key) && log.kept.size < namingMismatchesShown) {
+    log.kept.set(key, failure(rule, 'rules named for a refusal', expected, named, exchange, [where]));
+  }
+}
+
 /**
  * Registers one URI (the environment already being of the case's kind): accepted exactly when the oracle finds
- * nothing, and refused naming the oracle's rules when the target names any (the contract lets it name none).
+ * nothing, and refused with an entry for the URI otherwise. The rules the entry names are noted as a diagnostic
+ * when they differ from the oracle's.
  */
 async function checkRegistration(target: Target, rule: RuleId, c: RegistrationCase): Promise<Failure | undefined> {
   const result = await exchangeOf(target, () => target.hooks.registerRedirects(c.type, [c.uri]));
@@ -300,8 +345,10 @@ async function checkRegistration(target: Target, rule: RuleId, c: RegistrationCa
   if (!entry) {
     return failure(rule, 'rejected list', `an entry for ${c.uri}`, JSON.stringify(result.rejected), exchange);
   }
-  if (named.length === 0 || named.join() === expected.join()) return undefined;
-  return failure(rule, 'rules named for a refusal', `${expected.join(', ')} for ${where}`, named.join(', '), exchange);
+  if (named.length > 0 && named.join() !== expected.join()) {
+    noteNamingMismatch(rule, expected.join(', '), named.join(', '), where, exchange);
+  }
+  return undefined;
 }
 
 async function checkRegistrations(target: Target, rule: RuleId, cases: readonly RegistrationCase[]) {
@@ -567,6 +614,58 @@ describe('registration through the redirects hook', () => {
       checkNotSentTo('RDR-017', exchange, offending, registered.callback) ??
         checkRefusal('RDR-017', exchange, redirects.unregisteredOutcome, redirects.unregisteredStatus),
     );
+  });
+
+  // No rule of the catalogue states the hook's all-or-nothing promise (it is the target contract's, not the docs'):
+  // RDR-017 is the closest, as a type's allowlist must hold exactly what was registered for it.
+  test('a batch with one refused URI changes nothing: each type keeps exactly what it had', {
+    tags: ['RDR-017'],
+  }, async ({ target, skip }) => {
+    await requireRegistration(target, skip);
+    const kind = await target.hooks.environment();
+    const host = `batch-${target.runTag}.example.com`;
+    const failures: Failure[] = [];
+    for (const type of allTypes) {
+      const before = await target.hooks.redirects(type);
+      try {
+        const earlier = [`https://${host}/${type}/one`, `https://${host}/${type}/two`];
+        await target.hooks.requireRedirects(type, earlier);
+        // New valid URIs around one that a query string makes invalid in every environment (RDR-008).
+        const invalid = `https://${host}/${type}/three?next=1`;
+        if (oracleViolations(target, { uri: invalid, kind, type }).length === 0) {
+          throw new Error(`the oracle accepts ${invalid} as ${type} in ${kind}: pick another invalid URI`);
+        }
+        const batch = [`https://${host}/${type}/new`, invalid, `https://${host}/${type}/newer`];
+        const put = await exchangeOf(target, () => target.hooks.registerRedirects(type, batch));
+        const context = [`batch: ${batch.join(' ')}`, `earlier: ${earlier.join(' ')}`];
+        if (put.accepted) {
+          failures.push(
+            failure('RDR-017', 'refused batch', `refused for ${invalid}`, 'accepted', put.exchange, context),
+          );
+          continue;
+        }
+        const { exchange, ...read } = await exchangeOf(target, async () => ({
+          uris: await target.hooks.redirects(type),
+        }));
+        const kept = [...read.uris].sort().join(' ');
+        if (kept !== [...earlier].sort().join(' ')) {
+          failures.push(
+            failure(
+              'RDR-017',
+              `${type} allowlist after a refused batch`,
+              earlier.join(' '),
+              kept || '(none)',
+              exchange,
+              [...context, `refusal: ${JSON.stringify(put.rejected)}`],
+            ),
+          );
+        }
+      } finally {
+        // The allowlists are environment-wide: the next test finds them as this one did.
+        await target.hooks.requireRedirects(type, before);
+      }
+    }
+    assertConforms(...failures);
   });
 });
 

@@ -10,6 +10,7 @@ import { cleanupTriggers, runTriggers, type TriggerRun } from '../../fixtures/bu
 import { type Failure, failure } from '../../src/checks/failure.js';
 import { checkEnvelope, checkPayloadSchema, objectValueFor, readEvent } from '../../src/checks/webhooks.js';
 import { assertConforms, noteDrift, requireHook, type Target, test } from '../../src/harness/index.js';
+import { waitBudgetMs } from '../../src/harness/target.js';
 import { withWebhookEndpoint } from '../../src/harness/webhooks.js';
 import type { RuleId } from '../../src/rules/catalogue.js';
 import type { DeliveryAttempt } from '../../src/webhooks/receiver.js';
@@ -30,7 +31,9 @@ function collect(target: Target, skip: (note?: string) => never): Promise<Collec
       const arrivedTypes = () => new Set(receiver.attempts().map((a) => typeOf(a)));
       // Deliveries leave one at a time; wait until every triggered type has arrived, or the deadline.
       for (let seen = receiver.attempts().length; !run.triggered.every((t) => arrivedTypes().has(t)); seen += 1) {
-        const more = await receiver.waitForAttempts(seen + 1, { timeoutMs: 5_000 }).catch(() => undefined);
+        const more = await receiver
+          .waitForAttempts(seen + 1, { timeoutMs: waitBudgetMs(target) })
+          .catch(() => undefined);
         if (!more) break;
       }
       await cleanupTriggers(target, run.context);

@@ -8,7 +8,15 @@
 import { describe } from 'vitest';
 import { type Failure, failure } from '../../src/checks/failure.js';
 import { compareSchedule, describeDelivery } from '../../src/checks/webhooks.js';
-import { assertConforms, exchangeOf, requireHook, type Target, test } from '../../src/harness/index.js';
+import {
+  assertConforms,
+  assertPrecondition,
+  exchangeOf,
+  requireHook,
+  type Target,
+  test,
+} from '../../src/harness/index.js';
+import { waitBudgetMs } from '../../src/harness/target.js';
 import { observeSchedule, type WebhookSession, withWebhookEndpoint } from '../../src/harness/webhooks.js';
 import {
   attemptOffsets,
@@ -32,16 +40,14 @@ async function requireTime(target: Target, skip: Skip): Promise<void> {
 
 let emitted = 0;
 /** Creates an organization and waits for the first delivery attempt of the event it emits. */
-async function emitEvent(target: Target, session: WebhookSession, skip: Skip): Promise<DeliveryAttempt> {
+async function emitEvent(target: Target, session: WebhookSession): Promise<DeliveryAttempt> {
   emitted += 1;
   const before = session.receiver.attempts().length;
   const { exchange } = await exchangeOf(target, () =>
     target.api.POST('/api/v1/organizations', { body: { display_name: `Webhooks ${target.runTag} ${emitted}` } }),
   );
-  if (exchange.status >= 300) {
-    skip(`precondition not met: creating an organization to emit ${eventType} was answered ${exchange.status}`);
-  }
-  const attempts = await session.receiver.waitForAttempts(before + 1, { timeoutMs: 5_000 });
+  assertPrecondition(`creating an organization to emit ${eventType}`, exchange, [200, 201]);
+  const attempts = await session.receiver.waitForAttempts(before + 1, { timeoutMs: waitBudgetMs(target) });
   return attempts[before] as DeliveryAttempt;
 }
 
@@ -51,11 +57,11 @@ function expectedOffsets(target: Target, name: RetryProfileName = target.profile
 }
 
 /** Runs an event through a receiver that answers `answers` (then 200) and observes the whole schedule. */
-async function scheduleOf(target: Target, skip: Skip, answers: Answer[], defaultAnswer: Answer = { status: 200 }) {
+async function scheduleOf(target: Target, answers: Answer[], defaultAnswer: Answer = { status: 200 }) {
   return withWebhookEndpoint(target, { events: [eventType] }, async (session) => {
     session.receiver.script(answers);
     session.receiver.setDefault(defaultAnswer);
-    const first = await emitEvent(target, session, skip);
+    const first = await emitEvent(target, session);
     const observed = await observeSchedule(target, session.receiver, first.eventId ?? '', expectedOffsets(target));
     return { session, first, ...observed };
   });
@@ -75,7 +81,7 @@ describe('retry schedules', () => {
         );
       }
       await requireTime(target, skip);
-      const { offsets } = await scheduleOf(target, skip, [], { status: 500 });
+      const { offsets } = await scheduleOf(target, [], { status: 500 });
       const expected = expectedOffsets(target, name);
       assertConforms(
         compareSchedule(
@@ -95,7 +101,7 @@ describe('retry schedules', () => {
     await requireTime(target, skip);
     if (!target.profile.webhooks.retryKeepsIds)
       skip('not asserted: the profile says retries get new ids (webhooks.retryKeepsIds)');
-    const { attempts, first } = await scheduleOf(target, skip, [{ status: 500 }, { status: 503 }]);
+    const { attempts, first } = await scheduleOf(target, [{ status: 500 }, { status: 503 }]);
     const ids = (a: DeliveryAttempt) => `${(JSON.parse(a.body) as { id?: unknown }).id} / ${a.headers['webhook-id']}`;
     const changed = attempts.filter((a) => ids(a) !== ids(first));
     assertConforms(
@@ -114,7 +120,7 @@ describe('retry schedules', () => {
     tags: ['WHS-004'],
   }, async ({ target, skip }) => {
     await requireTime(target, skip);
-    const { attempts, arrivals, session } = await scheduleOf(target, skip, [], { status: 500 });
+    const { attempts, arrivals, session } = await scheduleOf(target, [], { status: 500 });
     const refused = attempts
       .map((attempt, n) => ({
         n: n + 1,
@@ -144,7 +150,7 @@ describe('what counts as delivered', () => {
     await requireTime(target, skip);
     const successes = target.profile.webhooks.successSet === '2xx' ? [200, 201, 202, 204] : [200, 201];
     for (const status of successes) {
-      const { attempts } = await scheduleOf(target, skip, [{ status }]);
+      const { attempts } = await scheduleOf(target, [{ status }]);
       assertConforms(
         attempts.length === 1
           ? undefined
@@ -166,7 +172,7 @@ describe('what counts as delivered', () => {
     await requireTime(target, skip);
     const failures: (Failure | undefined)[] = [];
     for (const status of [400, 401, 403, 422, 500]) {
-      const { attempts } = await scheduleOf(target, skip, [{ status }]);
+      const { attempts } = await scheduleOf(target, [{ status }]);
       const final = target.profile.webhooks.nonRetriedStatuses.includes(status);
       failures.push(
         attempts.length === (final ? 1 : 2)
@@ -187,7 +193,7 @@ describe('what counts as delivered', () => {
     skip,
   }) => {
     await requireTime(target, skip);
-    const { attempts } = await scheduleOf(target, skip, [{ status: 500 }, { status: 500 }, { status: 200 }]);
+    const { attempts } = await scheduleOf(target, [{ status: 500 }, { status: 500 }, { status: 200 }]);
     assertConforms(
       attempts.length === 3
         ? undefined
@@ -202,7 +208,7 @@ describe('what counts as delivered', () => {
     const { timeoutMs, intervalToleranceMs } = target.profile.webhooks;
     await withWebhookEndpoint(target, { events: [eventType] }, async (session) => {
       session.receiver.script([{ hang: true }]);
-      const first = await emitEvent(target, session, skip);
+      const first = await emitEvent(target, session);
       const retryAt = (expectedOffsets(target)[1] ?? 0) + intervalToleranceMs;
       if (await target.hooks.has('clock')) {
         // First past the timeout (the target then gives up on the hanging attempt), then to the first retry.
@@ -210,7 +216,9 @@ describe('what counts as delivered', () => {
         await target.hooks.advanceClock(Math.max(0, retryAt - timeoutMs - intervalToleranceMs));
       }
       const arrived = await session.receiver
-        .waitForAttempts(2, { timeoutMs: (await target.hooks.has('clock')) ? 5_000 : timeoutMs + retryAt })
+        .waitForAttempts(2, {
+          timeoutMs: (await target.hooks.has('clock')) ? waitBudgetMs(target) : timeoutMs + retryAt,
+        })
         .catch(() => session.receiver.attempts());
       const retries = arrived.slice(1).filter((a) => a.eventId === first.eventId);
       assertConforms(
@@ -230,12 +238,12 @@ describe('what counts as delivered', () => {
     tags: ['WHD-001'],
   }, async ({ target, skip }) => {
     await requireTime(target, skip);
-    const failing = await scheduleOf(target, skip, [], { status: 500 });
+    const failing = await scheduleOf(target, [], { status: 500 });
     const failingIds = failing.first.eventId ?? '';
     const records = await target.hooks.webhookDeliveries(failingIds);
     const states = records.map((r) => r.status);
     const expected = [...states.slice(0, -1).map(() => 'Retrying'), 'Failed'];
-    const delivered = await scheduleOf(target, skip, [{ status: 200 }]);
+    const delivered = await scheduleOf(target, [{ status: 200 }]);
     const success = (await target.hooks.webhookDeliveries(delivered.first.eventId ?? '')).map((r) => r.status);
     assertConforms(
       states.length === failing.attempts.length && states.join() === expected.join()
@@ -264,14 +272,14 @@ describe('order and subscriptions', () => {
       // The receiver takes a moment over the first event, so the next ones queue up behind it: their order is then
       // the target's choice, not the order the API calls happened to finish in.
       session.receiver.script([{ status: 200, delayMs: 250 }]);
-      await emitEvent(target, session, skip);
+      await emitEvent(target, session);
       const names: string[] = [];
       for (let n = 0; n < 3; n += 1) {
         const display = `Order ${target.runTag} ${n}`;
         names.push(display);
         await exchangeOf(target, () => target.api.POST('/api/v1/organizations', { body: { display_name: display } }));
       }
-      const arrived = (await session.receiver.waitForAttempts(4, { timeoutMs: 5_000 })).slice(1);
+      const arrived = (await session.receiver.waitForAttempts(4, { timeoutMs: waitBudgetMs(target) })).slice(1);
       const order = arrived.map((a) => (JSON.parse(a.body) as { data?: { display_name?: string } }).data?.display_name);
       assertConforms(
         order.join() === names.join()
@@ -290,8 +298,8 @@ describe('order and subscriptions', () => {
       const created = await exchangeOf(target, () =>
         target.api.POST('/api/v1/organizations', { body: { display_name: `Subscribed ${target.runTag}` } }),
       );
+      assertPrecondition('creating an organization', created.exchange, [200, 201]);
       const id = (created.data as { organization?: { id?: string } } | undefined)?.organization?.id;
-      if (!id) skip(`precondition not met: creating an organization was answered ${created.exchange.status}`);
       await exchangeOf(target, () =>
         target.api.PATCH('/api/v1/organizations/{id}', {
           params: { path: { id: id as string } },
@@ -299,7 +307,7 @@ describe('order and subscriptions', () => {
         }),
       );
       // The update is the one subscribed event: once it is in, anything unsubscribed sent before it is too.
-      const arrived = await session.receiver.waitForAttempts(1, { timeoutMs: 5_000 }).catch(() => []);
+      const arrived = await session.receiver.waitForAttempts(1, { timeoutMs: waitBudgetMs(target) }).catch(() => []);
       const types = session.receiver.attempts().map((a) => (JSON.parse(a.body) as { type?: string }).type);
       assertConforms(
         arrived.length > 0 && types.every((t) => t === 'organization.updated')

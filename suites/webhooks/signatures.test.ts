@@ -1,16 +1,27 @@
 // Webhook signatures (WHS-001..WHS-007): a real delivery from the target must carry the three Standard Webhooks
-// headers and verify with the secret registered for the endpoint, against the target's clock; and what binds the
-// signature must really bind it: another secret, one changed byte of the body, a re-serialised body, a timestamp
-// outside the 5-minute tolerance, a non-v1 entry all fail, while a rotation list with the right entry passes
-// (G-20). The docs' other recipe (C-07) is tried too and reported as drift when it does not verify.
+// headers and verify with the secret registered for the endpoint (G-20), against the target's clock; its signature
+// must cover the raw body bytes as sent. The docs' other recipe (C-07) is tried too and reported as drift when it
+// does not verify.
+//
+// The tampering proofs of WHS-002..WHS-005 (another secret, a timestamp outside the 5-minute tolerance, a non-v1
+// entry, a rotation list, a missing header) live in test/webhooks/verify.test.ts: they alter a received delivery
+// and ask the suite's own verifier, so nothing the target does can fail them. They hold the verifier, not the
+// target, to those rules; the tests here use that verifier on what the target really sends.
 import { createHmac } from 'node:crypto';
 import { describe } from 'vitest';
 import { type Failure, failure } from '../../src/checks/failure.js';
 import { describeDelivery } from '../../src/checks/webhooks.js';
-import { assertConforms, exchangeOf, noteDrift, requireHook, type Target, test } from '../../src/harness/index.js';
-import { targetNow } from '../../src/harness/target.js';
+import {
+  assertConforms,
+  assertPrecondition,
+  exchangeOf,
+  noteDrift,
+  requireHook,
+  type Target,
+  test,
+} from '../../src/harness/index.js';
+import { targetNow, waitBudgetMs } from '../../src/harness/target.js';
 import { withWebhookEndpoint } from '../../src/harness/webhooks.js';
-import type { RuleId } from '../../src/rules/catalogue.js';
 import type { DeliveryAttempt } from '../../src/webhooks/receiver.js';
 import { signatureHeaders, tamperedVariants, verifyAttempt } from '../../src/webhooks/verify.js';
 
@@ -31,23 +42,12 @@ function signedDelivery(target: Target, skip: (note?: string) => never): Promise
       const { exchange } = await exchangeOf(target, () =>
         target.api.POST('/api/v1/organizations', { body: { display_name: `Signatures ${target.runTag}` } }),
       );
-      if (exchange.status >= 300)
-        skip(`precondition not met: creating an organization was answered ${exchange.status}`);
-      const [delivery] = await receiver.waitForAttempts(1, { timeoutMs: 5_000 });
+      assertPrecondition('creating an organization', exchange, [200, 201]);
+      const [delivery] = await receiver.waitForAttempts(1, { timeoutMs: waitBudgetMs(target) });
       return { delivery: delivery as DeliveryAttempt, secret, now: await targetNow(target) };
     });
   })();
   return receiving;
-}
-
-/** Which rule each kind of tampering proves. */
-function ruleOfVariant(name: string): RuleId | undefined {
-  if (name.includes('secret')) return 'WHS-003';
-  if (name.includes('body')) return 'WHS-006';
-  if (name.includes('timestamp')) return 'WHS-004';
-  // A missing header (WHS-005) binds the receiver only: test/webhooks/verify.test.ts holds the verifier to it.
-  if (name.includes('missing')) return undefined;
-  return 'WHS-002';
 }
 
 describe('webhook signatures', () => {
@@ -101,13 +101,6 @@ describe('webhook signatures', () => {
     );
   });
 
-  // One test per rule, so a report names exactly the rule a target breaks.
-  const tamperingRules = {
-    'WHS-002': 'only v1 entries count, and a rotation list with the right entry among wrong ones passes',
-    'WHS-003': 'a delivery checked with another secret fails',
-    'WHS-004': 'a timestamp more than 5 minutes off the target’s clock, either way, fails even when re-signed',
-  } as const satisfies Partial<Record<RuleId, string>>;
-
   test('the signature covers the raw body bytes as sent, not another serialisation of the same JSON', {
     tags: ['WHS-006'],
   }, async ({ target, skip }) => {
@@ -131,7 +124,8 @@ describe('webhook signatures', () => {
         ),
       );
     }
-    for (const variant of tamperedVariants(delivery, secret).filter((v) => ruleOfVariant(v.name) === 'WHS-006')) {
+    // And a changed byte of the body must not verify (a check of the verifier, kept beside the rule's target check).
+    for (const variant of tamperedVariants(delivery, secret).filter((v) => v.name.startsWith('body '))) {
       if (verifyAttempt(variant.attempt, secret, { now }).valid !== (variant.expect === 'valid')) {
         failures.push(
           failure('WHS-006', variant.name, variant.expect, variant.expect === 'valid' ? 'invalid' : 'valid'),
@@ -140,21 +134,6 @@ describe('webhook signatures', () => {
     }
     assertConforms(...failures);
   });
-
-  for (const [rule, title] of Object.entries(tamperingRules) as [keyof typeof tamperingRules, string][]) {
-    test(title, { tags: [rule] }, async ({ target, skip }) => {
-      const { delivery, secret, now } = await signedDelivery(target, skip);
-      if (!verifyAttempt(delivery, secret, { now }).valid)
-        skip('precondition not met: the delivery itself does not verify');
-      const failures: Failure[] = [];
-      for (const variant of tamperedVariants(delivery, secret).filter((v) => ruleOfVariant(v.name) === rule)) {
-        const verdict = verifyAttempt(variant.attempt, secret, { now });
-        const got = verdict.valid ? 'valid' : 'invalid';
-        if (got !== variant.expect) failures.push(failure(rule, variant.name, variant.expect, got));
-      }
-      assertConforms(...failures);
-    });
-  }
 
   test('the docs’ other recipe (scalekit-signature, t=…,v1=<hex> over timestamp.body with the raw secret) does not apply: reported as drift', {
     tags: ['WHS-007'],

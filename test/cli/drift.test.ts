@@ -7,7 +7,7 @@ import type { DriftReport } from '../../src/drift/report.js';
 import { UserError } from '../../src/errors.js';
 import { generatedTypesPath } from '../../src/spec/generate.js';
 import { pinnedSpec } from '../../src/spec/pinned.js';
-import { packageDir } from './run-cli.js';
+import { cliBudgetMs, packageDir } from './run-cli.js';
 
 // The drift command called directly, on the shared spec, its published history and the shared docs, all read at
 // run time. Hand-made specs in a temp folder separate breaking-for-clients from breaking-for-servers.
@@ -249,7 +249,7 @@ describe('scalekit-conformance drift', () => {
   });
 
   it('type-checks the suites against --to in a temp copy, listing files that break, without touching generated/', {
-    timeout: 60_000,
+    timeout: cliBudgetMs,
   }, async () => {
     const generatedBefore = statSync(generatedTypesPath).mtimeMs;
     const { code, report } = await driftJson({ from: specPath, to: oldSpec });

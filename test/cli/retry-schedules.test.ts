@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { cliBudgetMs, runCli } from './run-cli.js';
 
 // The default profile runs the seed's schedule (WHD-006), so the faults test proves that one. A target following
 // another documented schedule (C-03) selects it in its profile: these runs prove that the schedule check then
@@ -24,14 +24,14 @@ function statusOf(reportPath: string, rule: string): string | undefined {
 }
 
 describe('the alternative retry schedules', () => {
-  it('pass on a mock that follows them and fail when its retries are late', { timeout: 240_000 }, async () => {
+  it('pass on a mock that follows them and fail when its retries are late', { timeout: cliBudgetMs }, async () => {
     const runs = schedules.flatMap(([schedule, rule]) => {
       const config = join(dir, `${schedule}.json`);
       writeFileSync(config, JSON.stringify({ profile: { webhooks: { retrySchedule: schedule } } }));
       return [false, true].map(async (faulty) => {
         const report = join(dir, `${schedule}-${faulty}.json`);
         const args = ['run', '--config', config, '--only', rule, '--report-json', report];
-        const result = await runCli(faulty ? [...args, '--fault', 'webhooks.first-retry-late'] : args, {}, 240_000);
+        const result = await runCli(faulty ? [...args, '--fault', 'webhooks.first-retry-late'] : args, {});
         return { schedule, faulty, code: result.code, status: statusOf(report, rule) };
       });
     });

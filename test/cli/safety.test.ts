@@ -10,7 +10,7 @@ import { systemClock } from '../../src/clock.js';
 import { type RequestLogEntry, type ServedMock, serveMock } from '../../src/mock/http-server.js';
 import { createMock } from '../../src/mock/index.js';
 import type { RunReport } from '../../src/reporters/model.js';
-import { runCli, startCli } from './run-cli.js';
+import { cliBudgetMs, runCli, startCli } from './run-cli.js';
 
 const credentials = { clientId: 'skc_safety', clientSecret: 'safety-secret' };
 const env = { SCALEKIT_CLIENT_ID: credentials.clientId, SCALEKIT_CLIENT_SECRET: credentials.clientSecret };
@@ -47,7 +47,7 @@ async function servedMock(onRequest?: (entry: RequestLogEntry) => void): Promise
   return served;
 }
 
-describe('runs against a target that must not be written to', { timeout: 120_000 }, () => {
+describe('runs against a target that must not be written to', { timeout: cliBudgetMs }, () => {
   it('sends no POST, PUT, PATCH or DELETE with --read-only (bar the token request), per the mock --request-log', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'skc-safety-'));
     const log = join(dir, 'requests.jsonl');
@@ -125,7 +125,7 @@ describe('runs against a target that must not be written to', { timeout: 120_000
   });
 });
 
-describe('scalekit-conformance run --plan', { timeout: 60_000 }, () => {
+describe('scalekit-conformance run --plan', { timeout: cliBudgetMs }, () => {
   it('prints the settings, the write decision and the selected tests, and contacts nothing', async () => {
     // A host that can never resolve: any attempt to reach it would end the run with exit 2.
     const result = await runCli(['run', '--plan', '--target', 'https://conformance.invalid', '--only', 'RDR-020'], env);
@@ -143,7 +143,7 @@ describe('scalekit-conformance run --plan', { timeout: 60_000 }, () => {
   });
 });
 
-describe('scalekit-conformance sweep', { timeout: 60_000 }, () => {
+describe('scalekit-conformance sweep', { timeout: cliBudgetMs }, () => {
   it('--plan lists the tagged resources, --tag deletes one run, and the default any run, never untagged ones', async () => {
     const served = await servedMock();
     const api = apiFor(served.url);

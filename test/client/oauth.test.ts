@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createApiClient } from '../../src/client/api.js';
 import { TokenError, TokenSession } from '../../src/client/oauth.js';
-import { createTransport, type Transport, TransportTimeoutError } from '../../src/client/transport.js';
+import { createTransport, type Transport, TransportError, TransportTimeoutError } from '../../src/client/transport.js';
 import { ManualClock } from '../../src/clock.js';
 
 const baseUrl = 'http://target.test';
@@ -134,7 +134,7 @@ describe('TokenSession', () => {
     const error = await tokenErrorOf(() => tokens.token());
     expect(error.kind).toBe('unreachable');
     expect(error.status).toBeUndefined();
-    expect(error.message).toBe('cannot reach http://target.test/oauth/token');
+    expect(error.message).toMatch(/^cannot reach http:\/\/target\.test\/oauth\/token \(.+\)$/);
     expect(error.cause).toBe(cause);
     expect(tokens.fetchCount).toBe(0);
   });
@@ -276,13 +276,39 @@ describe('createApiClient', () => {
     expect(seen[0]?.aborted).toBe(false);
   });
 
-  it('passes other fetch errors through unchanged', async () => {
+  it('turns other fetch errors into a TransportError naming the request, with the error as its cause', async () => {
     const failure = new TypeError('fetch failed');
     const failingFetch = (async () => {
       throw failure;
     }) as typeof fetch;
     const client = createApiClient({ baseUrl, timeoutMs: 50, auth: { kind: 'none' }, fetch: failingFetch });
-    await expect(client.GET(logsPath, { params: { query: { page_size: 1 } } })).rejects.toBe(failure);
+    const outcome = client.GET(logsPath, { params: { query: { page_size: 1 } } });
+    await expect(outcome).rejects.toBeInstanceOf(TransportError);
+    await expect(outcome).rejects.toMatchObject({
+      request: `GET ${baseUrl}/api/v1/logs/authentication/requests?page_size=1`,
+      reason: 'fetch failed',
+      cause: failure,
+    });
+  });
+
+  it('refuses a body longer than the limit as no usable answer, declared or streamed', async () => {
+    const declared = (async () =>
+      new Response('x'.repeat(64), { headers: { 'content-length': '64' } })) as unknown as typeof fetch;
+    const streamed = (async () =>
+      new Response(
+        new ReadableStream({
+          pull(controller) {
+            controller.enqueue(new Uint8Array(16));
+          },
+        }),
+      )) as unknown as typeof fetch;
+    for (const fetch of [declared, streamed]) {
+      const transport = createTransport({ timeoutMs: 1000, fetch, maxBodyBytes: 32 });
+      await expect(transport(new Request(`${baseUrl}/keys`))).rejects.toMatchObject({
+        name: 'TransportError',
+        reason: 'the response body is longer than 32 bytes',
+      });
+    }
   });
 
   it('rejects with TransportTimeoutError when a fetch that honours its signal never answers', async () => {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { packageDir } from '../cli/run-cli.js';
+import { cliBudgetMs, packageDir } from '../cli/run-cli.js';
 
 // `scalekit-conformance/mock` as an application developer gets it: the built bundle, loaded by plain Node (no
 // TypeScript loader), its handlers under the developer's own msw server.
@@ -10,7 +10,7 @@ import { packageDir } from '../cli/run-cli.js';
 const outDir = join(packageDir, 'test', '__probe__', 'embed');
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-describe('the embeddable mock bundle', { timeout: 120_000 }, () => {
+describe('the embeddable mock bundle', { timeout: cliBudgetMs }, () => {
   it('builds, loads in plain Node, and serves the API through the caller’s msw server', () => {
     mkdirSync(outDir, { recursive: true });
     const build = spawnSync(process.execPath, [join(packageDir, 'scripts', 'build-mock.mjs'), outDir], {

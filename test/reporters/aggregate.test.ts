@@ -184,10 +184,12 @@ describe('summarise and hasMustFailure', () => {
     expect(summarise(rules, tests)).toEqual({
       passed: 1,
       failed: 2,
+      errored: 0,
       skipped: 0,
       uncovered: 1,
       warnings: 1,
-      tests: { passed: 2, failed: 1, skipped: 1 },
+      diagnostics: 0,
+      tests: { passed: 2, failed: 1, errored: 0, skipped: 1 },
     });
     expect(hasMustFailure(rules)).toBe(true);
   });
@@ -203,6 +205,69 @@ describe('summarise and hasMustFailure', () => {
   });
 });
 
+/** A run report over these test outcomes, as the CLI builds it. */
+function reportOf(tests: TestOutcome[], durationMs = 1): RunReport {
+  const rules = aggregateRules(catalogue, tests);
+  return {
+    tool: { name: 'scalekit-conformance', version: '0.1.0' },
+    target: 'mock',
+    spec: { origin: 'test', sha256: 'a'.repeat(64) },
+    seed: 1,
+    only: [],
+    startedAt: '2026-01-01T00:00:00.000Z',
+    durationMs,
+    summary: summarise(rules, tests),
+    rules,
+    tests,
+    errors: [],
+    drift: [],
+  };
+}
+
+describe('errored tests and diagnostics', () => {
+  const hang = {
+    kind: 'transport' as const,
+    cause: 'did not answer within 10000 ms',
+    request: 'GET http://t/api/v1/x',
+  };
+  const hook = { kind: 'hook' as const, cause: 'control hook clock answered 500: boom', hook: 'clock' };
+  const named: Failure = { rule: 'ALG-007', title: 'rules named', expected: 'RDR-010', received: 'RDR-010, RDR-014' };
+
+  it('makes a rule errored when a test got no answer and none failed, and failed when another test failed', () => {
+    const rules = aggregateRules(catalogue, [
+      outcome('a filter', 'passed', ['ALG-007']),
+      outcome('a filter that hung', 'errored', ['ALG-007'], { errored: hang, message: 'GET http://t/api/v1/x: hung' }),
+      outcome('order errored', 'errored', ['ALG-013'], { errored: hook }),
+      outcome('order failed', 'failed', ['ALG-013'], { failures: [f013] }),
+    ]);
+    const alg007 = rules.find((r) => r.id === 'ALG-007');
+    expect(alg007).toMatchObject({ status: 'errored', errors: [{ test: 'suite > a filter that hung', ...hang }] });
+    expect(rules.find((r) => r.id === 'ALG-013')?.status).toBe('failed');
+    expect(hasMustFailure(rules)).toBe(false);
+  });
+
+  it('keeps diagnostics under a passed rule without changing its verdict, and counts them', () => {
+    const tests = [outcome('a refusal', 'passed', ['ALG-007'], { diagnostics: [named] })];
+    const rules = aggregateRules(catalogue, tests);
+    expect(rules.find((r) => r.id === 'ALG-007')).toMatchObject({ status: 'passed', diagnostics: [named] });
+    expect(summarise(rules, tests)).toMatchObject({ passed: 1, failed: 0, errored: 0, diagnostics: 1 });
+  });
+
+  it('writes an errored rule as a JUnit <error> and a diagnostic as output of a passing case', () => {
+    const tests = [
+      outcome('a filter that hung', 'errored', ['ALG-007'], { errored: hang }),
+      outcome('order passes', 'passed', ['ALG-013'], { diagnostics: [{ ...named, rule: 'ALG-013' }] }),
+    ];
+    const xml = renderJunit(reportOf(tests));
+    expect(xml).toContain('<testsuite name="auth-logs" tests="2" failures="0" errors="1" skipped="0">');
+    expect(xml).toMatch(
+      /<error message="ALG-007: no verdict: [^"]*">suite &gt; a filter that hung\n {2}GET http:\/\/t/,
+    );
+    expect(xml).toContain('<system-out>warning: ALG-013 rules named: expected RDR-010 but got RDR-010, RDR-014');
+    expect(xml).not.toContain('<failure');
+  });
+});
+
 describe('renderJunit', () => {
   const nasty: Failure = {
     rule: 'ALG-007',
@@ -215,26 +280,13 @@ describe('renderJunit', () => {
     outcome('token skipped', 'skipped', ['TOK-005'], { message: 'needs <live> & "real" target' }),
     outcome('order passes', 'passed', ['ALG-013']),
   ];
-  const rules = aggregateRules(catalogue, junitTests);
-  const report: RunReport = {
-    tool: { name: 'scalekit-conformance', version: '0.1.0' },
-    target: 'mock',
-    spec: { origin: 'test', sha256: 'a'.repeat(64) },
-    seed: 1,
-    only: [],
-    startedAt: '2026-01-01T00:00:00.000Z',
-    durationMs: 1234,
-    summary: summarise(rules, junitTests),
-    rules,
-    tests: junitTests,
-    errors: [],
-    drift: [],
-  };
-  const xml = renderJunit(report);
+  const xml = renderJunit(reportOf(junitTests, 1234));
 
   it('opens with an XML declaration and a testsuites element carrying the run totals', () => {
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n')).toBe(true);
-    expect(xml).toContain('<testsuites name="scalekit-conformance" tests="3" failures="1" skipped="1" time="1.234">');
+    expect(xml).toContain(
+      '<testsuites name="scalekit-conformance" tests="3" failures="1" errors="0" skipped="1" time="1.234">',
+    );
     expect(xml.trimEnd().endsWith('</testsuites>')).toBe(true);
   });
 
@@ -243,8 +295,8 @@ describe('renderJunit', () => {
     const closed = xml.match(/<\/testsuite>/g) ?? [];
     expect(opened).toHaveLength(2);
     expect(closed).toHaveLength(2);
-    expect(xml).toContain('<testsuite name="auth-logs" tests="2" failures="1" skipped="0">');
-    expect(xml).toContain('<testsuite name="token-auth" tests="1" failures="0" skipped="1">');
+    expect(xml).toContain('<testsuite name="auth-logs" tests="2" failures="1" errors="0" skipped="0">');
+    expect(xml).toContain('<testsuite name="token-auth" tests="1" failures="0" errors="0" skipped="1">');
     expect((xml.match(/<testcase /g) ?? []).length).toBe((xml.match(/<\/testcase>/g) ?? []).length);
   });
 
@@ -263,8 +315,7 @@ describe('renderJunit', () => {
   });
 
   it('labels a failed SHOULD rule as a warning', () => {
-    const should = aggregateRules(catalogue, [outcome('order fails', 'failed', ['ALG-013'], { failures: [f013] })]);
-    const text = renderJunit({ ...report, rules: should });
+    const text = renderJunit(reportOf([outcome('order fails', 'failed', ['ALG-013'], { failures: [f013] })]));
     expect(text).toContain('<failure message="ALG-013 (SHOULD warning)">');
   });
 

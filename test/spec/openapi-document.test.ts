@@ -60,3 +60,23 @@ describe('the pinned document’s security (TOK-002)', () => {
     ]);
   });
 });
+
+describe('organisation M2M clients in the pinned document (RDR-020)', () => {
+  it('have no redirect_uris in the create and update request bodies: the field is read-only', () => {
+    const schemas = (document.components?.schemas ?? {}) as Record<string, { properties?: object }>;
+    const bodies = [
+      ['/api/v1/organizations/{organization_id}/clients', 'post'],
+      ['/api/v1/organizations/{organization_id}/clients/{client_id}', 'patch'],
+    ] as const;
+    for (const [path, method] of bodies) {
+      const operation = document.paths[path]?.[method] as
+        | { requestBody?: { content?: Record<string, { schema?: { $ref?: string; properties?: object } }> } }
+        | undefined;
+      const schema = operation?.requestBody?.content?.['application/json']?.schema;
+      expect(schema, `${method} ${path} has a JSON body`).toBeDefined();
+      const ref = schema?.$ref?.replace('#/components/schemas/', '');
+      const properties = (ref ? schemas[ref]?.properties : schema?.properties) ?? {};
+      expect(Object.keys(properties)).not.toContain('redirect_uris');
+    }
+  });
+});

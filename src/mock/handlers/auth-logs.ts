@@ -39,7 +39,13 @@ export function authLogHandlers(state: MockState) {
       '/api/v1/logs/authentication/requests',
       ({ query }) => {
         const settings = state.profile.authLogs;
-        const rawStatuses = query.getAll('status');
+        let rawStatuses = query.getAll('status');
+        // The fault takes one status parameter only (several values comma-separated), refusing the spec's
+        // repeated form (ALG-007).
+        if (state.has('auth-logs.repeated-status-refused')) {
+          if (rawStatuses.length > 1) throw badRequest('status may be given once; separate several values with commas');
+          rawStatuses = rawStatuses.flatMap((s) => s.split(','));
+        }
         const unknown = rawStatuses.filter((s) => !parseStatus(s));
         if (unknown.length > 0) {
           if (state.has('auth-logs.unknown-status-500'))
@@ -92,6 +98,7 @@ export function authLogHandlers(state: MockState) {
             wrongPrevToken: state.has('auth-logs.wrong-prev-token'),
             acceptMalformedToken: state.has('auth-logs.accept-malformed-token'),
             ignorePageSize: state.has('auth-logs.ignore-page-size'),
+            trailingEmptyPage: state.has('auth-logs.trailing-empty-page'),
           },
         );
         const items = page.items.map((entry) => wireItem(state, entry));

@@ -94,6 +94,16 @@ function registrationViolations(state: MockState, uri: string, type: RedirectTyp
   return [...found].sort();
 }
 
+/**
+ * The rules a refusal names: those broken, or with the seeded fault one more (the first registration rule not
+ * already named), which only a diagnostic may notice.
+ */
+function namedRules(state: MockState, broken: RuleId[]): RuleId[] {
+  if (!state.has('redirects.extra-rule-names')) return broken;
+  const extra = forgottenRules.map(([, rule]) => rule).find((rule) => !broken.includes(rule));
+  return extra ? [...broken, extra].sort() : broken;
+}
+
 /** The `passwordless` hook's wire shape (RUNNING.md): the dashboard's names in snake case. */
 const passwordlessSettingsBody = (settings: PasswordlessSettings) => ({
   type: settings.type,
@@ -163,8 +173,15 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
         const rejected = uris
           .map((uri) => ({ uri, rules: registrationViolations(state, uri, type) }))
           .filter((entry) => entry.rules.length > 0);
-        if (rejected.length > 0) return HttpResponse.json({ rejected }, { status: 400 });
         const registry = redirectRegistry(state);
+        if (rejected.length > 0) {
+          // The seeded fault breaks the promise: the valid rest of a refused batch replaces the list.
+          if (state.has('redirects.partial-registration')) {
+            registry[type] = uris.filter((uri) => !rejected.some((entry) => entry.uri === uri));
+          }
+          const named = rejected.map((entry) => ({ uri: entry.uri, rules: namedRules(state, entry.rules) }));
+          return HttpResponse.json({ rejected: named }, { status: 400 });
+        }
         if (state.has('redirects.shared-allowlist')) for (const each of redirectTypes) registry[each] = [...uris];
         else registry[type] = [...uris];
         if (state.has('redirects.keep-one-post-logout') && type === 'post_logout') registry[type] = uris.slice(0, 1);

@@ -5,7 +5,7 @@ import type { TemplateOrganization } from '../../oracles/redirect-template.js';
 import { splitUri } from '../../oracles/redirect-uri.js';
 import { notifyBackChannelLogout } from '../back-channel-logout.js';
 import { loginScript, type RedirectType, redirectRegistry } from '../control-state.js';
-import { publicJwks, signJwt, verifyJwt } from '../oidc-keys.js';
+import { publicJwks, publicKeyPem, signJwt, verifyJwt } from '../oidc-keys.js';
 import { MockError, pathMatcher } from '../route.js';
 import type { AuthLogEntry, MockState } from '../state.js';
 import { findOrganization, organizationStore } from './organizations.js';
@@ -235,6 +235,10 @@ export function oauthHandlers(state: MockState) {
     );
   }
 
+  /** The ID token's aud: the client; the fault names the environment instead (TOK-011). */
+  const idTokenAudience = (clientId: string) =>
+    state.has('oauth.id-token-wrong-audience') ? state.environmentId : clientId;
+
   /** Access (and ID and refresh) tokens for a signed-in user; the access token is not an API credential. */
   async function issueUserTokens(issuer: string, grant: Grant, nonce?: string) {
     const iat = epochSeconds(state);
@@ -258,7 +262,7 @@ export function oauthHandlers(state: MockState) {
       ? await signJwt(state, {
           iss: issuer,
           sub: grant.user.id,
-          aud: grant.clientId,
+          aud: idTokenAudience(grant.clientId),
           azp: grant.clientId,
           email: grant.user.email,
           email_verified: true,
@@ -290,7 +294,9 @@ export function oauthHandlers(state: MockState) {
 
   async function clientCredentialsGrant(issuer: string, clientId?: string, clientSecret?: string) {
     const credentials = state.credentials;
-    if (clientId !== credentials.clientId || clientSecret !== credentials.clientSecret) {
+    // The fault issues a token to the known client whatever its secret, or without one (TOK-001).
+    const secretChecked = !state.has('oauth.client-secret-not-checked');
+    if (clientId !== credentials.clientId || (secretChecked && clientSecret !== credentials.clientSecret)) {
       return oauthError(401, 'invalid_client', 'unknown client or wrong client secret');
     }
     const iat = epochSeconds(state);
@@ -305,10 +311,13 @@ export function oauthHandlers(state: MockState) {
       exp: iat + state.tokenLifetimeSeconds,
       jti: state.secret(24),
     });
-    // The REST API accepts exactly the tokens recorded here (responses.ts `authenticate`).
+    // The REST API accepts exactly the tokens recorded here (responses.ts `authenticate`), until they expire on
+    // the mock's clock; the fault keeps accepting them after their exp (TOK-005).
     state.tokens.set(accessToken, {
       clientId: credentials.clientId,
-      expiresAt: state.clock.now() + state.tokenLifetimeSeconds * 1000,
+      expiresAt: state.has('contract.expired-token-accepted')
+        ? Number.POSITIVE_INFINITY
+        : state.clock.now() + state.tokenLifetimeSeconds * 1000,
     });
     return HttpResponse.json(
       {
@@ -417,11 +426,20 @@ export function oauthHandlers(state: MockState) {
     http.get(pathMatcher('/oauth/authorize'), ({ request }) => {
       const query = new URL(request.url).searchParams;
       // Until client_id and redirect_uri are trusted, nothing may redirect (RFC 6749 §4.1.2.1, RDR-001).
-      const clientId = single(query, 'client_id');
+      const requestedClient = single(query, 'client_id');
+      // The fault takes a missing or unknown client_id for the environment's own client (EPT-005).
+      const clientId =
+        requestedClient !== 'duplicate' && state.has('oauth.unknown-client-accepted')
+          ? state.credentials.clientId
+          : requestedClient;
       if (clientId !== state.credentials.clientId) {
         return errorPage(request, 'invalid_client', 'client_id is missing or unknown');
       }
-      const redirectUri = single(query, 'redirect_uri');
+      // The fault goes on with the first registered callback when redirect_uri is left out (EPT-005).
+      const fallbackCallback = state.has('oauth.default-redirect-uri')
+        ? redirectRegistry(state).callback[0]
+        : undefined;
+      const redirectUri = single(query, 'redirect_uri') ?? fallbackCallback;
       if (redirectUri === undefined || redirectUri === 'duplicate') {
         return errorPage(request, 'invalid_redirect_uri', 'redirect_uri is missing or given more than once');
       }
@@ -472,7 +490,8 @@ export function oauthHandlers(state: MockState) {
         return fail('invalid_request', 'code_challenge must be 43 to 128 unreserved characters');
       }
       const prompt = query.get('prompt');
-      if (prompt !== null && !promptValues.has(prompt)) {
+      // The fault ignores a prompt outside the list instead of refusing it (EPT-005).
+      if (prompt !== null && !promptValues.has(prompt) && !state.has('oauth.unknown-prompt-ignored')) {
         return fail('invalid_request', 'prompt must be one of login, create, select_account, none');
       }
       const provider = query.get('provider');
@@ -487,7 +506,8 @@ export function oauthHandlers(state: MockState) {
         auth_request_id: state.id('ar_'),
         status: 'INITIATED',
         client_id: clientId,
-        ...(script ? { email: script.email } : {}),
+        // The fault never records who signed in (ALG-002).
+        ...(script && !state.has('auth-logs.entry-without-user') ? { email: script.email } : {}),
         timestamp: state.nowIso(),
         environment_id: state.environmentId,
         ...(organizationId ? { organization_id: organizationId } : {}),
@@ -554,12 +574,19 @@ export function oauthHandlers(state: MockState) {
       });
       // ALG-003: signed in, redirected back with a code that is not exchanged yet.
       if (!state.has('auth-logs.no-pending')) authLog.status = 'PENDING';
-      return redirectTo(redirectUri, { code, state: stateParam });
+      // RDR-002: exactly the registered string; the fault appends a slash, as a careless URL join does.
+      const callback =
+        state.has('oauth.callback-trailing-slash') && !redirectUri.endsWith('/') ? `${redirectUri}/` : redirectUri;
+      return redirectTo(callback, { code, state: stateParam });
     }),
 
-    http.get(pathMatcher('/keys'), async () =>
-      HttpResponse.json(await publicJwks(state), { headers: { 'cache-control': 'public, max-age=300' } }),
-    ),
+    http.get(pathMatcher('/keys'), async () => {
+      // The fault serves the key as PEM instead of a JWKS, still with a 200 (TOK-011).
+      if (state.has('oauth.keys-not-jwks')) {
+        return new HttpResponse(await publicKeyPem(state), { headers: { 'content-type': 'application/x-pem-file' } });
+      }
+      return HttpResponse.json(await publicJwks(state), { headers: { 'cache-control': 'public, max-age=300' } });
+    }),
 
     http.get(pathMatcher('/.well-known/openid-configuration'), ({ request }) => {
       const issuer = new URL(request.url).origin;
@@ -597,7 +624,8 @@ export function oauthHandlers(state: MockState) {
         try {
           const verified = await verifyJwt(state, hint, {
             issuer,
-            audience: state.credentials.clientId,
+            // The server takes back the ID tokens it issued, even those a fault gave a wrong audience.
+            audience: idTokenAudience(state.credentials.clientId),
             ignoreExpiry: true,
           });
           sessionId = verified.payload.sid;
@@ -632,7 +660,9 @@ export function oauthHandlers(state: MockState) {
         );
       }
       if (postLogoutUri === undefined) return page(200, 'Signed out', ['You have been signed out.']);
-      return redirectTo(postLogoutUri, { state: query.get('state') ?? undefined });
+      // EPT-011: the state comes back with the redirect; the fault leaves it out.
+      const logoutState = state.has('logout.state-dropped') ? undefined : (query.get('state') ?? undefined);
+      return redirectTo(postLogoutUri, { state: logoutState });
     }),
   ];
 }

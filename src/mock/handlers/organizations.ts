@@ -92,10 +92,26 @@ function checkDisplayName(value: string): string {
 
 function checkSlug(state: MockState, value: string): string {
   if (state.has('organizations.slug-pattern-unchecked')) return value;
-  if (value.length > 253 || !slugPattern.test(value)) {
+  // The fault's pattern is one label: the repeated `.label` part is missing.
+  const oneLabelOnly = state.has('organizations.host-name-slug-refused') && value.includes('.');
+  if (value.length > 253 || !slugPattern.test(value) || oneLabelOnly) {
     throw badRequest('slug must be lowercase DNS labels (a-z, 0-9, hyphens, dots) of 1-253 characters');
   }
   return value;
+}
+
+/** An organisation's metadata; the `metadata-key-24` fault refuses the longest key the limits allow. */
+function organizationMetadata(
+  state: MockState,
+  fields: Fields,
+  checkLimits = true,
+): Record<string, string> | undefined {
+  const metadata = optionalMetadata(fields, 'metadata', checkLimits);
+  const longest = Object.keys(metadata ?? {}).find((name) => name.length === 25);
+  if (longest !== undefined && state.has('organizations.metadata-key-24')) {
+    throw badRequest(`metadata key "${longest}" must be 3-24 characters`);
+  }
+  return metadata;
 }
 
 function checkLogoUrl(state: MockState, value: string): string {
@@ -293,7 +309,7 @@ export function organizationHandlers(state: MockState): HttpHandler[] {
         create_time: state.nowIso(),
         update_time: state.nowIso(),
         region_code: 'US',
-        metadata: optionalMetadata(fields) ?? {},
+        metadata: organizationMetadata(state, fields) ?? {},
         settings: {
           features: [
             { name: 'sso', enabled: false },
@@ -357,13 +373,15 @@ export function organizationHandlers(state: MockState): HttpHandler[] {
       const logoUrl = optionalString(fields, 'logo_url');
       if (logoUrl === '') delete next.logo_url;
       else if (logoUrl !== undefined) next.logo_url = checkLogoUrl(state, logoUrl);
-      const metadata = optionalMetadata(fields, 'metadata', !state.has('organizations.metadata-unchecked'));
+      const metadata = organizationMetadata(state, fields, !state.has('organizations.metadata-unchecked'));
       if (metadata !== undefined) next.metadata = metadata;
       // An empty slug clears it (the update pattern is ^$|...).
       const slug = optionalString(fields, 'slug');
       if (slug === '') {
         if (!state.has('organizations.slug-not-cleared')) delete next.slug;
       } else if (slug !== undefined) {
+        // The fault writes the slug through to the stored organization before it is checked.
+        if (state.has('organizations.refused-slug-stored')) record.organization.slug = slug;
         ensureUnique(state, next.id, 'slug', checkSlug(state, slug));
         next.slug = slug;
       }

@@ -292,6 +292,11 @@ function parseTemplateVariables(state: MockState, kind: TemplateType, value: unk
   if (verdict) {
     throw new MockError(verdict.expectedStatus, 'INVALID_ARGUMENT', `template_variables: ${verdict.reason}`);
   }
+  // The fault takes an empty string for a value never given.
+  const empty = Object.entries(supplied).find(([, item]) => item === '');
+  if (empty && state.has('email-templates.empty-value-refused')) {
+    throw badRequest(`template_variables: "${empty[0]}" has no value`);
+  }
   // Reserved names are the server's own: were one accepted (a fault), the built-in value still renders.
   return Object.fromEntries(Object.entries(supplied).map(([key, item]) => [key, String(item)]));
 }
@@ -371,6 +376,11 @@ function verify(state: MockState, input: Record<string, unknown>) {
         state,
         'this magic link must be verified with the auth_request_id of the browser that asked for it',
       );
+    }
+    // The fault asks for an auth_request_id as the code path does, whatever the same-browser setting.
+    const missingId = typeof authRequestId !== 'string' || authRequestId === '';
+    if (missingId && state.has('passwordless.link-needs-auth-request-id')) {
+      throw verifyFailure(state, 'auth_request_id is required to verify a magic link');
     }
   } else if (typeof code === 'string' && code !== '') {
     if (typeof authRequestId !== 'string' || authRequestId === '') {

@@ -102,6 +102,8 @@ export function createWebhookDispatcher(state: MockState, options: DispatcherOpt
     if (closed || !endpoint) return;
     const subscribed = !endpoint.events || endpoint.events.includes(event.type);
     if (!subscribed && !state.has('webhooks.ignore-subscription')) return;
+    // WHD-016: every event the endpoint subscribed to is delivered; the fault loses one type altogether.
+    if (state.has('webhooks.event-type-dropped') && event.type === droppedEventType) return;
     const current = store();
     const now = state.clock.now();
     const eventId = String(event.payload.id);
@@ -240,6 +242,12 @@ export function createWebhookDispatcher(state: MockState, options: DispatcherOpt
   };
 }
 
+/**
+ * The event type the `webhooks.event-type-dropped` fault never delivers: the first in alphabetical order of those the
+ * webhooks suite makes the API emit (fixtures/builders/webhook-triggers.ts), and one no other suite subscribes to.
+ */
+const droppedEventType = 'connected_account.created';
+
 /** When each attempt falls due after the first, per the profile's schedule, with the schedule faults applied. */
 function scheduleFor(state: MockState, profile: RetryProfile): number[] {
   const offsets = attemptOffsets({ ...profile, delaysFrom: state.profile.webhooks.delayMeasuredFrom });
@@ -262,7 +270,8 @@ function outgoing(state: MockState, pending: PendingDelivery, sentAt: number) {
   const signedAt = state.has('webhooks.timestamp-not-refreshed') ? pending.queuedAt : sentAt;
   const timestampSeconds = state.has('webhooks.timestamp-milliseconds') ? signedAt : Math.floor(signedAt / 1000);
   const headers: Record<string, string> = {
-    'content-type': 'application/json',
+    // WHD-016: a JSON body, said so; the fault labels the same bytes as plain text.
+    'content-type': state.has('webhooks.delivery-not-json') ? 'text/plain; charset=utf-8' : 'application/json',
     ...signDelivery({ id, timestampSeconds, body, secret: pending.endpoint.secret }),
   };
   if (state.has('webhooks.sign-body-only')) headers['webhook-signature'] = signBodyOnly(pending.endpoint.secret, body);

@@ -1,0 +1,99 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * How a misbehaving target answers once the run's preflight (its first token request) has passed: `close` drops
+ * every connection without an answer, `hang` never answers, `error` answers 500 to everything.
+ */
+export type Misbehaviour = 'close' | 'hang' | 'error';
+
+export interface MisbehavingTarget {
+  url: string;
+  /** Requests it misbehaved on. */
+  requests(): number;
+  close(): Promise<void>;
+}
+
+/** A server on 127.0.0.1 that passes the token preflight and then misbehaves on every request. */
+export async function startMisbehavingTarget(mode: Misbehaviour): Promise<MisbehavingTarget> {
+  let preflightDone = false;
+  let received = 0;
+  const server: Server = createServer((request, response) => {
+    if (!preflightDone && request.method === 'POST' && request.url === '/oauth/token') {
+      preflightDone = true;
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ access_token: 'preflight-token', token_type: 'Bearer', expires_in: 3600 }));
+      return;
+    }
+    received += 1;
+    if (mode === 'close') request.socket.destroy();
+    else if (mode === 'error') {
+      response.writeHead(500, { 'content-type': 'application/json' });
+      response.end('{"code":13,"message":"internal"}');
+    }
+    // 'hang': no answer; the client's timeout ends the request, close() ends the socket.
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests: () => received,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * A proxy on 127.0.0.1 in front of a working target that answers 500 itself to the requests `breaks` picks (a
+ * control hook, say) and passes every other request through unchanged.
+ */
+export async function startBreakingProxy(
+  upstream: string,
+  breaks: (method: string, path: string) => boolean,
+): Promise<MisbehavingTarget> {
+  let broken = 0;
+  const server: Server = createServer(async (request, response) => {
+    const path = request.url ?? '/';
+    if (breaks(request.method ?? 'GET', path)) {
+      broken += 1;
+      response.writeHead(500, { 'content-type': 'application/json' });
+      response.end('{"code":13,"message":"the proxy broke this request on purpose"}');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (typeof value === 'string' && name !== 'host' && name !== 'connection') headers.set(name, value);
+    }
+    const method = request.method ?? 'GET';
+    const answer = await fetch(new URL(path, upstream), {
+      method,
+      headers,
+      redirect: 'manual',
+      ...(method === 'GET' || method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }),
+    });
+    const outgoing: Record<string, string> = {};
+    answer.headers.forEach((value, name) => {
+      if (name !== 'content-encoding' && name !== 'content-length' && name !== 'transfer-encoding') {
+        outgoing[name] = value;
+      }
+    });
+    response.writeHead(answer.status, outgoing);
+    response.end(Buffer.from(await answer.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests: () => broken,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
