@@ -29,9 +29,9 @@ export function transportProblem(method: string, url: string, cause: string): Pr
 
 /** One line: `POST http://…/clock/advance (control hook clock): did not answer within 10000 ms`. */
 export function describeProblem(problem: Problem): string {
-  if (problem.kind === 'hook') return problem.cause;
+  if (problem.kind === 'hook' || !problem.request) return problem.cause;
   const hook = problem.hook ? ` (control hook ${problem.hook})` : '';
-  return `${problem.request ?? 'a request'}${hook}: ${problem.cause}`;
+  return `${problem.request}${hook}: ${problem.cause}`;
 }
 
 type ErrorLike = { name?: unknown; message?: unknown; cause?: unknown };
@@ -45,6 +45,18 @@ export function errorChainHas(error: unknown, names: readonly string[], text: st
     current = current.cause as ErrorLike | undefined;
   }
   return false;
+}
+
+/**
+ * A request that got no usable answer, however it reached the test: thrown by the transport, wrapped in a
+ * TokenError, or rethrown from a promise several tests share (the first test got the problem recorded, the others
+ * only the error). Text counts, since a property's or a serialised error may keep nothing else.
+ */
+export function isTransportFailure(error: unknown): boolean {
+  return (
+    errorChainHas(error, ['TransportError', 'TransportTimeoutError'], ' got no usable answer: ') ||
+    errorChainHas(error, [], ' did not answer within ')
+  );
 }
 
 /** The text every ControlHookError's message starts with, so a wrapped or serialised one is still recognised. */

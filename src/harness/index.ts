@@ -4,7 +4,7 @@ import { test as base, inject, TestRunner } from 'vitest';
 import type { DriftFinding } from '../checks/drift.js';
 import { type Failure, failure, formatFailure } from '../checks/failure.js';
 import type { HookName } from '../client/control-hooks.js';
-import { hookOfFailure, isHookFailure, type Problem, readStopReason } from '../client/problems.js';
+import { hookOfFailure, isHookFailure, isTransportFailure, type Problem, readStopReason } from '../client/problems.js';
 import { interruptedNote, isRunInterruption, isWriteRefusal, writesDisabledNote } from '../client/safety.js';
 import type { Exchange } from '../client/transport.js';
 import type { RuleId } from '../rules/catalogue.js';
@@ -48,6 +48,9 @@ function erroredBy(
   if (errors.length === 0 || (meta.failures?.length ?? 0) > 0) return undefined;
   const problem = meta.problems?.[0];
   if (problem) return problem;
+  // A shared step (one exercise or sign-in for the whole file) failed in another test: only its error came here.
+  const unanswered = errors.find(isTransportFailure) as { message?: unknown } | undefined;
+  if (unanswered) return { kind: 'transport', cause: firstLine(String(unanswered.message ?? 'no usable answer')) };
   const hookError = errors.find(isHookFailure) as { message?: unknown } | undefined;
   if (!hookError) return undefined;
   const hook = hookOfFailure(hookError);
