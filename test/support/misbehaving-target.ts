@@ -33,11 +33,15 @@ export async function startMisbehavingTarget(mode: Misbehaviour): Promise<Misbeh
     }
     // 'hang': no answer; the client's timeout ends the request, close() ends the socket.
   });
+  return { ...(await listenOnLoopback(server)), requests: () => received };
+}
+
+/** Listens on a free 127.0.0.1 port; `close` drops open connections (a hanging one included) and stops. */
+async function listenOnLoopback(server: Server): Promise<{ url: string; close: () => Promise<void> }> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    requests: () => received,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
@@ -85,15 +89,5 @@ export async function startBreakingProxy(
     response.writeHead(answer.status, outgoing);
     response.end(Buffer.from(await answer.arrayBuffer()));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests: () => broken,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenOnLoopback(server)), requests: () => broken };
 }
