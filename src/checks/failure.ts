@@ -1,5 +1,6 @@
 import { toCurl } from '../client/curl.js';
 import type { Exchange } from '../client/transport.js';
+import { redactShapes } from '../reporters/redact.js';
 import type { RuleId } from '../rules/catalogue.js';
 
 /**
@@ -12,7 +13,10 @@ export interface Failure {
   title: string;
   expected: string;
   received: string;
-  /** A curl line that repeats the request, with the bearer token and client secret replaced by variables. */
+  /**
+   * A curl line that repeats the request, with the bearer token, client secret, ID token and authorization code
+   * replaced by shell variables (`$SCALEKIT_ACCESS_TOKEN`, `$SCALEKIT_CLIENT_SECRET`, ...).
+   */
   replay?: string;
   /** Extra lines: schema violations, the offending items, a fast-check seed and path. */
   details?: string[];
@@ -26,13 +30,14 @@ export function failure(
   exchange?: Exchange,
   details?: string[],
 ): Failure {
+  // Masked here, whatever cut the text before: every failure is safe to print and to write to a report.
   return {
     rule,
-    title,
-    expected,
-    received,
+    title: redactShapes(title),
+    expected: redactShapes(expected),
+    received: redactShapes(received),
     ...(exchange ? { replay: toCurl(exchange) } : {}),
-    ...(details && details.length > 0 ? { details } : {}),
+    ...(details && details.length > 0 ? { details: details.map(redactShapes) } : {}),
   };
 }
 

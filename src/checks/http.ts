@@ -1,4 +1,5 @@
 import type { Exchange } from '../client/transport.js';
+import { redactShapes } from '../reporters/redact.js';
 import type { RuleId } from '../rules/catalogue.js';
 import type { SchemaRegistry } from '../spec/schemas.js';
 import { type Failure, failure } from './failure.js';
@@ -6,7 +7,11 @@ import { type Failure, failure } from './failure.js';
 // Small named checks over one recorded exchange. Each returns a Failure or undefined, never a boolean, so a
 // suite can combine them and the report says exactly what differed.
 
-const preview = (body: string, max = 300) => (body.length > max ? `${body.slice(0, max)}…` : body) || '(empty body)';
+// Masked before the cut, so a token the cut would split is still recognised whole.
+const preview = (body: string, max = 300) => {
+  const safe = redactShapes(body);
+  return (safe.length > max ? `${safe.slice(0, max)}…` : safe) || '(empty body)';
+};
 
 export function checkStatus(
   rule: RuleId,

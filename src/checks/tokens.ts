@@ -1,5 +1,6 @@
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose';
 import type { Exchange } from '../client/transport.js';
+import { redactShapes } from '../reporters/redact.js';
 import type { RuleId } from '../rules/catalogue.js';
 import { type Failure, failure } from './failure.js';
 import { checkStatus } from './http.js';
@@ -8,7 +9,11 @@ import { checkStatus } from './http.js';
 // exchanges and token strings: the suites collect, these judge. A token is judged on the target's clock, which the
 // caller passes in, so a clock the `clock` hook moved is no surprise.
 
-const preview = (text: string, max = 200) => (text.length > max ? `${text.slice(0, max)}…` : text) || '(empty body)';
+// Masked before the cut, so a token the cut would split is still recognised whole.
+const preview = (text: string, max = 200) => {
+  const safe = redactShapes(text);
+  return (safe.length > max ? `${safe.slice(0, max)}…` : safe) || '(empty body)';
+};
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

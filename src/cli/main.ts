@@ -12,6 +12,7 @@ Commands:
   rules      List the rule catalogue with test coverage
   drift      Compare spec with spec, docs with spec, and a run's server drift (Markdown or JSON report)
   generate   Resolve the spec and regenerate generated/openapi.ts if it changed
+  token      Print \`export SCALEKIT_ACCESS_TOKEN=...\` for the target, for the replay lines of a report
 
 run options:
   --target mock|URL        Server under test (default: SCALEKIT_ENVIRONMENT_URL if set, else mock)
@@ -24,6 +25,7 @@ run options:
   --client-secret SECRET   Default: SCALEKIT_CLIENT_SECRET (prefer the variable: flags show in process lists)
   --config PATH            JSON config file (default: ./scalekit-conformance.config.json if present)
   --timeout-ms N           Per-request timeout (default 10000)
+  --max-body-bytes N       Longest response body read; a longer one is no answer, the test errored (default 16 MiB)
   --fault ID               Start the embedded mock with a seeded fault (repeatable; see \`${toolName} mock --list-faults\`)
   --real-time              Without the target's clock hook, wait in real time for webhook retries (minutes; bounded)
   --receiver-url URL       Public URL of the suite's webhook receiver, for a target that cannot reach 127.0.0.1
@@ -65,6 +67,9 @@ drift options (at least one of --from, --docs, --run-report):
   --output PATH            Write the report there instead (prints one line saying where)
   --fail-on breaking|breaking-for-servers   Exit 1 if any change breaks clients (or servers)
   --fail-on new-drift      Exit 1 if the run report has drift the --since report did not
+
+token options (the target and credentials as for run; a URL target, e.g. one \`${toolName} mock\` serves):
+  --target URL, --client-id ID, --client-secret SECRET, --config PATH, --timeout-ms N
 
 rules options:
   --uncovered              Only rules no test cites
@@ -111,6 +116,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
         'client-secret': { type: 'string' },
         config: { type: 'string' },
         'timeout-ms': { type: 'string' },
+        'max-body-bytes': { type: 'string' },
         fault: { type: 'string', multiple: true },
         'real-time': { type: 'boolean' },
         'receiver-url': { type: 'string' },
@@ -179,6 +185,17 @@ export async function main(argv: string[]): Promise<ExitCode> {
       });
       const { driftCommand } = await import('./drift.js');
       return driftCommand(values as Parameters<typeof driftCommand>[0], { out, env: process.env, cwd: process.cwd() });
+    }
+    case 'token': {
+      const { values } = parse(rest, {
+        target: { type: 'string' },
+        'client-id': { type: 'string' },
+        'client-secret': { type: 'string' },
+        config: { type: 'string' },
+        'timeout-ms': { type: 'string' },
+      });
+      const { tokenCommand } = await import('./token.js');
+      return tokenCommand(values as Parameters<typeof tokenCommand>[0], { out, env: process.env, cwd: process.cwd() });
     }
     case 'rules': {
       const { values } = parse(rest, { uncovered: { type: 'boolean' }, json: { type: 'boolean' } });

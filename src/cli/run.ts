@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { type DriftFinding, driftKey, summariseDrift } from '../checks/drift.js';
 import { createTokenSession } from '../client/api.js';
 import { TokenError } from '../client/oauth.js';
@@ -14,7 +14,8 @@ import { newRunId, type RunContext } from '../harness/context.js';
 import { serveMock } from '../mock/http-server.js';
 import { createMock } from '../mock/index.js';
 import { aggregateRules, hasMustFailure, ruleSelector, summarise } from '../reporters/aggregate.js';
-import { formatRuleTable, formatTestLine } from '../reporters/console.js';
+import { formatRuleTable, formatTestLine, replayVariablesNote } from '../reporters/console.js';
+import { writeIncompleteReports } from '../reporters/incomplete.js';
 import { writeJsonReport } from '../reporters/json.js';
 import { writeJunitReport } from '../reporters/junit.js';
 import type { RunReport, TestOutcome } from '../reporters/model.js';
@@ -34,12 +35,18 @@ export interface RunIo {
   cwd: string;
 }
 
-/** Fails early, before any test runs, if a report path cannot be written. */
+/**
+ * Fails early, before any test runs, if a report path cannot be written: a probe file is written beside it and
+ * removed, so neither an empty report nor an older run's is left by the check itself.
+ */
 function assertWritable(path: string | undefined, flag: string): void {
   if (!path) return;
   try {
+    if (existsSync(path) && statSync(path).isDirectory()) throw new Error('it is a directory');
     mkdirSync(dirname(path), { recursive: true });
-    closeSync(openSync(path, 'a'));
+    const probe = join(dirname(path), `.${basename(path)}.${process.pid}.probe`);
+    writeFileSync(probe, '');
+    rmSync(probe);
   } catch (error) {
     throw new UserError(`cannot write ${flag} ${path} (${describeError(error)})`, `Choose a writable path for ${flag}`);
   }
@@ -176,16 +183,54 @@ async function sweepRun(settings: RunSettings, tag: string, retry: string, out: 
   }
 }
 
+/**
+ * `run`: a run that ends without a verdict (a usage error, an unreachable target, an interrupt) after report paths
+ * were given leaves reports saying it did not complete, never an older run's results or an empty file.
+ */
 export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> {
   const started = Date.now();
-  const settings: RunSettings = resolveRunSettings(flags, io.env, io.cwd);
-  const reportJson = settings.reportJson && resolve(io.cwd, settings.reportJson);
-  const reportJunit = settings.reportJunit && resolve(io.cwd, settings.reportJunit);
-  assertWritable(reportJson, '--report-json');
-  assertWritable(reportJunit, '--report-junit');
+  const redactor = new Redactor([flags['client-secret'], io.env.SCALEKIT_CLIENT_SECRET]);
+  // Until the settings are read, the flags are all that say where reports go.
+  let paths = {
+    json: flags['report-json'] && resolve(io.cwd, flags['report-json']),
+    junit: flags['report-junit'] && resolve(io.cwd, flags['report-junit']),
+  };
+  const incomplete = (reason: string) => {
+    try {
+      const run = { tool: { name: toolName, version: toolVersion }, startedAt: new Date(started).toISOString() };
+      const target = flags.target ?? io.env.SCALEKIT_ENVIRONMENT_URL ?? 'mock';
+      writeIncompleteReports(paths, reason, { ...run, target, durationMs: Date.now() - started }, redactor);
+    } catch {
+      // The run's own error says what went wrong; a report that cannot be written adds nothing to it.
+    }
+  };
+  try {
+    const settings = resolveRunSettings(flags, io.env, io.cwd);
+    paths = {
+      json: settings.reportJson && resolve(io.cwd, settings.reportJson),
+      junit: settings.reportJunit && resolve(io.cwd, settings.reportJunit),
+    };
+    assertWritable(paths.json, '--report-json');
+    assertWritable(paths.junit, '--report-junit');
+    const code = await runWithSettings(settings, paths, redactor, started, io);
+    if (code === ExitCode.interrupted) incomplete('interrupted by a signal');
+    return code;
+  } catch (error) {
+    incomplete(error instanceof UserError ? error.message : describeError(error));
+    throw error;
+  }
+}
 
-  const secrets = settings.target.kind === 'url' ? [settings.target.clientSecret] : [];
-  const redactor = new Redactor([...secrets, io.env.SCALEKIT_CLIENT_SECRET]);
+async function runWithSettings(
+  settings: RunSettings,
+  paths: { json?: string | undefined; junit?: string | undefined },
+  redactor: Redactor,
+  started: number,
+  io: RunIo,
+): Promise<ExitCode> {
+  const reportJson = paths.json;
+  const reportJunit = paths.junit;
+  if (settings.target.kind === 'url') redactor.addSecret(settings.target.clientSecret);
   const spec = await resolveSpec({ flag: settings.spec, env: io.env.SCALEKIT_OPENAPI, cwd: io.cwd });
   await ensureGeneratedTypes(spec);
   const specLine = `spec:   ${spec.origin} (sha256 ${spec.sha256.slice(0, 12)})`;
@@ -258,7 +303,13 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
       timeoutMs: settings.timeoutMs,
       profile: settings.profile,
       runId,
-      traffic: { allowWrites: settings.writes.allowed, maxRps: settings.maxRps, stopFile, streakFile },
+      traffic: {
+        allowWrites: settings.writes.allowed,
+        maxRps: settings.maxRps,
+        stopFile,
+        streakFile,
+        maxBodyBytes: settings.maxBodyBytes,
+      },
     };
     let collector: Awaited<ReturnType<typeof executeSuites>> | undefined;
     try {
@@ -281,7 +332,7 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
       if (sweepable) await sweepRun(settings, tag, sweepLater, io.out);
     }
     if (interrupted || !collector) {
-      io.out('interrupted: the run stopped early, so it has no verdict and wrote no report');
+      io.out('interrupted: the run stopped early, so it has no verdict; its reports say it did not complete');
       return ExitCode.interrupted;
     }
 
@@ -308,6 +359,7 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
       drift: uniqueDrift(collector.tests.flatMap((t) => t.drift)),
       operations: exercisedStatuses(collector.tests),
       ...(stopped ? { stopped } : {}),
+      ...(ruleOutcomes.some((r) => r.failures?.some((f) => f.replay)) ? { replayVariables: replayVariablesNote } : {}),
     };
     if (reportJson) writeJsonReport(reportJson, report, redactor);
     if (reportJunit) writeJunitReport(reportJunit, report, redactor);

@@ -192,6 +192,8 @@ export interface TrafficControl {
   onAnswer?: (() => void) | undefined;
   /** Told about each request that got no usable answer (the harness marks the test errored and counts the streak). */
   onProblem?: ((problem: Problem) => void) | undefined;
+  /** The longest response body a transport under this control reads (`--max-body-bytes`). */
+  maxBodyBytes?: number | undefined;
 }
 
 /** The same, as plain data: what the CLI hands the suite workers inside the run context. */
@@ -205,6 +207,8 @@ export interface TrafficPolicy {
   stopFile?: string | undefined;
   /** Where the workers keep the run's count of requests without an answer in a row (see TargetHealth). */
   streakFile?: string | undefined;
+  /** `--max-body-bytes`: a longer response body is no usable answer. */
+  maxBodyBytes?: number | undefined;
 }
 
 export function trafficControlFor(
@@ -217,6 +221,7 @@ export function trafficControlFor(
     allowWrites: policy.allowWrites,
     limiter: policy.maxRps ? new TokenBucket(policy.maxRps, { clock }) : undefined,
     stopped: stopFile ? () => existsSync(stopFile) : undefined,
+    maxBodyBytes: policy.maxBodyBytes,
     ...listeners,
   };
 }

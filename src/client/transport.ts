@@ -84,10 +84,11 @@ export function createTransport(options: TransportOptions): Transport {
     if (!headers.has('user-agent')) headers.set('user-agent', userAgent);
     // Read once, so a retry can send the same bytes again.
     const body = request.body ? await request.arrayBuffer() : undefined;
+    const limit = options.maxBodyBytes ?? traffic.maxBodyBytes ?? maxResponseBytes;
     const attempt = async () => {
       await traffic.limiter?.take(request.signal);
       try {
-        const response = await send(options, request, headers, body);
+        const response = await send({ ...options, maxBodyBytes: limit }, request, headers, body);
         traffic.onAnswer?.();
         return response;
       } catch (error) {

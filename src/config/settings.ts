@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { decideWrites, defaultMaxRps, type SafetyTarget, type WriteDecision } from '../client/safety.js';
+import { maxResponseBytes } from '../client/transport.js';
 import { UserError } from '../errors.js';
 import { type FaultId, faults, isFaultId } from '../mock/faults.js';
 import { ruleSelector } from '../reporters/aggregate.js';
@@ -18,6 +19,7 @@ export interface RunFlags {
   'client-secret'?: string | undefined;
   config?: string | undefined;
   'timeout-ms'?: string | undefined;
+  'max-body-bytes'?: string | undefined;
   'report-json'?: string | undefined;
   'report-junit'?: string | undefined;
   fault?: string[] | undefined;
@@ -43,6 +45,8 @@ export interface RunSettings {
   only: string[];
   seed: number;
   timeoutMs: number;
+  /** The longest response body read; a longer one is no usable answer (the test is errored). */
+  maxBodyBytes: number;
   reportJson: string | undefined;
   reportJunit: string | undefined;
   /** Whether the run may create, change and delete data on the target, and why. */
@@ -62,6 +66,7 @@ const configKeys = [
   'clientId',
   'clientSecret',
   'timeoutMs',
+  'maxBodyBytes',
   'reportJson',
   'reportJunit',
   'profile',
@@ -173,6 +178,16 @@ function credentialsFor(
   return { clientId, clientSecret };
 }
 
+/** 16 MiB unless set: far above any answer of the API, low enough that a body streaming without end is cut. */
+function maxBodySetting(flag: string | undefined, file: ConfigFile): number {
+  const text = flag ?? (file.maxBodyBytes === undefined ? undefined : String(file.maxBodyBytes));
+  if (text === undefined) return maxResponseBytes;
+  const bytes = positiveInteger(text, '--max-body-bytes', 1024 ** 3);
+  if (bytes < 1024)
+    throw new UserError('--max-body-bytes must be at least 1024', 'Pass e.g. --max-body-bytes 16777216');
+  return bytes;
+}
+
 function timeoutSetting(flag: string | undefined, file: ConfigFile): number {
   const timeoutText = flag ?? (file.timeoutMs === undefined ? undefined : String(file.timeoutMs));
   const timeoutMs = timeoutText === undefined ? 10_000 : positiveInteger(timeoutText, '--timeout-ms', 600_000);
@@ -279,6 +294,7 @@ export function resolveRunSettings(flags: RunFlags, env: NodeJS.ProcessEnv, cwd 
     flags.seed ?? (file.seed === undefined ? undefined : String(file.seed)) ?? env.SCALEKIT_CONFORMANCE_SEED;
   const seed = seedText === undefined ? randomInt(2 ** 31 - 1) : positiveInteger(seedText, '--seed', 2 ** 31 - 1);
   const timeoutMs = timeoutSetting(flags['timeout-ms'], file);
+  const maxBodyBytes = maxBodySetting(flags['max-body-bytes'], file);
 
   return {
     target,
@@ -287,6 +303,7 @@ export function resolveRunSettings(flags: RunFlags, env: NodeJS.ProcessEnv, cwd 
     only,
     seed,
     timeoutMs,
+    maxBodyBytes,
     reportJson: flags['report-json'] ?? stringSetting(file.reportJson, 'reportJson'),
     reportJunit: flags['report-junit'] ?? stringSetting(file.reportJunit, 'reportJunit'),
     profile,

@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { getResponse } from 'msw';
 import type { Mock } from './index.js';
 import { errorInfoBody, noRoute } from './responses.js';
@@ -13,7 +14,7 @@ export interface RequestLogEntry {
 }
 
 export interface ServeOptions {
-  /** Called once per request when its exchange ends, answered or not. */
+  /** Called once per request when its exchange ends, answered or not. A callback that throws is ignored. */
   onRequest?: (entry: RequestLogEntry) => void;
 }
 
@@ -23,74 +24,201 @@ export interface ServedMock {
   close(): Promise<void>;
 }
 
+/** Larger request bodies are refused with 413 and never buffered: no request can exhaust memory. */
+export const maxBodyBytes = 1024 * 1024;
+
+/** Request headers larger than this (all of them together) are refused by Node's parser with 431. */
+export const maxHeaderBytes = 16 * 1024;
+
+/** Methods a fetch `Request` cannot carry; the mock answers them 405 instead of handing them to msw. */
+const unsupportedMethods = new Set(['CONNECT', 'TRACE', 'TRACK']);
+const allowedMethods = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
+
 /**
  * Serves the mock's msw handlers on a real socket, so the live-target code path (DNS-free, but real TCP and
  * HTTP parsing) is exercised against the same handlers the in-process mode uses. Binds to 127.0.0.1 only.
+ *
+ * Every request the socket parses gets an answer below 500 unless a handler has a bug: a request-target that is
+ * not a path (`http://[`, `*`) is 400, `CONNECT`/`TRACE`/`TRACK` are 405, `HEAD` is answered like `GET` without
+ * a body, a body over `maxBodyBytes` is 413, headers over `maxHeaderBytes` are 431 (Node). The request's URL is
+ * built from the address the mock listens on, never from its `Host` header: the OAuth issuer, the discovery
+ * document and every absolute URL the mock writes name that address whatever the client sent as `Host`.
  */
 export async function serveMock(mock: Mock, port = 0, options: ServeOptions = {}): Promise<ServedMock> {
-  const server = createServer((req, res) => {
-    const { onRequest } = options;
-    if (onRequest) {
+  let base = 'http://127.0.0.1';
+  const log = (entry: RequestLogEntry) => {
+    try {
+      options.onRequest?.(entry);
+    } catch {
+      // A request log that cannot be written must not take the mock down with it.
+    }
+  };
+  const server = createServer({ maxHeaderSize: maxHeaderBytes, requireHostHeader: false }, (req, res) => {
+    const target = requestTarget(req.url ?? '/');
+    if (options.onRequest) {
       const time = new Date().toISOString();
-      const path = new URL(req.url ?? '/', 'http://mock').pathname;
+      const path = target?.pathname ?? '(invalid request-target)';
       // `close` comes for every exchange, also one the client gave up on: the log misses no request.
       res.once('close', () => {
-        onRequest({ time, method: req.method ?? 'GET', path, status: res.headersSent ? res.statusCode : 0 });
+        log({ time, method: req.method ?? 'GET', path, status: res.headersSent ? res.statusCode : 0 });
       });
     }
-    handle(mock, req, res).catch((error: unknown) => {
+    handle(mock, base, target, req, res).catch((error: unknown) => {
+      // Only a bug in a handler gets here; the fuzz (npm run fuzz) reports every such answer.
+      if (res.destroyed) return;
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify(errorInfoBody('INTERNAL', String(error))));
     });
+  });
+  // CONNECT never reaches the request listener; without this, Node drops the connection without an answer.
+  server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => {});
+    const body = JSON.stringify(errorInfoBody('METHOD_NOT_ALLOWED', 'CONNECT is not supported'));
+    socket.end(
+      `HTTP/1.1 405 Method Not Allowed\r\nallow: ${allowedMethods}\r\ncontent-type: application/json\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+    log({ time: new Date().toISOString(), method: 'CONNECT', path: req.url ?? '', status: 405 });
+  });
+  // A request Node's parser refuses (an unknown method, headers over `maxHeaderBytes`, a malformed line) is
+  // answered 400 or 431, and the rest of what the client sends is read and dropped for a moment: Node's own
+  // handler closes at once, and a client still sending its body then gets a reset instead of the answer.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    socket.on('error', () => {});
+    if (!socket.writable || (socket as Duplex & { bytesWritten?: number }).bytesWritten) {
+      socket.destroy();
+      return;
+    }
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    socket.resume();
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
+    setTimeout(() => socket.destroy(), 1_000).unref();
+    log({ time: new Date().toISOString(), method: '', path: '(unparsable request)', status });
+  });
+  // Every socket, also those taken over by `connect` or `clientError`, which `closeAllConnections` does not know.
+  const sockets = new Set<Duplex>();
+  server.on('connection', (socket: Duplex) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
   });
   const { port: actual } = server.address() as AddressInfo;
+  base = `http://127.0.0.1:${actual}`;
   return {
-    url: `http://127.0.0.1:${actual}`,
+    url: base,
     server,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
       }),
   };
 }
 
-/** Larger request bodies are refused with 413 before they are buffered: no request can exhaust memory. */
-export const maxBodyBytes = 1024 * 1024;
+/**
+ * The path and query of a request-target: origin form (`/path?query`) as it is, absolute form
+ * (`http://host/path`) reduced to its path; anything else (`*`, `http://[`) is undefined.
+ */
+function requestTarget(raw: string): { pathname: string; search: string } | undefined {
+  if (raw.startsWith('/')) {
+    const query = raw.indexOf('?');
+    return query < 0 ? { pathname: raw, search: '' } : { pathname: raw.slice(0, query), search: raw.slice(query) };
+  }
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) || !URL.canParse(raw)) return undefined;
+  const url = new URL(raw);
+  return { pathname: url.pathname, search: url.search };
+}
 
-async function handle(mock: Mock, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBodyBytes) {
-      res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
-      res.end(
-        JSON.stringify(errorInfoBody('PAYLOAD_TOO_LARGE', `request bodies are limited to ${maxBodyBytes} bytes`)),
-      );
-      req.destroy();
-      return;
-    }
-    chunks.push(chunk as Buffer);
-  }
-  const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
-  }
-  const url = `http://${req.headers.host ?? '127.0.0.1'}${req.url ?? '/'}`;
-  const method = req.method ?? 'GET';
-  const request = new Request(url, {
-    method,
-    headers,
-    ...(body && method !== 'GET' && method !== 'HEAD' ? { body } : {}),
+function send(res: ServerResponse, status: number, code: string, message: string, headers = {}): void {
+  const body = JSON.stringify(errorInfoBody(code, message));
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+/**
+ * At most this much of a request body is read and thrown away before an early answer (400, 405, 413), so the
+ * client, still sending, gets the answer instead of a reset connection; past it, the connection is closed.
+ */
+const maxDrainBytes = 64 * maxBodyBytes;
+
+/**
+ * Reads the body up to `maxBodyBytes`; past that, the rest is read and thrown away (up to `maxDrainBytes`) and
+ * the answer is 'too-large'. Memory stays bounded by `maxBodyBytes` per request.
+ */
+function readBody(req: IncomingMessage, keep = maxBodyBytes): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => resolve(size > keep ? 'too-large' : Buffer.concat(chunks));
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > keep) chunks.length = 0;
+      else chunks.push(chunk);
+      if (size > maxDrainBytes) {
+        req.pause();
+        done();
+      }
+    });
+    req.once('end', done);
+    req.once('error', done);
+    req.once('close', done);
   });
-  const response = (await getResponse(mock.handlers, request)) ?? noRoute(method, req.url ?? '/');
-  res.writeHead(response.status, Object.fromEntries(response.headers));
-  res.end(Buffer.from(await response.arrayBuffer()));
+}
+
+/** Header values as Node writes them: characters outside Latin-1 percent-encoded instead of thrown on. */
+function headerValue(value: string): string {
+  return /^[\t\x20-\x7e\x80-\xff]*$/.test(value) ? value : value.replace(/[^\t\x20-\x7e]/gu, encodeURIComponent);
+}
+
+async function handle(
+  mock: Mock,
+  base: string,
+  target: { pathname: string; search: string } | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const method = req.method ?? 'GET';
+  const declared = Number(req.headers['content-length'] ?? 0);
+  // A body declared larger than can be drained is not waited for: the answer goes out and the connection closes.
+  const body = declared > maxDrainBytes ? 'too-large' : await readBody(req, target ? maxBodyBytes : 0);
+  if (!target) {
+    send(res, 400, 'INVALID_ARGUMENT', 'the request-target must be a path (origin form) or an absolute http URL');
+    return;
+  }
+  if (unsupportedMethods.has(method)) {
+    send(res, 405, 'METHOD_NOT_ALLOWED', `${method} is not supported`, { allow: allowedMethods });
+    return;
+  }
+  if (body === 'too-large') {
+    send(res, 413, 'PAYLOAD_TOO_LARGE', `request bodies are limited to ${maxBodyBytes} bytes`, { connection: 'close' });
+    return;
+  }
+  // HEAD is answered like GET, without the body (RFC 9110 §9.3.2).
+  const asMethod = method === 'HEAD' ? 'GET' : method;
+  let request: Request;
+  try {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined) continue;
+      for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+    }
+    request = new Request(`${base}${target.pathname}${target.search}`, {
+      method: asMethod,
+      headers,
+      ...(body.length > 0 && asMethod !== 'GET' ? { body: new Uint8Array(body) } : {}),
+    });
+  } catch (error) {
+    send(res, 400, 'INVALID_ARGUMENT', `the request cannot be read (${String(error)})`);
+    return;
+  }
+  const response = (await getResponse(mock.handlers, request)) ?? noRoute(method, target.pathname);
+  const payload = Buffer.from(await response.arrayBuffer());
+  const headers: Record<string, string> = {};
+  for (const [name, value] of response.headers) headers[name] = headerValue(value);
+  res.writeHead(response.status, headers);
+  res.end(method === 'HEAD' ? undefined : payload);
 }

@@ -53,16 +53,28 @@ export interface RouteArgs<P extends keyof paths, M extends Method> {
 /**
  * Turns an OpenAPI path template into a URL matcher. Colon segments such as `users:search` or `{id}:enable` are
  * literals (OAS-007): msw's own path syntax would read them as parameters, so the match is a regular expression.
+ * Without `capture`, the parameters are not groups: msw decodes every group with `decodeURIComponent` and throws
+ * on invalid percent-encoding (`%zz`), so the matcher handed to msw has none and `route` decodes them itself.
  */
-export function pathMatcher(template: string): RegExp {
+export function pathMatcher(template: string, capture = true): RegExp {
   const pattern = template
     .split(/(\{[^}]+\})/)
     .map((part) => {
       const name = /^\{([^}]+)\}$/.exec(part)?.[1];
-      return name ? `(?<${name.replace(/\W/g, '_')}>[^/:?#]+)` : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      if (!name) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      return capture ? `(?<${name.replace(/\W/g, '_')}>[^/:?#]+)` : '[^/:?#]+';
     })
     .join('');
   return new RegExp(`^[a-z]+://[^/]+${pattern}/?(?:\\?.*)?$`);
+}
+
+/** A percent-encoded path segment decoded, or undefined when its encoding is invalid. */
+export function decodePathSegment(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -103,9 +115,14 @@ export function route<P extends keyof paths, M extends Method & keyof paths[P]>(
         (state.has('contract.forged-token-accepted') && request.headers.has('authorization')));
     if (!open && !options.skipAuth?.() && !authenticate(request, state)) return unauthenticated();
     const url = new URL(request.url);
-    const params = Object.fromEntries(
-      Object.entries(matcher.exec(request.url)?.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]),
-    );
+    const params: Record<string, string> = {};
+    for (const [name, raw] of Object.entries(matcher.exec(request.url)?.groups ?? {})) {
+      const value = decodePathSegment(raw);
+      // `%E0%A4%A` and the like name nothing: a 400, as for any malformed parameter.
+      if (value === undefined)
+        return errorInfo(400, 'INVALID_ARGUMENT', `path parameter ${name} is not valid percent-encoding`);
+      params[name] = value;
+    }
     let body: unknown = {};
     const text = method === 'get' || method === 'delete' ? '' : await request.text();
     if (text.trim() !== '') {
@@ -139,5 +156,7 @@ export function route<P extends keyof paths, M extends Method & keyof paths[P]>(
       throw error;
     }
   };
-  return http[method](matcher, async ({ request }) => withResponseFaults(state, method, path, await answer(request)));
+  return http[method](pathMatcher(path, false), async ({ request }) =>
+    withResponseFaults(state, method, path, await answer(request)),
+  );
 }

@@ -103,6 +103,7 @@ export function summarise(rules: readonly RuleOutcome[], tests: readonly TestOut
   const count = (status: RuleStatus) => rules.filter((r) => r.status === status).length;
   const tally = (state: TestOutcome['state']) => tests.filter((t) => t.state === state).length;
   return {
+    completed: true,
     passed: count('passed'),
     failed: count('failed'),
     errored: count('errored'),

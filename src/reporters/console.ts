@@ -29,6 +29,10 @@ function sourceText(rule: RuleOutcome): string {
   }
 }
 
+/** Where the replay lines' variables come from; the JSON and JUnit reports say the same. */
+export const replayVariablesNote =
+  'Replay lines use $SCALEKIT_ACCESS_TOKEN (`scalekit-conformance token --target URL` prints it) and $SCALEKIT_CLIENT_SECRET; $SCALEKIT_ID_TOKEN and $SCALEKIT_AUTH_CODE come from a fresh sign-in.';
+
 /** The per-rule table: every rule that has tests, then a count of the uncovered ones. */
 export function formatRuleTable(report: RunReport): string {
   const shown = report.rules.filter((r) => r.status !== 'uncovered');
@@ -50,7 +54,7 @@ export function formatRuleTable(report: RunReport): string {
   const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
   const failures = shown.filter((r) => r.status === 'failed');
   if (failures.length > 0) {
-    out.push('', 'Failures:');
+    out.push('', 'Failures:', `  (${replayVariablesNote})`);
     for (const rule of failures) {
       out.push(`- ${rule.id} (${rule.force}) ${rule.statement}`);
       for (const f of rule.failures ?? [])

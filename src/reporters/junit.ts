@@ -1,9 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { formatFailure } from '../checks/failure.js';
 import { describeProblem } from '../client/problems.js';
+import { replayVariablesNote } from './console.js';
 import type { RunReport } from './model.js';
 import type { Redactor } from './redact.js';
+import { writeAtomically } from './write.js';
 
 // XML 1.0 cannot carry most control characters, even escaped; drop them (they only come from response bodies).
 const xmlSafe = (text: string) =>
@@ -35,7 +35,9 @@ export function renderJunit(report: RunReport): string {
         return `${open}\n      <error message="${escapeXml(`${rule.id}: no verdict: ${rule.reason ?? 'no usable answer'}`)}">${escapeXml(text)}</error>\n    </testcase>`;
       }
       if (rule.status === 'failed') {
-        const text = (rule.failures ?? []).map(formatFailure).join('\n\n');
+        const failures = rule.failures ?? [];
+        const replays = failures.some((f) => f.replay) ? `\n\n${replayVariablesNote}` : '';
+        const text = failures.map(formatFailure).join('\n\n') + replays;
         const severity = rule.force === 'MUST' ? 'failure' : `${rule.force} warning`;
         return `${open}\n      <failure message="${escapeXml(`${rule.id} (${severity})`)}">${escapeXml(text)}</failure>\n    </testcase>`;
       }
@@ -52,6 +54,11 @@ export function renderJunit(report: RunReport): string {
 }
 
 export function writeJunitReport(path: string, report: RunReport, redactor: Redactor): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, redactor.redact(renderJunit(report)));
+  writeAtomically(path, redactor.redact(renderJunit(report)));
+}
+
+/** The JUnit of a run that did not complete: one test case with an `<error>` saying why, so CI shows red. */
+export function renderIncompleteJunit(reason: string): string {
+  const message = escapeXml(`the run did not complete: ${reason}`);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="scalekit-conformance" tests="1" failures="0" errors="1" skipped="0">\n  <testsuite name="run" tests="1" failures="0" errors="1" skipped="0">\n    <testcase classname="scalekit-conformance.run" name="the run completes">\n      <error message="${message}">${message}</error>\n    </testcase>\n  </testsuite>\n</testsuites>\n`;
 }

@@ -62,6 +62,8 @@ export interface RunReport {
   startedAt: string;
   durationMs: number;
   summary: {
+    /** False when the run ended before its verdict (a usage error, an interrupt): see `incomplete`. */
+    completed: boolean;
     passed: number;
     failed: number;
     /** Rules with no failure but an errored test: not judged, since the target gave no answer (exit code 4). */
@@ -82,6 +84,10 @@ export interface RunReport {
   drift: DriftFinding[];
   /** Per operation of the spec (`GET /api/v1/...`), the statuses the run saw it answer; empty when not run. */
   operations?: Record<string, number[]>;
+  /** Where the replay lines' variables come from, when the report has replay lines. */
+  replayVariables?: string;
+  /** Why the run did not complete, when it did not (then rules and tests are empty). */
+  incomplete?: string;
   /** Set when the run stopped early because the target stopped answering. */
   stopped?: { afterRequests: number; at: string; cause: string; request?: string };
 }

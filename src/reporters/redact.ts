@@ -1,17 +1,64 @@
 // Secrets must never reach output or report files. Known values (the client secret) are replaced wherever they
-// appear; shapes that carry secrets (bearer tokens, token responses, form-encoded secrets) are masked by pattern.
+// appear; shapes that carry secrets (JWTs, bearer tokens, token fields, codes, cookies, form-encoded secrets) are
+// masked by pattern, by `redactShapes`, the one place those shapes live. Shapes are matched so that a value cut
+// short by a preview (an unterminated `"access_token":"eyJ…`) is masked too, and so that a replay line's shell
+// variables (`$SCALEKIT_CLIENT_SECRET`, `"$SCALEKIT_ACCESS_TOKEN"`) are left as they are.
 
-const patterns: [RegExp, string][] = [
-  [/(Bearer\s+)(?!\$SCALEKIT_ACCESS_TOKEN)[A-Za-z0-9._~+/=-]{8,}/g, '$1[REDACTED]'],
+const masked = '[REDACTED]';
+/** A shell variable a replay line uses in place of a secret, possibly just after a closing or opening quote. */
+const variable = `['"]*\\$SCALEKIT_[A-Z_]+`;
+/** JSON fields and form or query parameters whose value is a secret. */
+const secretNames = 'access_token|id_token|refresh_token|client_secret|plain_secret|logout_token|id_token_hint';
+const secretParameters = `${secretNames}|code`;
+
+const shapes: [RegExp, string][] = [
+  [new RegExp(`(Bearer\\s+)(?!${variable}|\\[REDACTED\\])[A-Za-z0-9._~+/=-]{8,}`, 'g'), `$1${masked}`],
+  // A JWT, whole or cut short: base64url of a JSON object starts `eyJ`; then up to two more dot-separated segments.
+  [/eyJ[A-Za-z0-9_-]{6,}(?:\.[A-Za-z0-9_-]*){0,2}/g, masked],
+  // A token field in JSON text, plain or escaped inside a JSON string, ending at its closing quote or wherever the
+  // text was cut (the value never spans whitespace, so a cut value does not swallow what follows it).
   [
-    /(\\?"(?:access_token|id_token|refresh_token|client_secret|plain_secret)\\?"\s*:\s*\\?")(?:[^"\\]|\\(?!"))*(\\?")/g,
-    '$1[REDACTED]$2',
+    new RegExp(`(\\\\*"(?:${secretNames})\\\\*"\\s*:\\s*\\\\*")(?!\\[REDACTED\\])(?:[^"\\\\\\s]|\\\\(?!\\\\*"))+`, 'g'),
+    `$1${masked}`,
   ],
-  [/((?:^|[?&\s])client_secret=)(?!\$SCALEKIT_CLIENT_SECRET)[^&\s"']*/g, '$1[REDACTED]'],
-  [/(whsec_)[A-Za-z0-9+/=]{8,}/g, '$1[REDACTED]'],
+  // Secret headers as JSON fields: the whole value goes.
+  [
+    /(\\*"(?:authorization|proxy-authorization|cookie|set-cookie)\\*"\s*:\s*\\*")(?!\[REDACTED\])(?:[^"\\]|\\(?!\\*"))+/gi,
+    `$1${masked}`,
+  ],
+  // Form bodies, query strings and redirect URLs: `client_secret=…`, `id_token_hint=…`, an authorization `code=…`.
+  [
+    new RegExp(`((?:^|[?&#\\s'"])(?:${secretParameters})=)(?!${variable}|\\[REDACTED\\])[^&#\\s"']+`, 'g'),
+    `$1${masked}`,
+  ],
+  // Secret headers as text (`Authorization: Basic …`, `Cookie: sid=…`, `Set-Cookie: …`), to the end of the line or
+  // the quote that closes a curl argument. A bearer value was masked above and keeps its scheme.
+  [
+    new RegExp(
+      `(\\b(?:authorization|proxy-authorization|cookie|set-cookie):)(?![ \\t]*(?:Bearer\\s+)?(?:${variable}|\\[REDACTED\\]))([ \\t]*)[^\\r\\n'"]+`,
+      'gi',
+    ),
+    `$1$2${masked}`,
+  ],
+  [/(whsec_)(?!\[REDACTED\])[A-Za-z0-9+/=_-]{6,}/g, `$1${masked}`],
 ];
 
-const secretFields = new Set(['access_token', 'id_token', 'refresh_token', 'client_secret', 'plain_secret']);
+/** Masks every secret-carrying shape in `text`. Pure and idempotent: masking masked text changes nothing. */
+export function redactShapes(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of shapes) out = out.replace(pattern, replacement);
+  return out;
+}
+
+const secretFields = new Set([
+  'access_token',
+  'id_token',
+  'refresh_token',
+  'client_secret',
+  'plain_secret',
+  'logout_token',
+  'id_token_hint',
+]);
 
 export class Redactor {
   readonly #secrets: string[] = [];
@@ -27,8 +74,7 @@ export class Redactor {
   redact(text: string): string {
     let out = text;
     for (const secret of this.#secrets) out = out.split(secret).join('[REDACTED]');
-    for (const [pattern, replacement] of patterns) out = out.replace(pattern, replacement);
-    return out;
+    return redactShapes(out);
   }
 
   /** Redacts every string (keys included) inside a JSON-compatible value; numbers and booleans stay as they are. */

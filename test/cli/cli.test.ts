@@ -63,6 +63,7 @@ describe('scalekit-conformance run', { timeout: cliBudgetMs }, () => {
     expect(result.stdout).toContain('seed:   11 (replay with --seed 11)');
     const report = readReport(dir);
     expect(Object.keys(report.summary).sort()).toEqual([
+      'completed',
       'diagnostics',
       'errored',
       'failed',

@@ -6,7 +6,12 @@ import { systemClock } from '../../src/clock.js';
 import { serveMock } from '../../src/mock/http-server.js';
 import { createMock } from '../../src/mock/index.js';
 import type { RunReport } from '../../src/reporters/model.js';
-import { type MisbehavingTarget, startBreakingProxy, startMisbehavingTarget } from '../support/misbehaving-target.js';
+import {
+  type MisbehavingTarget,
+  startBreakingProxy,
+  startMisbehavingTarget,
+  streamMegabytes,
+} from '../support/misbehaving-target.js';
 import { cliBudgetMs, runCli } from './run-cli.js';
 
 // An outage is not a failure: a target that passes the token preflight and then stops answering gets exit code 4,
@@ -68,6 +73,44 @@ describe('a target whose clock hook fails', { timeout: cliBudgetMs }, () => {
       }
       expect(report.summary.failed).toBe(0);
       expect(result.stdout).toContain('control hook clock answered 500');
+      expect(result.code).toBe(4);
+    } finally {
+      await proxy.close();
+      await mock.close();
+    }
+  });
+});
+
+describe('a target that streams a 200 MB body', { timeout: cliBudgetMs }, () => {
+  it('errors the test that reads it, with the size limit as the cause', async () => {
+    const credentials = { clientId: 'skc_body_test', clientSecret: 'body-secret-canary' };
+    const mock = await serveMock(createMock({ clock: systemClock, credentials }));
+    const proxy = await startBreakingProxy(
+      mock.url,
+      (method, path) => method === 'GET' && path === '/keys',
+      streamMegabytes(200),
+    );
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'skc-body-'));
+      const result = await runCli(
+        [
+          'run',
+          '--target',
+          proxy.url,
+          '--only',
+          'TOK-011',
+          '--max-body-bytes',
+          '1048576',
+          '--report-json',
+          join(dir, 'r.json'),
+        ],
+        { SCALEKIT_CLIENT_ID: credentials.clientId, SCALEKIT_CLIENT_SECRET: credentials.clientSecret },
+      );
+      expect(result.stderr).toBe('');
+      const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as RunReport;
+      const rule = report.rules.find((r) => r.id === 'TOK-011');
+      expect(rule?.status).toBe('errored');
+      expect(rule?.errors?.[0]?.cause).toBe('the response body is longer than 1048576 bytes');
       expect(result.code).toBe(4);
     } finally {
       await proxy.close();

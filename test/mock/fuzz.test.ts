@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fuzz, fuzzRequest, send } from '../../scripts/fuzz.js';
 import { ManualClock } from '../../src/clock.js';
 import { maxBodyBytes, type ServedMock, serveMock } from '../../src/mock/http-server.js';
 import { createMock } from '../../src/mock/index.js';
@@ -89,5 +90,70 @@ describe('the standalone mock under malformed input', () => {
     expect(health.status).toBe(200);
     const growthMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
     expect(growthMb).toBeLessThan(200);
+  });
+});
+
+describe('the standalone mock under raw, seeded fuzzing (scripts/fuzz.ts)', () => {
+  let raw: ServedMock;
+  const logged: string[] = [];
+  const rawCredentials = { clientId: 'skc_fuzz', clientSecret: 'fuzz-secret-1234' };
+  beforeAll(async () => {
+    // With a request log, as `mock --request-log` serves: the log's path of the server is fuzzed too.
+    const mock = createMock({ clock: new ManualClock(), credentials: rawCredentials, seed: 12 });
+    raw = await serveMock(mock, 0, { onRequest: (entry) => void logged.push(entry.path) });
+  });
+  afterAll(() => raw.close());
+  const rawRequest = (head: string, body = '') =>
+    send(raw.url, { index: 0, head: `${head}\r\nconnection: close\r\n\r\n`, body: Buffer.from(body), chunked: false });
+
+  it('answers 1,500 seeded raw requests without a 5xx and still issues tokens', { timeout: 120_000 }, async () => {
+    const result = await fuzz(raw.url, rawCredentials, { seed: 20260522, count: 1_500 });
+    expect(result.serverErrors).toEqual([]);
+    expect(result.requests).toBe(1_500);
+    expect(await clientCredentialsToken(raw.url, rawCredentials)).toMatch(/\S/);
+  });
+
+  it('answers the request-targets, methods and Host headers that used to crash it or answer 500', async () => {
+    const host = new URL(raw.url).host;
+    expect(await rawRequest('GET http://[ HTTP/1.1\r\nhost: x')).toBe(400);
+    expect(await rawRequest(`GET /api/v1/organizations/%zz HTTP/1.1\r\nhost: ${host}`)).toBe(401);
+    expect(await rawRequest('TRACE / HTTP/1.1\r\nhost: x')).toBe(405);
+    expect(await rawRequest('CONNECT 127.0.0.1:1 HTTP/1.1\r\nhost: 127.0.0.1:1')).toBe(405);
+    expect(await rawRequest('HEAD /keys HTTP/1.1\r\nhost: bad host')).toBe(200);
+    expect(await rawRequest('GET /_conformance/v1/redirects/%zz HTTP/1.1\r\nhost: [')).toBe(401);
+    expect(await rawRequest(`GET / HTTP/1.1\r\nhost: x\r\nx-huge: ${'h'.repeat(20_000)}`)).toBe(431);
+    expect(logged).toContain('(invalid request-target)');
+    // The generator is deterministic: request I of a seed is the same request in every run (replayable).
+    expect(fuzzRequest(7, 3, host, 't')).toEqual(fuzzRequest(7, 3, host, 't'));
+  });
+
+  it('names its own address as the issuer whatever Host says; tokens agree', async () => {
+    const token = await clientCredentialsToken(raw.url, rawCredentials);
+    const discovery = await fetch(`${raw.url}/.well-known/openid-configuration`, {
+      headers: { host: 'evil.example' },
+    });
+    const { issuer } = (await discovery.json()) as { issuer: string };
+    expect(issuer).toBe(raw.url);
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { iss: string };
+    expect(payload.iss).toBe(issuer);
+  });
+
+  it('refuses an out-of-range clock advance with 400 and moves nothing: tokens keep working', async () => {
+    const token = await clientCredentialsToken(raw.url, rawCredentials);
+    const hook = (path: string, init: RequestInit = {}) =>
+      fetch(`${raw.url}/_conformance/v1/${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      });
+    const before = ((await (await hook('clock')).json()) as { now: string }).now;
+    for (const ms of ['1e308', '-1', '"1000"', 'null', '315576000001', '{}']) {
+      const answer = await hook('clock/advance', { method: 'POST', body: `{"ms":${ms}}` });
+      expect(answer.status, `ms ${ms}`).toBe(400);
+    }
+    expect(((await (await hook('clock')).json()) as { now: string }).now).toBe(before);
+    const organizations = await fetch(`${raw.url}/api/v1/organizations`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(organizations.status).toBe(200);
   });
 });

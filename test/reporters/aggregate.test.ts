@@ -182,6 +182,7 @@ describe('summarise and hasMustFailure', () => {
   it('counts rules by status, failed non-MUST rules as warnings, and tests by state', () => {
     const rules = aggregateRules(catalogue, tests);
     expect(summarise(rules, tests)).toEqual({
+      completed: true,
       passed: 1,
       failed: 2,
       errored: 0,

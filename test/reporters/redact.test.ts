@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Redactor } from '../../src/reporters/redact.js';
+import { failure } from '../../src/checks/failure.js';
+import { Redactor, redactShapes } from '../../src/reporters/redact.js';
 
 const secret = 'cs_live_Zq8vT1xY';
 
@@ -134,5 +135,95 @@ describe('Redactor.guardProcessOutput', () => {
       'Authorization: Bearer [REDACTED]\n',
       `after restore ${secret}\n`,
     ]);
+  });
+});
+
+describe('redactShapes', () => {
+  const jwt =
+    'eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJpc3MiOiJodHRwOi8vMTI3LjAuMC4xIiwic3ViIjoidXNyXzEifQ.c2lnbmF0dXJlLXZhbHVlLWhlcmU';
+
+  it('masks a whole JWT anywhere in the text', () => {
+    expect(redactShapes(`token ${jwt} issued`)).toBe('token [REDACTED] issued');
+  });
+
+  it('masks a JWT cut short by a preview', () => {
+    const cut = `200 {"note":"${jwt.slice(0, 61)}…`;
+    const out = redactShapes(cut);
+    expect(out).not.toContain('eyJ');
+    expect(out).toBe('200 {"note":"[REDACTED]…');
+  });
+
+  it('masks an unterminated access_token field without swallowing the next line', () => {
+    const text =
+      '200 {"access_token":"abcDEF123xyz…\n  Reproduce with: curl --data-raw \'a=1\'"$SCALEKIT_CLIENT_SECRET"';
+    expect(redactShapes(text)).toBe(
+      '200 {"access_token":"[REDACTED]\n  Reproduce with: curl --data-raw \'a=1\'"$SCALEKIT_CLIENT_SECRET"',
+    );
+  });
+
+  it('masks token fields in escaped JSON inside a JSON string', () => {
+    expect(redactShapes('{\\"refresh_token\\":\\"rt_123456\\",\\"x\\":1}')).toBe(
+      '{\\"refresh_token\\":\\"[REDACTED]\\",\\"x\\":1}',
+    );
+  });
+
+  it('masks id_token_hint in a logout URL and keeps the other parameters', () => {
+    expect(redactShapes('GET /oidc/logout?id_token_hint=opaque-hint-value&state=s1')).toBe(
+      'GET /oidc/logout?id_token_hint=[REDACTED]&state=s1',
+    );
+  });
+
+  it('masks an authorization code in a redirect and in a token request body, not error_code', () => {
+    expect(redactShapes('302 https://app.example.com/callback?code=pKwTlj0xijBVrk&state=abc')).toBe(
+      '302 https://app.example.com/callback?code=[REDACTED]&state=abc',
+    );
+    expect(redactShapes('grant_type=authorization_code&code=pKwTlj0xijBVrk&client_id=skc_1')).toBe(
+      'grant_type=authorization_code&code=[REDACTED]&client_id=skc_1',
+    );
+    expect(redactShapes('?error_code=invalid_grant')).toBe('?error_code=invalid_grant');
+  });
+
+  it('masks whsec_ webhook secrets and plain_secret fields', () => {
+    expect(redactShapes('whsec_MfKQ9r8GKYqrTwjU and {"plain_secret":"ps_123456"}')).toBe(
+      'whsec_[REDACTED] and {"plain_secret":"[REDACTED]"}',
+    );
+  });
+
+  it('masks Cookie and Set-Cookie headers as text and as JSON fields', () => {
+    expect(redactShapes("-H 'cookie: sid=abc123; theme=dark' next")).toBe("-H 'cookie: [REDACTED]' next");
+    expect(redactShapes('Set-Cookie: sid=abc123; HttpOnly\nnext line')).toBe('Set-Cookie: [REDACTED]\nnext line');
+    expect(redactShapes('{"set-cookie":"sid=abc123; Path=/","cookie":"a=b"}')).toBe(
+      '{"set-cookie":"[REDACTED]","cookie":"[REDACTED]"}',
+    );
+  });
+
+  it('masks Authorization headers whatever their scheme, keeping a bearer scheme', () => {
+    expect(redactShapes('Authorization: Basic c2tjOnNlY3JldA==')).toBe('Authorization: [REDACTED]');
+    expect(redactShapes('authorization: Bearer opaque-token-123')).toBe('authorization: Bearer [REDACTED]');
+    expect(redactShapes('{"authorization":"Bearer opaque-token-123"}')).toBe('{"authorization":"[REDACTED]"}');
+  });
+
+  it('leaves the shell variables of a replay line alone', () => {
+    const line = `curl -sS -X POST 'https://e/oauth/token' -H "Authorization: Bearer $SCALEKIT_ACCESS_TOKEN" --data-raw 'code='"$SCALEKIT_AUTH_CODE"'&client_secret='"$SCALEKIT_CLIENT_SECRET"'&x=1'`;
+    expect(redactShapes(line)).toBe(line);
+  });
+
+  it('is idempotent', () => {
+    const text = `Bearer ${jwt} {"access_token":"${jwt}"} ?code=abc123&id_token_hint=${jwt} Cookie: a=b`;
+    const once = redactShapes(text);
+    expect(redactShapes(once)).toBe(once);
+    expect(once).not.toContain('eyJ');
+  });
+});
+
+describe('failure', () => {
+  it('masks secrets in expected, received and details at construction, whatever cut them first', () => {
+    const token = `eyJhbGciOiJSUzI1NiJ9.${'eyJzdWIiOiJ1c3JfMSJ9'.repeat(8)}.sig`;
+    const body = JSON.stringify({ access_token: token, token_type: 'Bearer' });
+    const f = failure('EPT-007', 'code exchange refused', 'a 4xx', `200 ${body.slice(0, 60)}`, undefined, [
+      `id_token_hint=${token}`,
+    ]);
+    expect(JSON.stringify(f)).not.toContain('eyJ');
+    expect(f.received).toBe('200 {"access_token":"[REDACTED]');
   });
 });

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -50,21 +50,48 @@ async function listenOnLoopback(server: Server): Promise<{ url: string; close: (
   };
 }
 
+/** The broken answer by default: a 500 with a JSON body. */
+function answer500(response: ServerResponse): void {
+  response.writeHead(500, { 'content-type': 'application/json' });
+  response.end('{"code":13,"message":"the proxy broke this request on purpose"}');
+}
+
 /**
- * A proxy on 127.0.0.1 in front of a working target that answers 500 itself to the requests `breaks` picks (a
- * control hook, say) and passes every other request through unchanged.
+ * A 200 whose JSON body streams `megabytes` MiB without a content length, in 64 KiB chunks, stopping early when
+ * the client goes away: a target that would exhaust a client reading bodies whole.
+ */
+export function streamMegabytes(megabytes: number): (response: ServerResponse) => void {
+  return (response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let left = megabytes * 16;
+    const more = () => {
+      while (left > 0 && !response.destroyed) {
+        left -= 1;
+        if (!response.write(chunk)) return void response.once('drain', more);
+      }
+      if (!response.destroyed) response.end('{}');
+    };
+    response.write('{"padding":"');
+    more();
+  };
+}
+
+/**
+ * A proxy on 127.0.0.1 in front of a working target that answers itself to the requests `breaks` picks (a control
+ * hook, say: a 500 by default) and passes every other request through unchanged.
  */
 export async function startBreakingProxy(
   upstream: string,
   breaks: (method: string, path: string) => boolean,
+  brokenAnswer: (response: ServerResponse) => void = answer500,
 ): Promise<MisbehavingTarget> {
   let broken = 0;
   const server: Server = createServer(async (request, response) => {
     const path = request.url ?? '/';
     if (breaks(request.method ?? 'GET', path)) {
       broken += 1;
-      response.writeHead(500, { 'content-type': 'application/json' });
-      response.end('{"code":13,"message":"the proxy broke this request on purpose"}');
+      brokenAnswer(response);
       return;
     }
     const chunks: Buffer[] = [];

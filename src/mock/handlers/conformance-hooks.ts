@@ -20,6 +20,7 @@ import {
 } from '../control-state.js';
 import { type FaultId, faults, isFaultId } from '../faults.js';
 import { authenticate, errorInfo, unauthenticated } from '../responses.js';
+import { decodePathSegment } from '../route.js';
 import type { AuthLogEntry, MockState } from '../state.js';
 import { isWebhookSecret } from '../webhooks/signing.js';
 
@@ -42,16 +43,28 @@ export interface HookServices {
 /** Every control hook of the target contract (RUNNING.md, part 2), plus `faults`, an extension of this mock's. */
 export const implementedHooks = [...hookNames, 'faults'] as const;
 
-const prefix = '*/_conformance/v1';
+/**
+ * A hook's URL matcher (`/redirects/:type`: a colon segment is a parameter), as a regular expression without
+ * groups: msw decodes the parameters of a string path, and any group, with `decodeURIComponent`, and throws on
+ * invalid percent-encoding (`%zz`), a 500. The one parameter a hook has is its last segment (see `guarded`).
+ */
+const hook = (suffix = '') =>
+  new RegExp(`^[a-z][a-z0-9+.-]*://.*/_conformance/v1${suffix.replace(/:\w+/g, '[^/?#]+')}/?$`, 'i');
 type Resolver = (args: {
   request: Request;
-  params: Record<string, string | readonly string[] | undefined>;
+  /** The last path segment, decoded: the hook's parameter (`type` of `redirects/:type`) where it has one. */
+  segment: string;
 }) => Response | Promise<Response>;
 
 async function readJson(request: Request): Promise<Record<string, unknown> | undefined> {
   const body = (await request.json().catch(() => undefined)) as unknown;
   return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
 }
+
+/** The most one `clock/advance` may move the clock: 10 years of 365.25 days. RUNNING.md documents the bound. */
+export const maxClockAdvanceMs = 10 * 365.25 * 24 * 60 * 60 * 1000;
+/** The clock never passes the last instant an RFC 3339 timestamp (four-digit year) can name. */
+const latestClockTime = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 const isStringArray = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((item) => typeof item === 'string');
@@ -115,23 +128,26 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
   // Every hook needs the same bearer token as the REST API.
   const disabled = new Set(services.disabled ?? []);
   const guarded =
-    (resolve: Resolver): Resolver =>
-    (args) => {
-      if (!authenticate(args.request, state)) return unauthenticated();
+    (resolve: Resolver) =>
+    ({ request }: { request: Request }) => {
+      if (!authenticate(request, state)) return unauthenticated();
+      const pathname = new URL(request.url).pathname;
       // The first path segment after the prefix names the hook (`/_conformance/v1/clock/advance` → clock).
-      const hook = new URL(args.request.url).pathname.split('/_conformance/v1/')[1]?.split('/')[0];
-      if (hook && disabled.has(hook)) return errorInfo(404, 'NOT_FOUND', `the ${hook} hook is switched off`);
-      return resolve(args);
+      const name = pathname.split('/_conformance/v1/')[1]?.split('/')[0];
+      if (name && disabled.has(name)) return errorInfo(404, 'NOT_FOUND', `the ${name} hook is switched off`);
+      const segment = decodePathSegment(pathname.split('/').filter(Boolean).at(-1) ?? '');
+      if (segment === undefined) return errorInfo(400, 'INVALID_ARGUMENT', 'the path is not valid percent-encoding');
+      return resolve({ request, segment });
     };
   const clockBody = () => ({ now: state.nowIso() });
 
   return [
     http.get(
-      prefix,
+      hook(),
       guarded(() => HttpResponse.json({ version: 1, hooks: implementedHooks.filter((h) => !disabled.has(h)) })),
     ),
     http.post(
-      `${prefix}/reset`,
+      hook('/reset'),
       guarded(() => {
         state.reset();
         return new HttpResponse(null, { status: 204 });
@@ -139,11 +155,11 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
     ),
 
     http.get(
-      `${prefix}/environment`,
+      hook('/environment'),
       guarded(() => HttpResponse.json({ kind: state.environment })),
     ),
     http.put(
-      `${prefix}/environment`,
+      hook('/environment'),
       guarded(async ({ request }) => {
         const kind = (await readJson(request))?.kind;
         if (kind !== 'development' && kind !== 'production') {
@@ -155,17 +171,17 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
     ),
 
     http.get(
-      `${prefix}/redirects/:type`,
-      guarded(({ params }) => {
-        const type = String(params.type) as RedirectType;
+      hook('/redirects/:type'),
+      guarded(({ segment }) => {
+        const type = segment as RedirectType;
         if (!redirectTypes.includes(type)) return errorInfo(404, 'NOT_FOUND', `unknown redirect type ${type}`);
         return HttpResponse.json({ uris: redirectRegistry(state)[type] });
       }),
     ),
     http.put(
-      `${prefix}/redirects/:type`,
-      guarded(async ({ request, params }) => {
-        const type = String(params.type) as RedirectType;
+      hook('/redirects/:type'),
+      guarded(async ({ request, segment }) => {
+        const type = segment as RedirectType;
         if (!redirectTypes.includes(type)) return errorInfo(404, 'NOT_FOUND', `unknown redirect type ${type}`);
         const uris = (await readJson(request))?.uris;
         if (!isStringArray(uris)) return errorInfo(400, 'INVALID_ARGUMENT', 'body must be { "uris": ["..."] }');
@@ -190,7 +206,7 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
     ),
 
     http.put(
-      `${prefix}/login`,
+      hook('/login'),
       guarded(async ({ request }) => {
         const body = await readJson(request);
         const decision = body?.decision;
@@ -208,7 +224,7 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
     ),
     // An extension of the contract: forget the scripted login, so authorize shows its login page again (ALG-002).
     http.delete(
-      `${prefix}/login`,
+      hook('/login'),
       guarded(() => {
         delete loginScript(state).current;
         return new HttpResponse(null, { status: 204 });
@@ -216,11 +232,12 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
     ),
 
     http.post(
-      `${prefix}/auth-requests`,
+      hook('/auth-requests'),
       guarded(async ({ request }) => {
         const entries = (await readJson(request))?.entries;
         if (!Array.isArray(entries)) return errorInfo(400, 'INVALID_ARGUMENT', 'body must be { "entries": [...] }');
-        const stored: AuthLogEntry[] = [];
+        const stored: Omit<AuthLogEntry, 'auth_request_id'>[] = [];
+        const givenIds: (string | undefined)[] = [];
         for (const [index, raw] of entries.entries()) {
           const entry = (raw ?? {}) as Record<string, unknown>;
           const text = (key: string) => (typeof entry[key] === 'string' ? (entry[key] as string) : undefined);
@@ -231,8 +248,8 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
             return errorInfo(400, 'INVALID_ARGUMENT', `entries[${index}] needs a valid status, email and timestamp`);
           }
           const optional = ['client_id', 'organization_id', 'connection_id', 'resource_id', 'workflow'] as const;
+          givenIds.push(text('auth_request_id'));
           stored.push({
-            auth_request_id: text('auth_request_id') ?? state.id('ar_'),
             status,
             email,
             timestamp: new Date(timestamp).toISOString(),
@@ -240,16 +257,21 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
             ...Object.fromEntries(optional.flatMap((key) => (text(key) ? [[key, text(key)]] : []))),
           });
         }
-        // All or nothing: entries are stored only once every one is valid.
-        state.authRequests.push(...stored);
-        return HttpResponse.json({ entries: stored }, { status: 201 });
+        // All or nothing: entries are stored, and identifiers drawn from the seeded generator, only once every
+        // one is valid, so a refused batch leaves the identifiers of later ones as they would have been.
+        const accepted: AuthLogEntry[] = stored.map((entry, index) => ({
+          auth_request_id: givenIds[index] ?? state.id('ar_'),
+          ...entry,
+        }));
+        state.authRequests.push(...accepted);
+        return HttpResponse.json({ entries: accepted }, { status: 201 });
       }),
     ),
 
     http.put(
-      `${prefix}/email/templates/:name`,
-      guarded(async ({ request, params }) => {
-        const name = String(params.name) as EmailTemplateName;
+      hook('/email/templates/:name'),
+      guarded(async ({ request, segment }) => {
+        const name = segment as EmailTemplateName;
         if (!emailTemplateNames.includes(name)) return errorInfo(404, 'NOT_FOUND', `unknown template ${name}`);
         const body = await readJson(request);
         const { subject, html, text } = body ?? {};
@@ -268,16 +290,16 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
       }),
     ),
     http.delete(
-      `${prefix}/email/templates/:name`,
-      guarded(({ params }) => {
-        const name = String(params.name) as EmailTemplateName;
+      hook('/email/templates/:name'),
+      guarded(({ segment }) => {
+        const name = segment as EmailTemplateName;
         if (!emailTemplateNames.includes(name)) return errorInfo(404, 'NOT_FOUND', `unknown template ${name}`);
         delete emailTemplates(state)[name];
         return HttpResponse.json({});
       }),
     ),
     http.get(
-      `${prefix}/email/outbox`,
+      hook('/email/outbox'),
       guarded(({ request }) => {
         const to = new URL(request.url).searchParams.get('to');
         const messages = services.outbox().filter((message) => to === null || message.to === to);
@@ -286,7 +308,7 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
     ),
 
     http.put(
-      `${prefix}/webhooks/endpoint`,
+      hook('/webhooks/endpoint'),
       guarded(async ({ request }) => {
         const body = await readJson(request);
         const url = body?.url;
@@ -311,7 +333,7 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
       }),
     ),
     http.get(
-      `${prefix}/webhooks/deliveries`,
+      hook('/webhooks/deliveries'),
       guarded(({ request }) => {
         const eventId = new URL(request.url).searchParams.get('event_id') ?? undefined;
         return HttpResponse.json({ deliveries: services.webhooks?.deliveries(eventId) ?? [] });
@@ -319,11 +341,11 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
     ),
 
     http.get(
-      `${prefix}/passwordless`,
+      hook('/passwordless'),
       guarded(() => HttpResponse.json(passwordlessSettingsBody(passwordlessSettings(state)))),
     ),
     http.put(
-      `${prefix}/passwordless`,
+      hook('/passwordless'),
       guarded(async ({ request }) => {
         const body = await readJson(request);
         const type = body?.type;
@@ -352,15 +374,26 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
     ),
 
     http.get(
-      `${prefix}/clock`,
+      hook('/clock'),
       guarded(() => HttpResponse.json(clockBody())),
     ),
     http.post(
-      `${prefix}/clock/advance`,
+      hook('/clock/advance'),
       guarded(async ({ request }) => {
         const ms = (await readJson(request))?.ms;
-        if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-          return errorInfo(400, 'INVALID_ARGUMENT', 'body must be { "ms": N } with N >= 0');
+        // Checked before anything moves: a refused advance leaves the clock, and every token, as they were.
+        if (
+          typeof ms !== 'number' ||
+          !Number.isFinite(ms) ||
+          ms < 0 ||
+          ms > maxClockAdvanceMs ||
+          state.clock.now() + ms > latestClockTime
+        ) {
+          return errorInfo(
+            400,
+            'INVALID_ARGUMENT',
+            `body must be { "ms": N } with 0 <= N <= ${maxClockAdvanceMs} (10 years), the clock staying before year 10000`,
+          );
         }
         state.clock.advance(ms);
         // Deliveries that fell due during the advance go out before the answer (target contract, clock hook).
@@ -370,13 +403,13 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
     ),
 
     http.get(
-      `${prefix}/faults`,
+      hook('/faults'),
       guarded(() =>
         HttpResponse.json({ active: [...state.faults], available: faults.map((f) => ({ ...f, rules: [...f.rules] })) }),
       ),
     ),
     http.put(
-      `${prefix}/faults`,
+      hook('/faults'),
       guarded(async ({ request }) => {
         const requested = (await readJson(request))?.faults;
         if (!isStringArray(requested)) return errorInfo(400, 'INVALID_ARGUMENT', 'body must be { "faults": [...] }');

@@ -1,0 +1,44 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunReport } from '../../src/reporters/model.js';
+import { cliBudgetMs, runCli } from './run-cli.js';
+
+// A run that ends without a verdict after report paths were given leaves reports saying so: a CI job that uploads
+// reports whatever happened must never show an older run's green results, nor an empty file.
+
+describe('reports of a run that did not complete', { timeout: cliBudgetMs }, () => {
+  it('replace an older run’s reports when the target cannot be reached (exit 2)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skc-incomplete-'));
+    const xml = join(dir, 'old.xml');
+    const json = join(dir, 'old.json');
+    writeFileSync(xml, '<testsuites tests="3" failures="0"></testsuites>');
+    writeFileSync(json, '{"summary":{"failed":0}}');
+    const result = await runCli(
+      ['run', '--target', 'http://127.0.0.1:9', '--report-junit', xml, '--report-json', json],
+      {
+        SCALEKIT_CLIENT_ID: 'skc_incomplete',
+        SCALEKIT_CLIENT_SECRET: 'incomplete-secret-canary',
+      },
+    );
+    expect(result.code).toBe(2);
+    const junit = readFileSync(xml, 'utf8');
+    expect(junit).toContain('errors="1"');
+    expect(junit).toMatch(/<error message="the run did not complete: cannot reach the target http:\/\/127\.0\.0\.1:9/);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as RunReport;
+    expect(report.summary.completed).toBe(false);
+    expect(report.incomplete).toMatch(/^cannot reach the target/);
+    expect(junit + JSON.stringify(report)).not.toContain('incomplete-secret-canary');
+  });
+
+  it('say so when the settings themselves are wrong', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skc-incomplete-'));
+    const json = join(dir, 'r.json');
+    const result = await runCli(['run', '--target', 'not-a-url', '--report-json', json]);
+    expect(result.code).toBe(2);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as RunReport;
+    expect(report.summary.completed).toBe(false);
+    expect(report.incomplete).toContain('not-a-url');
+  });
+});
