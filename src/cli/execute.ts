@@ -29,7 +29,13 @@ function baseOptions() {
  */
 export async function executeSuites(
   context: RunContext,
-  options: { only?: readonly string[]; files?: readonly string[]; onTest?: (test: TestOutcome) => void } = {},
+  options: {
+    only?: readonly string[];
+    files?: readonly string[];
+    onTest?: (test: TestOutcome) => void;
+    /** Aborted on an interrupt: vitest starts no further test, so the run winds down in seconds. */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<{ tests: TestOutcome[]; errors: string[] }> {
   const only = options.only ?? [];
   const selected = ruleSelector(only);
@@ -66,9 +72,12 @@ export async function executeSuites(
     },
     { logLevel: 'silent' },
   );
+  const cancel = () => void vitest.cancelCurrentRun('keyboard-input');
+  options.signal?.addEventListener('abort', cancel, { once: true });
   try {
-    await vitest.start();
+    if (!options.signal?.aborted) await vitest.start();
   } finally {
+    options.signal?.removeEventListener('abort', cancel);
     await vitest.close();
   }
   return { tests: collector.tests, errors: collector.errors };

@@ -6,6 +6,7 @@ import { type DriftFinding, driftKey, summariseDrift } from '../checks/drift.js'
 import { createTokenSession } from '../client/api.js';
 import { TokenError } from '../client/oauth.js';
 import { readStopReason, stoppedAnsweringThreshold } from '../client/problems.js';
+import { interruptedNote } from '../client/safety.js';
 import { TransportError } from '../client/transport.js';
 import { systemClock } from '../clock.js';
 import { type RunFlags, type RunSettings, resolveRunSettings } from '../config/settings.js';
@@ -25,7 +26,7 @@ import { ensureGeneratedTypes } from '../spec/generate.js';
 import { resolveSpec } from '../spec/resolve.js';
 import { toolName, toolVersion } from '../version.js';
 import { cachedSuiteIndex, executeSuites, selectFiles } from './execute.js';
-import { sweepTarget, tagPattern } from './sweep.js';
+import { runLedgerFile, sweepTarget, tagPattern } from './sweep.js';
 
 /** 128 + SIGINT: how a shell reports a program stopped by Ctrl+C. */
 
@@ -166,6 +167,31 @@ function watchInterrupts(onInterrupt: (signal: NodeJS.Signals) => void, onSecond
   };
 }
 
+/** How long the sweep of an interrupted run may take before the run exits anyway (saying what to run later). */
+export const interruptedSweepMs = 3_000;
+
+/**
+ * The sweep of an interrupted run, given at most `interruptedSweepMs`; past that the run says what to run later
+ * and the process is made to exit soon after, however many requests the sweep still has in flight.
+ */
+async function boundedSweep(sweep: Promise<void>, retry: string, out: (line: string) => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolveLate) => {
+    timer = setTimeout(() => resolveLate('late'), interruptedSweepMs);
+  });
+  const outcome = await Promise.race([sweep.then(() => 'done' as const), late]);
+  clearTimeout(timer);
+  if (outcome === 'done') return;
+  out(`sweep: stopped after ${interruptedSweepMs / 1000} s because the run was interrupted; ${retry}`);
+  // Let the output drain, then end the requests the sweep still has in flight with the process.
+  setTimeout(() => process.exit(ExitCode.interrupted), 500);
+}
+
+/** A test the interrupt cut short, as the console shows it: skipped, with the interrupt as its reason. */
+function asInterrupted(test: TestOutcome): TestOutcome {
+  return { ...test, state: 'skipped', message: interruptedNote, failures: [] };
+}
+
 /** Removes what this run created (its run ID's tag); never throws, so it cannot hide the run's own outcome. */
 async function sweepRun(settings: RunSettings, tag: string, retry: string, out: (line: string) => void): Promise<void> {
   if (settings.target.kind !== 'url') return;
@@ -212,7 +238,7 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
     };
     assertWritable(paths.json, '--report-json');
     assertWritable(paths.junit, '--report-junit');
-    const code = await runWithSettings(settings, paths, redactor, started, io);
+    const code = await runWithSettings(settings, paths, redactor, started, io, incomplete);
     if (code === ExitCode.interrupted) incomplete('interrupted by a signal');
     return code;
   } catch (error) {
@@ -227,6 +253,7 @@ async function runWithSettings(
   redactor: Redactor,
   started: number,
   io: RunIo,
+  incomplete: (reason: string) => void,
 ): Promise<ExitCode> {
   const reportJson = paths.json;
   const reportJunit = paths.junit;
@@ -273,14 +300,22 @@ async function runWithSettings(
   const stopFile = join(stopDir, 'interrupted');
   const streakFile = join(stopDir, 'unanswered-streak');
   let interrupted = false;
+  // vitest starts no further test once this aborts; the transports already refuse to send (the stop file).
+  const stopSuites = new AbortController();
   const stopWatching = watchInterrupts(
     (signal) => {
       interrupted = true;
       writeFileSync(stopFile, signal);
+      stopSuites.abort();
       io.out(`${signal}: stopping the suites${sweepable ? `, then removing what the run created (tag ${tag})` : ''}`);
     },
     () => {
-      io.out(sweepable ? `interrupted again: exiting without the sweep; ${sweepLater}` : 'interrupted again: exiting');
+      const left = sweepable
+        ? `exiting without the sweep: what the run created (tagged ${tag}) may still be on the target; ${sweepLater}`
+        : 'exiting';
+      io.out(`interrupted again: ${left}`);
+      incomplete('interrupted twice by a signal');
+      rmSync(stopDir, { recursive: true, force: true });
       process.exit(ExitCode.interrupted);
     },
   );
@@ -303,6 +338,7 @@ async function runWithSettings(
       timeoutMs: settings.timeoutMs,
       profile: settings.profile,
       runId,
+      ...(sweepable ? { ledgerFile: runLedgerFile(runId) } : {}),
       traffic: {
         allowWrites: settings.writes.allowed,
         maxRps: settings.maxRps,
@@ -320,7 +356,9 @@ async function runWithSettings(
         const executed = await executeSuites(context, {
           only: settings.only,
           ...(selection ? { files: selection.files } : {}),
-          onTest: (test) => io.out(formatTestLine(test)),
+          // A test cut short by the interrupt has no verdict: it says so, never FAIL.
+          onTest: (test) => io.out(formatTestLine(interrupted && test.state !== 'passed' ? asInterrupted(test) : test)),
+          signal: stopSuites.signal,
         });
         collector = { ...executed, tests: [...executed.tests, ...(selection?.notLoaded ?? [])] };
       }
@@ -329,7 +367,9 @@ async function runWithSettings(
       if (!interrupted) throw error;
     } finally {
       // After vitest, whatever happened: no suite is sending any more, so the sweep sees all the run created.
-      if (sweepable) await sweepRun(settings, tag, sweepLater, io.out);
+      // After an interrupt the sweep gets a bounded time: whoever pressed Ctrl-C wants the prompt back.
+      if (sweepable && !interrupted) await sweepRun(settings, tag, sweepLater, io.out);
+      else if (sweepable) await boundedSweep(sweepRun(settings, tag, sweepLater, io.out), sweepLater, io.out);
     }
     if (interrupted || !collector) {
       io.out('interrupted: the run stopped early, so it has no verdict; its reports say it did not complete');

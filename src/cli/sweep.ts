@@ -3,14 +3,26 @@
 // or is interrupted; `scalekit-conformance sweep` removes leftovers of earlier runs. Strict by design: a resource is
 // only touched when one of its tagged fields holds a whole word of the tag's exact shape.
 import { type ApiClient, createApiClient, createTokenSession } from '../client/api.js';
+import {
+  deletionOrder,
+  type LedgerEntry,
+  ledgerFileFor,
+  ledgerFiles,
+  normalBaseUrl,
+  readLedger,
+  removeLedger,
+} from '../client/ledger.js';
 import { currentTrafficControl, TokenBucket, useTrafficControl } from '../client/safety.js';
 import { systemClock } from '../clock.js';
 import { resolveSweepSettings, type SweepFlags } from '../config/settings.js';
 import { ExitCode } from '../errors.js';
 import { Redactor } from '../reporters/redact.js';
+import { defaultCacheDir } from '../spec/resolve.js';
 import { preflight } from './run.js';
 
 export interface TagPattern {
+  /** The run-tag prefix the pattern was made from; undefined: any run's tag. */
+  prefix?: string | undefined;
   /** Whether a field's value carries the tag as a whole word. */
   matches(text: string | undefined): boolean;
   /** Narrows server-side searches (users, connected accounts); the pattern still decides. */
@@ -33,7 +45,12 @@ export function tagPattern(prefix?: string): TagPattern {
   if (prefix !== undefined) {
     const rest = `[0-9a-z]{${Math.max(0, tagLength.min - prefix.length)},${Math.max(0, tagLength.max - prefix.length)}}`;
     const word = new RegExp(`${notAlphanumeric.before}${prefix}${rest}${notAlphanumeric.after}`);
-    return { matches: (text) => text !== undefined && word.test(text), searchTerm: prefix, description: prefix };
+    return {
+      prefix,
+      matches: (text) => text !== undefined && word.test(text),
+      searchTerm: prefix,
+      description: prefix,
+    };
   }
   const word = new RegExp(`${notAlphanumeric.before}conf([0-9a-z]{7,13})${notAlphanumeric.after}`, 'g');
   return {
@@ -44,15 +61,19 @@ export function tagPattern(prefix?: string): TagPattern {
   };
 }
 
-export type SweptKind =
-  | 'connected account'
-  | 'MCP config'
-  | 'user'
-  | 'organization client'
-  | 'organization role'
-  | 'role'
-  | 'permission'
-  | 'organization';
+/** What a sweep deletes; `deletionOrder` (src/client/ledger.ts) puts children before their parents. */
+export type SweptKind = Exclude<(typeof deletionOrder)[number], 'other'> | 'connection';
+
+/** The rank a kind deletes at: children first (a connection with the domains, before its organization). */
+function rankOf(kind: SweptKind): number {
+  const order: readonly string[] = deletionOrder;
+  return kind === 'connection' ? order.indexOf('domain') : order.indexOf(kind);
+}
+
+/** The ledger file of one run, in the cache directory (`<cache>/ledgers/<runId>.jsonl`). */
+export function runLedgerFile(runId: string, cacheDir: string = defaultCacheDir()): string {
+  return ledgerFileFor(cacheDir, runId);
+}
 
 export interface TaggedResource {
   kind: SweptKind;
@@ -190,6 +211,39 @@ export async function findTagged(api: ApiClient, pattern: TagPattern, problems: 
           }),
       });
     }
+    // Domains and connections carry no tag of their own: inside an organization of a run, they are the run's.
+    const domains = await api.GET('/api/v1/organizations/{organization_id}/domains', {
+      params: { path, query: { page_size: 100 } },
+    });
+    if (!domains.response.ok) {
+      problems.push(`could not list domains of ${organization.id}: HTTP ${domains.response.status}`);
+    }
+    for (const { id = '', domain } of domains.data?.domains ?? []) {
+      found.push({
+        kind: 'domain',
+        id: `${organization.id}/${id}`,
+        label: domain ?? '',
+        remove: () =>
+          api.DELETE('/api/v1/organizations/{organization_id}/domains/{id}', { params: { path: { ...path, id } } }),
+      });
+    }
+    const connections = await api.GET('/api/v1/connections', {
+      params: { query: { organization_id: organization.id, include: 'all' } },
+    });
+    if (!connections.response.ok) {
+      problems.push(`could not list connections of ${organization.id}: HTTP ${connections.response.status}`);
+    }
+    for (const { id = '', provider } of connections.data?.connections ?? []) {
+      found.push({
+        kind: 'connection',
+        id: `${organization.id}/${id}`,
+        label: `${provider ?? 'connection'} of ${organization.label}`,
+        remove: () =>
+          api.DELETE('/api/v1/organizations/{organization_id}/connections/{id}', {
+            params: { path: { ...path, id } },
+          }),
+      });
+    }
     const { data, response } = await api.GET('/api/v1/organizations/{org_id}/roles', {
       params: { path: { org_id: organization.id } },
     });
@@ -253,6 +307,122 @@ export async function findTagged(api: ApiClient, pattern: TagPattern, problems: 
   return found;
 }
 
+/** The parent ids in a create path (`/api/v1/organizations/org_1/clients` → org_1). */
+function segmentAfter(path: string, name: string): string {
+  const parts = path.split('/');
+  return decodeURIComponent(parts[parts.indexOf(name) + 1] ?? '');
+}
+
+/**
+ * The resource a ledger entry names, ready to delete, with the same kind and id a tag search gives it (so one found
+ * both ways is deleted once); undefined for a create the sweep has no delete for (it counts as gone).
+ */
+export function ledgerResource(api: ApiClient, entry: LedgerEntry): TaggedResource | undefined {
+  const { id, path } = entry;
+  const name = entry.name ?? id;
+  const organization_id = segmentAfter(path, 'organizations');
+  const label = `${entry.name ?? entry.identifier ?? id} (in the ledger of run ${entry.runId}; may be gone already)`;
+  const of = (kind: SweptKind, key: string, remove: TaggedResource['remove']): TaggedResource => ({
+    kind,
+    id: key,
+    label,
+    remove,
+  });
+  switch (entry.kind) {
+    case 'organization':
+      return of('organization', id, () => api.DELETE('/api/v1/organizations/{id}', { params: { path: { id } } }));
+    case 'user':
+      return of('user', id, () => api.DELETE('/api/v1/users/{id}', { params: { path: { id } } }));
+    case 'membership':
+      // The user may be older than the run: only the membership the run added goes.
+      return of('membership', `${organization_id}/${id}`, () =>
+        api.DELETE('/api/v1/memberships/organizations/{organization_id}/users/{id}', {
+          params: { path: { organization_id, id } },
+        }),
+      );
+    case 'domain':
+      return of('domain', `${organization_id}/${id}`, () =>
+        api.DELETE('/api/v1/organizations/{organization_id}/domains/{id}', {
+          params: { path: { organization_id, id } },
+        }),
+      );
+    case 'organization client':
+      return of('organization client', `${organization_id}/${id}`, () =>
+        api.DELETE('/api/v1/organizations/{organization_id}/clients/{client_id}', {
+          params: { path: { organization_id, client_id: id } },
+        }),
+      );
+    case 'client secret': {
+      const client_id = segmentAfter(path, 'clients');
+      return of('client secret', `${organization_id}/${client_id}/${id}`, () =>
+        api.DELETE('/api/v1/organizations/{organization_id}/clients/{client_id}/secrets/{secret_id}', {
+          params: { path: { organization_id, client_id, secret_id: id } },
+        }),
+      );
+    }
+    case 'organization role':
+      return of('organization role', `${organization_id}/${name}`, () =>
+        api.DELETE('/api/v1/organizations/{org_id}/roles/{role_name}', {
+          params: { path: { org_id: organization_id, role_name: name } },
+        }),
+      );
+    case 'role':
+      return of('role', name, () => api.DELETE('/api/v1/roles/{role_name}', { params: { path: { role_name: name } } }));
+    case 'permission':
+      return of('permission', name, () =>
+        api.DELETE('/api/v1/permissions/{permission_name}', { params: { path: { permission_name: name } } }),
+      );
+    case 'connected account':
+      return of('connected account', id, () => api.POST('/api/v1/connected_accounts:delete', { body: { id } }));
+    case 'MCP config':
+      return of('MCP config', id, () =>
+        api.DELETE('/api/v1/mcp/configs/{config_id}', { params: { path: { config_id: id } } }),
+      );
+    case 'custom provider': {
+      const identifier = entry.identifier ?? id;
+      return of('custom provider', identifier, () =>
+        api.DELETE('/api/v1/custom-providers/{identifier}', { params: { path: { identifier } } }),
+      );
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The ledgers a sweep reads: those in the cache directory with entries for this target that the pattern takes. */
+export function ledgersFor(
+  cacheDir: string,
+  baseUrl: string,
+  pattern: TagPattern,
+): { file: string; entries: LedgerEntry[] }[] {
+  const target = normalBaseUrl(baseUrl);
+  return ledgerFiles(cacheDir).flatMap((file) => {
+    const entries = readLedger(file).filter(
+      (entry) => entry.baseUrl === target && pattern.matches(entry.runTag ?? `conf${entry.runId}0`),
+    );
+    return entries.length > 0 ? [{ file, entries }] : [];
+  });
+}
+
+/**
+ * The tagged resources and the ledgers' together, each once, children before parents (stable: the tag search's own
+ * order, a role extending another first, holds within a kind).
+ */
+export function mergeForDeletion(tagged: readonly TaggedResource[], fromLedgers: readonly TaggedResource[]) {
+  const key = (resource: TaggedResource) => `${resource.kind} ${resource.id}`;
+  const seen = new Set(tagged.map(key));
+  const all = [...tagged];
+  for (const resource of fromLedgers) {
+    if (seen.has(key(resource))) continue;
+    seen.add(key(resource));
+    all.push(resource);
+  }
+  return all
+    .map((resource, index) => ({ resource, index }))
+    .sort((a, b) => rankOf(a.resource.kind) - rankOf(b.resource.kind) || a.index - b.index)
+    .map(({ resource }) => resource);
+}
+
 export interface SweepTarget {
   baseUrl: string;
   credentials: { clientId: string; clientSecret: string };
@@ -267,7 +437,7 @@ export interface SweepTarget {
 export async function sweepTarget(
   target: SweepTarget,
   pattern: TagPattern,
-  options: { plan: boolean; out: (line: string) => void },
+  options: { plan: boolean; out: (line: string) => void; cacheDir?: string },
 ): Promise<SweepOutcome> {
   const previous = currentTrafficControl();
   useTrafficControl({
@@ -279,8 +449,14 @@ export async function sweepTarget(
     const session = createTokenSession({ baseUrl, credentials, timeoutMs, clock: systemClock });
     const api = createApiClient({ baseUrl, timeoutMs, auth: { kind: 'client-credentials', session } });
     const problems: string[] = [];
-    const found = await findTagged(api, pattern, problems);
+    const tagged = await findTagged(api, pattern, problems);
+    // What earlier runs on this target wrote down as they created it: found even where no tag survived.
+    const ledgers = ledgersFor(options.cacheDir ?? defaultCacheDir(), baseUrl, pattern);
+    const fromLedgers = ledgers.flatMap(({ entries }) => entries.flatMap((entry) => ledgerResource(api, entry) ?? []));
+    const found = mergeForDeletion(tagged, fromLedgers);
+    const onlyInLedger = new Set(found.filter((resource) => !tagged.includes(resource)));
     const swept: TaggedResource[] = [];
+    const failed = new Set<string>();
     for (const resource of found) {
       const line = `${resource.kind} ${resource.id} "${resource.label}"`;
       if (options.plan) {
@@ -289,10 +465,24 @@ export async function sweepTarget(
         continue;
       }
       const { response } = await resource.remove();
+      // Most of a ledger is what the suites already deleted themselves: gone is nothing to report.
+      if (response.status === 404 && onlyInLedger.has(resource)) continue;
       if (response.ok || response.status === 404) {
         options.out(`deleted ${line}`);
         swept.push(resource);
-      } else problems.push(`could not delete ${line}: HTTP ${response.status}`);
+      } else {
+        failed.add(`${resource.kind} ${resource.id}`);
+        problems.push(`could not delete ${line}: HTTP ${response.status}`);
+      }
+    }
+    // A ledger goes once nothing it names is left; entries of other targets keep it.
+    for (const { file, entries } of options.plan ? [] : ledgers) {
+      const left = entries.some((entry) => {
+        const resource = ledgerResource(api, entry);
+        return resource !== undefined && failed.has(`${resource.kind} ${resource.id}`);
+      });
+      const otherTargets = readLedger(file).length > entries.length;
+      if (!left && !otherTargets) removeLedger(file);
     }
     for (const problem of problems) options.out(problem);
     return { swept, problems };

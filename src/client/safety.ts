@@ -188,8 +188,11 @@ export interface TrafficControl {
   stopped?: (() => boolean) | undefined;
   /** Told about each refused write before it is thrown (the harness marks the current test). */
   onRefused?: ((refused: WriteRefused) => void) | undefined;
-  /** Told about each request that got an HTTP answer (the harness counts requests and resets the error streak). */
-  onAnswer?: (() => void) | undefined;
+  /**
+   * Told about each request that got an HTTP answer (the harness counts requests, resets the error streak and
+   * notes creates in the run's ledger); `body` decodes the response body on demand.
+   */
+  onAnswer?: ((answer: { method: string; url: string; status: number; body: () => string }) => void) | undefined;
   /** Told about each request that got no usable answer (the harness marks the test errored and counts the streak). */
   onProblem?: ((problem: Problem) => void) | undefined;
   /** The longest response body a transport under this control reads (`--max-body-bytes`). */

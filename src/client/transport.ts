@@ -88,8 +88,13 @@ export function createTransport(options: TransportOptions): Transport {
     const attempt = async () => {
       await traffic.limiter?.take(request.signal);
       try {
-        const response = await send({ ...options, maxBodyBytes: limit }, request, headers, body);
-        traffic.onAnswer?.();
+        const { response, bytes } = await send({ ...options, maxBodyBytes: limit }, request, headers, body);
+        traffic.onAnswer?.({
+          method: request.method,
+          url: request.url,
+          status: response.status,
+          body: () => new TextDecoder().decode(bytes),
+        });
         return response;
       } catch (error) {
         if (error instanceof TransportError) {
@@ -114,7 +119,7 @@ async function send(
   request: Request,
   headers: Headers,
   body: ArrayBuffer | undefined,
-): Promise<Response> {
+): Promise<{ response: Response; bytes: ArrayBuffer }> {
   const doFetch = options.fetch ?? globalThis.fetch;
   const started = performance.now();
   // A timer, not AbortSignal.timeout(): nothing holds that signal, and once garbage-collected it never fires.
@@ -155,7 +160,7 @@ async function send(
     responseBody: new TextDecoder().decode(bytes),
     durationMs: Math.round(performance.now() - started),
   });
-  return response;
+  return { response, bytes };
 }
 
 /** The whole body, unless it is longer than `maxBytes`: then the stream is cancelled and the answer is no answer. */

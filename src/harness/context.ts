@@ -28,6 +28,11 @@ export interface RunContext {
   timeoutMs: number;
   /** Write guard, rate limit and stop switch for the run; absent, they follow from the target (safe by default). */
   traffic?: TrafficPolicy;
+  /**
+   * The run's ledger (src/client/ledger.ts): every create the workers see answered is appended here at once, so
+   * `sweep` can undo even a killed run. Absent: no ledger (the embedded mock, a read-only run).
+   */
+  ledgerFile?: string;
 }
 
 /** A short run identifier (base 36); deliberately not seeded, since it must differ between replays. */

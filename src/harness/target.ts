@@ -4,6 +4,7 @@ import { setupServer } from 'msw/node';
 import { inject, TestRunner } from 'vitest';
 import { type ApiClient, createApiClient, createTokenSession } from '../client/api.js';
 import { ControlHooks } from '../client/control-hooks.js';
+import { appendEntry, entryFor } from '../client/ledger.js';
 import type { TokenSession } from '../client/oauth.js';
 import { type Problem, TargetHealth } from '../client/problems.js';
 import {
@@ -118,12 +119,20 @@ async function build(context: RunContext, file: string): Promise<{ target: Targe
   // Every transport of this file follows it, the browser steps' and the fixtures' included.
   const traffic = context.traffic ?? defaultTraffic(target);
   const health = new TargetHealth({ streakFile: traffic.streakFile, stopFile: traffic.stopFile });
+  const fileSeed = (context.seed ^ hash(file)) >>> 0;
+  const runTag = `conf${context.runId}${fileSeed.toString(36)}`;
+  const { ledgerFile } = context;
+  const ledgerRun =
+    ledgerFile && target.kind === 'url' ? { runId: context.runId, runTag, baseUrl: target.baseUrl } : undefined;
   useTrafficControl(
     trafficControlFor(traffic, {
       onRefused: noteRefusedWrite,
-      onAnswer: () => {
+      onAnswer: (answer) => {
         countRequest();
         health.answered();
+        // Written before the caller sees the answer: a kill right after still leaves the create on record.
+        const entry = ledgerRun && entryFor(answer, ledgerRun);
+        if (ledgerFile && entry) appendEntry(ledgerFile, entry);
       },
       onProblem: (problem) => {
         countRequest(problem);
@@ -162,7 +171,6 @@ async function build(context: RunContext, file: string): Promise<{ target: Targe
   const timeoutMs = context.timeoutMs;
   const tokens = createTokenSession({ baseUrl, credentials, timeoutMs, clock: systemClock, record });
   const transport = createTransport({ timeoutMs, record });
-  const fileSeed = (context.seed ^ hash(file)) >>> 0;
   const connected: Target = {
     baseUrl,
     api: createApiClient({ baseUrl, timeoutMs, record, auth: { kind: 'client-credentials', session: tokens } }),
@@ -180,7 +188,7 @@ async function build(context: RunContext, file: string): Promise<{ target: Targe
     seed: context.seed,
     profile: context.profile,
     faker: new Faker({ locale: [en], seed: fileSeed }),
-    runTag: `conf${context.runId}${fileSeed.toString(36)}`,
+    runTag,
     credentials,
     writesAllowed: traffic.allowWrites,
     timeoutMs,

@@ -7,6 +7,12 @@ export interface SampleOptions {
   seed: number;
   /** Include optional properties too (default: only required ones, plus the first few optional). */
   optionalProperties?: 'none' | 'some' | 'all';
+  /**
+   * The run tag (`Target.runTag`): every free-form string (no pattern, enum or format but email) then carries it as
+   * a whole word (`<tag>_<n>`, `<tag>_<n>@example.test`), so whatever a sampled create or update names can be
+   * swept. A string too short to hold it keeps the untagged sample.
+   */
+  tag?: string;
 }
 
 /**
@@ -36,7 +42,7 @@ export function sampleFromSchema(document: OpenApiDocument, schema: unknown, opt
     const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
     switch (type) {
       case 'string':
-        return sampleString(schema, next());
+        return sampleString(schema, next(), options.tag);
       case 'integer':
       case 'number': {
         const min = typeof schema.minimum === 'number' ? schema.minimum : 1;
@@ -76,9 +82,16 @@ export function sampleFromSchema(document: OpenApiDocument, schema: unknown, opt
   return walk(schema, 0);
 }
 
-function sampleString(schema: Schema, seed: number): string {
+function sampleString(schema: Schema, seed: number, tag?: string): string {
   const minLength = typeof schema.minLength === 'number' ? schema.minLength : 0;
   const maxLength = typeof schema.maxLength === 'number' ? schema.maxLength : 64;
+  // Underscores only: role and permission names take letters, digits and underscores; the tag stays a whole word.
+  const tagged = (value: string) => value.length <= maxLength && value.length >= minLength;
+  if (tag !== undefined && typeof schema.pattern !== 'string') {
+    if (schema.format === 'email' && tagged(`${tag}_${seed}@example.test`)) return `${tag}_${seed}@example.test`;
+    const plain = `${tag}_${seed}`.padEnd(minLength, 'x');
+    if (schema.format === undefined && tagged(plain)) return plain;
+  }
   if (typeof schema.pattern === 'string') {
     const pattern = new RegExp(schema.pattern);
     const arbitrary = fc

@@ -135,7 +135,9 @@ function exercise(target: Target): Promise<Recorded[]> {
       if (operation) recorded.push({ kind: 'any', operation, exchange });
     }
     let sample = 0;
-    const valid = (schema: unknown) => sampleFromSchema(document, schema, { seed: target.seed + sample++ });
+    // Tagged: whatever a sampled create makes or a sampled update renames still carries the run tag for the sweep.
+    const valid = (schema: unknown) =>
+      sampleFromSchema(document, schema, { seed: target.seed + sample++, tag: target.runTag });
     const order = (op: OperationInfo) => (op.method === 'get' ? 0 : op.method === 'delete' ? 2 : 1);
     for (const operation of [...operations].sort((a, b) => order(a) - order(b))) {
       const pathParams = operation.parameters.filter((p) => p.in === 'path');

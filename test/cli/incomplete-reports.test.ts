@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/reporters/model.js';
-import { cliBudgetMs, runCli } from './run-cli.js';
+import { cliBudgetMs, runCli, startCli } from './run-cli.js';
 
 // A run that ends without a verdict after report paths were given leaves reports saying so: a CI job that uploads
 // reports whatever happened must never show an older run's green results, nor an empty file.
@@ -40,5 +40,28 @@ describe('reports of a run that did not complete', { timeout: cliBudgetMs }, () 
     const report = JSON.parse(readFileSync(json, 'utf8')) as RunReport;
     expect(report.summary.completed).toBe(false);
     expect(report.incomplete).toContain('not-a-url');
+  });
+});
+
+describe('an interrupted run', { timeout: cliBudgetMs }, () => {
+  it('exits 130 at once on a second SIGINT, prints no FAIL, and leaves reports saying it was interrupted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skc-interrupted-'));
+    const json = join(dir, 'r.json');
+    let signalled = false;
+    const run = startCli(['run', '--seed', '3', '--report-json', json], {}, (stdout) => {
+      // Once the first test has finished, the suites are running: interrupt twice.
+      if (signalled || !/^ {2}(ok|FAIL|ERR|skip) /m.test(stdout)) return;
+      signalled = true;
+      run.child.kill('SIGINT');
+      setImmediate(() => run.child.kill('SIGINT'));
+    });
+    const result = await run.done;
+    expect(result.code).toBe(130);
+    expect(result.stdout).toContain('SIGINT: stopping the suites');
+    expect(result.stdout).toMatch(/^interrupted again: exiting/m);
+    expect(result.stdout).not.toMatch(/^ {2}FAIL /m);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as RunReport;
+    expect(report.summary.completed).toBe(false);
+    expect(report.incomplete).toMatch(/^interrupted/);
   });
 });

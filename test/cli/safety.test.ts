@@ -191,6 +191,9 @@ describe('scalekit-conformance sweep', { timeout: cliBudgetMs }, () => {
     expect(planned.map((line) => line.split(' ')[2])).toEqual([
       'user',
       'organization',
+      // The connections the mock gives every organization: inside a tagged organization, they are the run's.
+      'connection',
+      'connection',
       'role',
       'permission',
       'organization',
@@ -202,7 +205,7 @@ describe('scalekit-conformance sweep', { timeout: cliBudgetMs }, () => {
 
     const oneRun = await runCli(['sweep', '--target', served.url, '--tag', 'confq7w2e9'], env);
     expect(oneRun.code).toBe(0);
-    expect(oneRun.stdout).toContain('5 tagged resource(s) deleted');
+    expect(oneRun.stdout).toContain('6 tagged resource(s) deleted');
     const afterOneRun = await visibleData(api);
     expect(afterOneRun).not.toContain('confq7w2e9x4k');
     expect(afterOneRun).toContain('Other confzz99zz1');

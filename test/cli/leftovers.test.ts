@@ -1,0 +1,111 @@
+// A run leaves nothing behind on its target: run to the end, the lists of organizations, users, connections and
+// domains read as before; killed outright (SIGKILL: no handler, no sweep of its own), `sweep --target` restores them
+// from the run's ledger and tags, and removes the ledger.
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ApiClient, createApiClient, createTokenSession } from '../../src/client/api.js';
+import { systemClock } from '../../src/clock.js';
+import { type ServedMock, serveMock } from '../../src/mock/http-server.js';
+import { createMock } from '../../src/mock/index.js';
+import { cliBudgetMs, runCli, startCli } from './run-cli.js';
+
+const credentials = { clientId: 'skc_leftovers', clientSecret: 'leftovers-secret' };
+
+function apiFor(baseUrl: string): ApiClient {
+  const session = createTokenSession({ baseUrl, credentials, timeoutMs: 5000, clock: systemClock });
+  return createApiClient({ baseUrl, timeoutMs: 5000, auth: { kind: 'client-credentials', session } });
+}
+
+/** What the list endpoints show: organizations, users, connections, and the domains of every organization. */
+async function lists(api: ApiClient): Promise<Record<string, unknown>> {
+  const organizations = await api.GET('/api/v1/organizations', { params: { query: { page_size: 100 } } });
+  const users = await api.GET('/api/v1/users', { params: { query: { page_size: 100 } } });
+  const connections = await api.GET('/api/v1/connections', { params: { query: { include: 'all' } } });
+  for (const { response } of [organizations, users, connections]) expect(response.status).toBe(200);
+  const domains: Record<string, unknown> = {};
+  for (const { id = '' } of organizations.data?.organizations ?? []) {
+    const listed = await api.GET('/api/v1/organizations/{organization_id}/domains', {
+      params: { path: { organization_id: id }, query: { page_size: 100 } },
+    });
+    domains[id] = listed.data?.domains ?? [];
+  }
+  return {
+    organizations: organizations.data?.organizations ?? [],
+    users: users.data?.users ?? [],
+    connections: connections.data?.connections ?? [],
+    domains,
+  };
+}
+
+let stopAfterTest: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const stop of stopAfterTest) await stop();
+  stopAfterTest = [];
+});
+
+async function servedMock(onRequest?: () => void): Promise<ServedMock> {
+  const served = await serveMock(createMock({ clock: systemClock, credentials }), 0, onRequest ? { onRequest } : {});
+  stopAfterTest.push(() => served.close());
+  return served;
+}
+
+function envFor(cache: string) {
+  return {
+    SCALEKIT_CLIENT_ID: credentials.clientId,
+    SCALEKIT_CLIENT_SECRET: credentials.clientSecret,
+    SCALEKIT_CONFORMANCE_CACHE: cache,
+  };
+}
+
+const ledgersIn = (cache: string) => {
+  const dir = join(cache, 'ledgers');
+  return existsSync(dir) ? readdirSync(dir).map((name) => join(dir, name)) : [];
+};
+
+describe('what a run leaves on its target', { timeout: cliBudgetMs }, () => {
+  it('a finished run of the contract suite leaves every list as it found it, and no ledger', async () => {
+    const served = await servedMock();
+    const api = apiFor(served.url);
+    const before = await lists(api);
+    const cache = mkdtempSync(join(tmpdir(), 'skc-leftovers-'));
+    const result = await runCli(['run', '--target', served.url, '--only', 'OAS-*'], envFor(cache));
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(await lists(api)).toEqual(before);
+    expect(ledgersIn(cache)).toEqual([]);
+  });
+
+  it('after a run killed with SIGKILL midway, `sweep --target` leaves every list as it found it', async () => {
+    let lastRequest = Date.now();
+    const served = await servedMock(() => {
+      lastRequest = Date.now();
+    });
+    const api = apiFor(served.url);
+    const before = await lists(api);
+    const cache = mkdtempSync(join(tmpdir(), 'skc-leftovers-'));
+    const run = startCli(['run', '--target', served.url, '--only', 'OAS-*'], envFor(cache));
+    stopAfterTest.push(() => {
+      run.child.kill('SIGKILL');
+      return run.done;
+    });
+    // Killed once the ledger holds a few creates: the run is well inside the contract suite's exercise.
+    const started = Date.now();
+    for (;;) {
+      const [ledger] = ledgersIn(cache);
+      if (ledger && statSync(ledger).size > 1000) break;
+      if (Date.now() - started > cliBudgetMs / 2) throw new Error('the run created nothing');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    run.child.kill('SIGKILL');
+    await run.done;
+    // The suite workers may outlive their parent for a moment: wait until the target is quiet.
+    while (Date.now() - lastRequest < 3000) await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(ledgersIn(cache)).toHaveLength(1);
+
+    const swept = await runCli(['sweep', '--target', served.url], envFor(cache));
+    expect(swept.code, swept.stdout + swept.stderr).toBe(0);
+    expect(await lists(api)).toEqual(before);
+    expect(ledgersIn(cache)).toEqual([]);
+  });
+});
