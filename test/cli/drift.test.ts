@@ -16,7 +16,8 @@ const specPath = process.env.SCALEKIT_OPENAPI;
 if (!specPath) throw new Error('set SCALEKIT_OPENAPI to the spec file before running these tests');
 const historyDir = join(dirname(resolve(packageDir, specPath)), 'history');
 const oldSpec = join(historyDir, readdirSync(historyDir).find((name) => name.includes('.2026-05-18.')) ?? 'missing');
-const docsDir = resolve(process.env.SCALEKIT_DOCS ?? '../shared/docs');
+// The docs sit beside the spec's folder in shared/ (shared/openapi, shared/docs), wherever the clone is.
+const docsDir = resolve(process.env.SCALEKIT_DOCS ?? join(dirname(resolve(packageDir, specPath)), '..', 'docs'));
 
 const temps: string[] = [];
 afterAll(() => {
