@@ -100,11 +100,29 @@ export interface IndexedTest {
   rules: string[];
 }
 
-/** Every suite test's rule tags with its file (relative to the package), collected without running anything. */
-export async function suiteIndex(): Promise<IndexedTest[]> {
+/** Thrown by the index's collection when the run was interrupted meanwhile: there is no index to return. */
+export class IndexInterrupted extends Error {
+  constructor() {
+    super('collecting the suite index was interrupted');
+    this.name = 'IndexInterrupted';
+  }
+}
+
+/**
+ * Every suite test's rule tags with its file (relative to the package), collected without running anything. An
+ * abort closes vitest, which ends the collection (seconds on a cold cache) so an interrupt is not held up by it.
+ */
+export async function suiteIndex(signal?: AbortSignal): Promise<IndexedTest[]> {
   const vitest = await createVitest('test', { ...baseOptions(), reporters: [] }, { logLevel: 'silent' });
+  const stop = () => void vitest.close();
+  signal?.addEventListener('abort', stop, { once: true });
   try {
-    const { testModules } = await vitest.collect();
+    if (signal?.aborted) throw new IndexInterrupted();
+    const aborted = new Promise<never>((_, reject) =>
+      signal?.addEventListener('abort', () => reject(new IndexInterrupted()), { once: true }),
+    );
+    aborted.catch(() => {});
+    const { testModules } = await Promise.race([vitest.collect(), aborted]);
     return testModules.flatMap((module) =>
       [...module.children.allTests()].map((test) => ({
         file: relative(packageRoot, module.moduleId),
@@ -114,6 +132,7 @@ export async function suiteIndex(): Promise<IndexedTest[]> {
       })),
     );
   } finally {
+    signal?.removeEventListener('abort', stop);
     await vitest.close();
   }
 }
@@ -136,12 +155,12 @@ function sourcesHash(): string {
  * `suiteIndex`, cached on disk by a hash of the sources: collecting every suite file costs seconds, and `run
  * --only`, `mutation` and `--plan` need the index each time. Written atomically, so parallel runs can share it.
  */
-export async function cachedSuiteIndex(cacheDir = defaultCacheDir()): Promise<IndexedTest[]> {
+export async function cachedSuiteIndex(cacheDir = defaultCacheDir(), signal?: AbortSignal): Promise<IndexedTest[]> {
   const path = join(cacheDir, `suite-index-${sourcesHash()}.json`);
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as IndexedTest[];
   } catch {
-    const index = await suiteIndex();
+    const index = await suiteIndex(signal);
     try {
       mkdirSync(cacheDir, { recursive: true });
       const temporary = `${path}.${process.pid}.tmp`;
@@ -164,10 +183,11 @@ export async function cachedSuiteIndex(cacheDir = defaultCacheDir()): Promise<In
  */
 export async function selectFiles(
   only: readonly string[],
+  signal?: AbortSignal,
 ): Promise<{ files: string[]; notLoaded: TestOutcome[] } | undefined> {
   if (only.length === 0) return undefined;
   const selected = ruleSelector(only);
-  const index = await cachedSuiteIndex();
+  const index = await cachedSuiteIndex(defaultCacheDir(), signal);
   const files = new Set(index.filter((t) => t.rules.some(selected)).map((t) => t.file));
   if (files.size === 0) return undefined;
   const notLoaded = index

@@ -4,10 +4,18 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { type DriftFinding, driftKey, summariseDrift } from '../checks/drift.js';
 import { createTokenSession } from '../client/api.js';
+import { ControlHooks } from '../client/control-hooks.js';
+import {
+  describeHookStateOutcome,
+  type HookStateOutcome,
+  type HookStateSnapshot,
+  restoreHookState,
+  snapshotHookState,
+} from '../client/hook-state.js';
 import { TokenError } from '../client/oauth.js';
 import { readStopReason, stoppedAnsweringThreshold } from '../client/problems.js';
-import { interruptedNote } from '../client/safety.js';
-import { TransportError } from '../client/transport.js';
+import { interruptedNote, TokenBucket } from '../client/safety.js';
+import { createTransport, TransportError } from '../client/transport.js';
 import { systemClock } from '../clock.js';
 import { type RunFlags, type RunSettings, resolveRunSettings } from '../config/settings.js';
 import { describeError, ExitCode, UserError } from '../errors.js';
@@ -167,14 +175,17 @@ function watchInterrupts(onInterrupt: (signal: NodeJS.Signals) => void, onSecond
   };
 }
 
-/** How long the sweep of an interrupted run may take before the run exits anyway (saying what to run later). */
+/**
+ * How long the clean-up of an interrupted run (the sweep, then the target's settings put back) may take before the
+ * run exits anyway, saying what to run later.
+ */
 export const interruptedSweepMs = 3_000;
 
 /**
- * The sweep of an interrupted run, given at most `interruptedSweepMs`; past that the run says what to run later
- * and the process is made to exit soon after, however many requests the sweep still has in flight.
+ * The clean-up of an interrupted run, given at most `interruptedSweepMs`; past that the run says what to run later
+ * and the process is made to exit soon after, however many requests the clean-up still has in flight.
  */
-async function boundedSweep(sweep: Promise<void>, retry: string, out: (line: string) => void): Promise<void> {
+async function boundedCleanup(sweep: Promise<void>, retry: string, out: (line: string) => void): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolveLate) => {
     timer = setTimeout(() => resolveLate('late'), interruptedSweepMs);
@@ -182,7 +193,9 @@ async function boundedSweep(sweep: Promise<void>, retry: string, out: (line: str
   const outcome = await Promise.race([sweep.then(() => 'done' as const), late]);
   clearTimeout(timer);
   if (outcome === 'done') return;
-  out(`sweep: stopped after ${interruptedSweepMs / 1000} s because the run was interrupted; ${retry}`);
+  out(
+    `sweep: stopped after ${interruptedSweepMs / 1000} s because the run was interrupted; ${retry}; settings the run changed through the control hooks may not have been put back`,
+  );
   // Let the output drain, then end the requests the sweep still has in flight with the process.
   setTimeout(() => process.exit(ExitCode.interrupted), 500);
 }
@@ -207,6 +220,42 @@ async function sweepRun(settings: RunSettings, tag: string, retry: string, out: 
   } catch (error) {
     out(`sweep failed: ${describeError(error)}; ${retry}`);
   }
+}
+
+/**
+ * Keeps the target's environment-wide settings as the run found them: `snapshot` before the suites, `restore` after
+ * them (and after the sweep, so what the sweep's deletions trigger never reaches the owners' webhook endpoint).
+ */
+function targetSettingsKeeper(settings: RunSettings, out: (line: string) => void) {
+  if (settings.target.kind !== 'url') return undefined;
+  const { baseUrl, clientId, clientSecret } = settings.target;
+  const { timeoutMs } = settings;
+  const session = createTokenSession({
+    baseUrl,
+    credentials: { clientId, clientSecret },
+    timeoutMs,
+    clock: systemClock,
+  });
+  const traffic = { allowWrites: true, limiter: settings.maxRps ? new TokenBucket(settings.maxRps) : undefined };
+  const hooks = new ControlHooks(
+    baseUrl,
+    createTransport({ timeoutMs, traffic }),
+    () => session.token(),
+    () => session.invalidate(),
+  );
+  let snapshot: HookStateSnapshot | undefined;
+  return {
+    async snapshot() {
+      snapshot = await snapshotHookState(hooks, systemClock);
+    },
+    /** Never throws; undefined when nothing was read before the run. */
+    async restore(): Promise<HookStateOutcome | undefined> {
+      if (!snapshot) return undefined;
+      const outcome = await restoreHookState(hooks, snapshot, systemClock);
+      for (const line of describeHookStateOutcome(outcome)) out(line);
+      return outcome;
+    },
+  };
 }
 
 /**
@@ -295,6 +344,9 @@ async function runWithSettings(
   // The embedded mock is thrown away after the run: only a URL target the run may write to needs sweeping.
   const sweepable = settings.target.kind === 'url' && settings.writes.allowed;
   const sweepLater = `run \`${toolName} sweep --target ${target.baseUrl} --tag ${tag}\``;
+  // Only a live target the run may write to has settings the run could change and that outlive it.
+  const keeper = sweepable ? targetSettingsKeeper(settings, io.out) : undefined;
+  let targetSettings: HookStateOutcome | undefined;
   // The suites run in other processes: a file is how they learn that the run was interrupted.
   const stopDir = mkdtempSync(join(tmpdir(), 'skc-run-'));
   const stopFile = join(stopDir, 'interrupted');
@@ -311,7 +363,7 @@ async function runWithSettings(
     },
     () => {
       const left = sweepable
-        ? `exiting without the sweep: what the run created (tagged ${tag}) may still be on the target; ${sweepLater}`
+        ? `exiting without the sweep: what the run created (tagged ${tag}) may still be on the target; ${sweepLater}; settings the run changed through the control hooks were not put back`
         : 'exiting';
       io.out(`interrupted again: ${left}`);
       incomplete('interrupted twice by a signal');
@@ -330,6 +382,7 @@ async function runWithSettings(
     io.out(writesLine(settings));
     io.out(rateLine(settings));
     if (settings.only.length > 0) io.out(`only:   ${settings.only.join(', ')}`);
+    await keeper?.snapshot();
 
     const context: RunContext = {
       target,
@@ -351,7 +404,7 @@ async function runWithSettings(
     try {
       if (!interrupted) {
         // With --only, only the files citing a selected rule are loaded (the other tests would be dropped anyway).
-        const selection = await selectFiles(settings.only);
+        const selection = await selectFiles(settings.only, stopSuites.signal);
         for (const test of selection?.notLoaded ?? []) io.out(formatTestLine(test));
         const executed = await executeSuites(context, {
           only: settings.only,
@@ -368,8 +421,13 @@ async function runWithSettings(
     } finally {
       // After vitest, whatever happened: no suite is sending any more, so the sweep sees all the run created.
       // After an interrupt the sweep gets a bounded time: whoever pressed Ctrl-C wants the prompt back.
-      if (sweepable && !interrupted) await sweepRun(settings, tag, sweepLater, io.out);
-      else if (sweepable) await boundedSweep(sweepRun(settings, tag, sweepLater, io.out), sweepLater, io.out);
+      // The settings go back after the sweep, so its deletions never notify the owners' webhook endpoint.
+      const cleanup = async () => {
+        await sweepRun(settings, tag, sweepLater, io.out);
+        targetSettings = await keeper?.restore();
+      };
+      if (sweepable && !interrupted) await cleanup();
+      else if (sweepable) await boundedCleanup(cleanup(), sweepLater, io.out);
     }
     if (interrupted || !collector) {
       io.out('interrupted: the run stopped early, so it has no verdict; its reports say it did not complete');
@@ -399,6 +457,7 @@ async function runWithSettings(
       drift: uniqueDrift(collector.tests.flatMap((t) => t.drift)),
       operations: exercisedStatuses(collector.tests),
       ...(stopped ? { stopped } : {}),
+      ...(targetSettings ? { targetSettings } : {}),
       ...(ruleOutcomes.some((r) => r.failures?.some((f) => f.replay)) ? { replayVariables: replayVariablesNote } : {}),
     };
     if (reportJson) writeJsonReport(reportJson, report, redactor);

@@ -56,6 +56,13 @@ export interface EmailTemplateSource {
   text: string;
 }
 
+/** The endpoint the `webhooks` hook registered: where the target delivers, and the secret it signs with. */
+export interface WebhookEndpoint {
+  url: string;
+  secret: string;
+  events?: string[];
+}
+
 /** One email as the target rendered and sent it (the `email` hook's outbox), newest last. */
 export interface OutboxMessage {
   to: string;
@@ -213,6 +220,16 @@ export class ControlHooks {
     if (response.status !== 200 && response.status !== 204) throw new ControlHookError('email', response.status, text);
   }
 
+  /**
+   * The custom template in force, null for the built-in default; undefined when the target does not offer the read
+   * (an extension of the contract: `GET /email/templates/{name}`).
+   */
+  async emailTemplate(name: EmailTemplateName): Promise<EmailTemplateSource | null | undefined> {
+    const response = await this.#request('GET', `/email/templates/${name}`);
+    if (response.status === 404 || response.status === 405) return undefined;
+    return ((await this.#json('email', response, 200)) as { template: EmailTemplateSource | null }).template;
+  }
+
   /** Runs `body` with a custom template saved, and restores the default afterwards, however `body` ends. */
   async withEmailTemplate<T>(
     name: EmailTemplateName,
@@ -261,6 +278,28 @@ export class ControlHooks {
   /** Registers the endpoint the target delivers webhook events to, signed with `secret` (whsec_...). */
   async setWebhookEndpoint(endpoint: { url: string; secret: string; events?: string[] }): Promise<void> {
     await this.#json('webhooks', await this.#request('PUT', '/webhooks/endpoint', endpoint), 200);
+  }
+
+  /**
+   * The registered endpoint, null when none is; undefined when the target does not offer the read (an extension of
+   * the contract: `GET /webhooks/endpoint`).
+   */
+  async webhookEndpoint(): Promise<WebhookEndpoint | null | undefined> {
+    const response = await this.#request('GET', '/webhooks/endpoint');
+    if (response.status === 404 || response.status === 405) return undefined;
+    return ((await this.#json('webhooks', response, 200)) as { endpoint: WebhookEndpoint | null }).endpoint;
+  }
+
+  /**
+   * Removes the registration, so the target delivers nowhere; false when the target does not offer it (an extension
+   * of the contract: `DELETE /webhooks/endpoint`).
+   */
+  async removeWebhookEndpoint(): Promise<boolean> {
+    const response = await this.#request('DELETE', '/webhooks/endpoint');
+    const text = await response.text();
+    if (response.status === 200 || response.status === 204) return true;
+    if (response.status === 404 || response.status === 405) return false;
+    throw new ControlHookError('webhooks', response.status, text);
   }
 
   /** The delivery attempts the target recorded, oldest first; only those of one event when given. */

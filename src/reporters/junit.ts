@@ -1,4 +1,5 @@
 import { formatFailure } from '../checks/failure.js';
+import { describeHookStateOutcome } from '../client/hook-state.js';
 import { describeProblem } from '../client/problems.js';
 import { replayVariablesNote } from './console.js';
 import type { RunReport } from './model.js';
@@ -49,6 +50,14 @@ export function renderJunit(report: RunReport): string {
     });
     return `  <testsuite name="${escapeXml(area)}" tests="${rules.length}" failures="${failures}" errors="${errors}" skipped="${skipped}">\n${cases.join('\n')}\n  </testsuite>`;
   });
+  const settings = report.targetSettings && describeHookStateOutcome(report.targetSettings);
+  // What the run did to the target's settings is no test: a suite without test cases, read as its output.
+  if (settings?.length) {
+    const out = escapeXml(settings.join('\n'));
+    suites.push(
+      `  <testsuite name="target settings" tests="0" failures="0" errors="0" skipped="0">\n    <system-out>${out}</system-out>\n  </testsuite>`,
+    );
+  }
   const s = report.summary;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="scalekit-conformance" tests="${s.passed + s.failed + s.errored + s.skipped}" failures="${s.failed}" errors="${s.errored}" skipped="${s.skipped}" time="${(report.durationMs / 1000).toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

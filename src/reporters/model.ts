@@ -1,5 +1,6 @@
 import type { DriftFinding } from '../checks/drift.js';
 import type { Failure } from '../checks/failure.js';
+import type { HookStateOutcome } from '../client/hook-state.js';
 import type { Problem } from '../client/problems.js';
 import type { Force, RuleArea, SourceRef } from '../rules/types.js';
 
@@ -90,4 +91,9 @@ export interface RunReport {
   incomplete?: string;
   /** Set when the run stopped early because the target stopped answering. */
   stopped?: { afterRequests: number; at: string; cause: string; request?: string };
+  /**
+   * A live target's settings after the run: those put back as the run found them, those that could not be, and how
+   * far the run moved the target's clock (which only moves forward).
+   */
+  targetSettings?: HookStateOutcome;
 }

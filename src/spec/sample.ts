@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { OpenApiDocument } from './document.js';
+import { satisfiesFormat } from './schemas.js';
 
 type Schema = Record<string, unknown>;
 
@@ -92,24 +93,26 @@ function sampleString(schema: Schema, seed: number, tag?: string): string {
     const plain = `${tag}_${seed}`.padEnd(minLength, 'x');
     if (schema.format === undefined && tagged(plain)) return plain;
   }
+  const format = typeof schema.format === 'string' ? schema.format : undefined;
+  const formatted = format === undefined ? undefined : formatSamples[format]?.(seed);
   if (typeof schema.pattern === 'string') {
     const pattern = new RegExp(schema.pattern);
+    const fits = (s: string) => s.length >= Math.max(minLength, 1) && s.length <= maxLength;
+    // A pattern narrows the format, never replaces it: `^https://` alone would also match "https://u/%]".
+    if (formatted !== undefined && pattern.test(formatted) && fits(formatted)) return formatted;
     const arbitrary = fc
       .stringMatching(pattern)
-      .filter((s) => s.length >= Math.max(minLength, 1) && s.length <= maxLength);
+      .filter((s) => fits(s) && (format === undefined || satisfiesFormat(format, s)));
     return fc.sample(arbitrary, { seed, numRuns: 1 })[0] ?? '';
   }
-  switch (schema.format) {
-    case 'date-time':
-      return '2026-01-01T00:00:00Z';
-    case 'email':
-      return `sample${seed}@example.test`;
-    case 'uri':
-      return 'https://example.test/sample';
-    case 'int64':
-    case 'int32':
-      return '10';
-    default:
-      return `sample-${seed}`.padEnd(minLength, 'x').slice(0, Math.max(minLength, Math.min(maxLength, 24)));
-  }
+  return formatted ?? `sample-${seed}`.padEnd(minLength, 'x').slice(0, Math.max(minLength, Math.min(maxLength, 24)));
 }
+
+/** One valid value per string format the spec uses. */
+const formatSamples: Record<string, (seed: number) => string> = {
+  'date-time': () => '2026-01-01T00:00:00Z',
+  email: (seed) => `sample${seed}@example.test`,
+  uri: () => 'https://example.test/sample',
+  int64: () => '10',
+  int32: () => '10',
+};

@@ -1,9 +1,23 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { OpenApiDocument } from './document.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+/**
+ * Whether `value` passes the spec's `format` as the validator checks it (ajv-formats, full mode); true for a format
+ * ajv-formats does not assert. For generators that must produce what the validator accepts.
+ */
+export function satisfiesFormat(format: string, value: string): boolean {
+  const definition: unknown = (fullFormats as Record<string, unknown>)[format];
+  const check =
+    definition && typeof definition === 'object' && 'validate' in definition ? definition.validate : definition;
+  if (check instanceof RegExp) return check.test(value);
+  if (typeof check === 'function') return Boolean(check(value));
+  return true;
+}
 
 const rootId = 'urn:scalekit-conformance:components';
 

@@ -9,6 +9,8 @@
 import { describe, inject } from 'vitest';
 import { cleanupTriggers, runTriggers, type TriggerContext } from '../../fixtures/builders/webhook-triggers.js';
 import type { Failure } from '../../src/checks/failure.js';
+import { isTransportFailure } from '../../src/client/problems.js';
+import { isRunInterruption } from '../../src/client/safety.js';
 import type { Exchange } from '../../src/client/transport.js';
 import { type ContractCheck, contractChecks } from '../../src/contract/checks.js';
 import {
@@ -88,8 +90,10 @@ async function send(
       params: { path: request.path, ...(request.query ? { query: request.query } : {}) },
       ...(request.body === undefined ? {} : { body: request.body }),
     });
-  } catch {
-    // A transport error (timeout, reset) leaves no exchange: the run's other checks still judge the rest.
+  } catch (error) {
+    // A transport error (timeout, reset) leaves no exchange: the run's other checks still judge the rest, and a
+    // check left with nothing to judge is errored by it (see the tests), never skipped for want of requests.
+    if (isTransportFailure(error) || isRunInterruption(error)) unanswered.push(error);
   }
   return target.exchanges.length > before ? target.exchanges.at(-1) : undefined;
 }
@@ -105,6 +109,8 @@ function valueAt(value: unknown, pointer: string): unknown {
 }
 
 let exercising: Promise<Recorded[]> | undefined;
+/** The errors of the exercise's requests that got no answer, first first. */
+const unanswered: unknown[] = [];
 
 /** Every request of the file, sent once and judged by all the checks. */
 function exercise(target: Target): Promise<Recorded[]> {
@@ -252,6 +258,8 @@ describe('every operation of the spec', () => {
         const found = check.run(input);
         if (found) failures.push({ ...found, title: `${operation.key}: ${found.title}` });
       }
+      // Nothing to judge because requests got no answer is no verdict: the first such error errors the test.
+      if (judged === 0 && unanswered.length > 0) throw unanswered[0];
       // Nothing to judge (a read-only run sends no negative body) is a skip with its reason, never a pass.
       if (judged === 0) skip(`precondition not met: nothing was sent that ${name.replace(/_/g, ' ')} judges`);
       assertConforms(...failures.slice(0, 15));

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,5 +64,21 @@ describe('an interrupted run', { timeout: cliBudgetMs }, () => {
     const report = JSON.parse(readFileSync(json, 'utf8')) as RunReport;
     expect(report.summary.completed).toBe(false);
     expect(report.incomplete).toMatch(/^interrupted/);
+  });
+
+  it('stops collecting the suite index (a cold cache) when interrupted, instead of finishing it first', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'skc-cold-cache-'));
+    let sent = false;
+    // `only:` is printed just before `--only` needs the index; with an empty cache it is collected from scratch.
+    const run = startCli(['run', '--only', 'OAS-*'], { SCALEKIT_CONFORMANCE_CACHE: cache }, (stdout) => {
+      if (sent || !/^only: /m.test(stdout)) return;
+      sent = true;
+      run.child.kill('SIGINT');
+    });
+    const result = await run.done;
+    expect(result.code, result.stdout + result.stderr).toBe(130);
+    expect(result.stdout).not.toMatch(/^ {2}(ok|FAIL|ERR) /m);
+    // A collection run to its end writes the index; an abandoned one leaves the cache without it.
+    expect(readdirSync(cache).filter((file) => file.startsWith('suite-index-'))).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 // A run leaves nothing behind on its target: run to the end, the lists of organizations, users, connections and
-// domains read as before; killed outright (SIGKILL: no handler, no sweep of its own), `sweep --target` restores them
-// from the run's ledger and tags, and removes the ledger.
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+// domains read as before, and so do the settings it changed through the control hooks; killed outright (SIGKILL: no
+// handler, no sweep of its own), `sweep --target` restores the lists from the run's ledger and tags, and removes
+// the ledger.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +10,8 @@ import { type ApiClient, createApiClient, createTokenSession } from '../../src/c
 import { systemClock } from '../../src/clock.js';
 import { type ServedMock, serveMock } from '../../src/mock/http-server.js';
 import { createMock } from '../../src/mock/index.js';
+import type { RunReport } from '../../src/reporters/model.js';
+import { hooksFor, ownersEndpoint, settingsOf } from '../support/hook-settings.js';
 import { cliBudgetMs, runCli, startCli } from './run-cli.js';
 
 const credentials = { clientId: 'skc_leftovers', clientSecret: 'leftovers-secret' };
@@ -74,6 +77,47 @@ describe('what a run leaves on its target', { timeout: cliBudgetMs }, () => {
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(await lists(api)).toEqual(before);
     expect(ledgersIn(cache)).toEqual([]);
+  });
+
+  it('a finished run puts back the settings it changed, and its reports say so and how far it moved the clock', async () => {
+    const served = await servedMock();
+    const hooks = hooksFor(served.url, credentials);
+    // The owners' configuration: production, their own allowlist and webhook endpoint.
+    await hooks.setEnvironment('production');
+    await hooks.requireRedirects('callback', ['https://app.example.com/callback']);
+    await hooks.setWebhookEndpoint(ownersEndpoint);
+    const before = await settingsOf(hooks);
+    const cache = mkdtempSync(join(tmpdir(), 'skc-leftovers-'));
+    const json = join(cache, 'r.json');
+    const xml = join(cache, 'r.xml');
+    // RDR-005 registers allowlists in both environment kinds; WHD-001 registers the suite's receiver and moves the
+    // clock through a retry schedule.
+    const args = [
+      'run',
+      '--target',
+      served.url,
+      '--only',
+      'RDR-005,WHD-001',
+      '--report-json',
+      json,
+      '--report-junit',
+      xml,
+    ];
+    const result = await runCli(args, envFor(cache));
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(await settingsOf(hooks)).toEqual(before);
+
+    const report = JSON.parse(readFileSync(json, 'utf8')) as RunReport;
+    expect(report.targetSettings?.restored).toEqual(
+      expect.arrayContaining(['callback redirect URIs', 'webhook endpoint']),
+    );
+    expect(report.targetSettings?.notRestored).toEqual([]);
+    expect(report.targetSettings?.clock?.movedMs).toBeGreaterThan(60_000);
+    expect(result.stdout).toMatch(/^target settings put back as found: .*webhook endpoint/m);
+    expect(result.stdout).toMatch(/^target clock: the run moved it .* ahead .*cannot move it back$/m);
+    expect(readFileSync(xml, 'utf8')).toMatch(
+      /<testsuite name="target settings"[^>]*>\s*<system-out>target settings put back/,
+    );
   });
 
   it('after a run killed with SIGKILL midway, `sweep --target` leaves every list as it found it', async () => {

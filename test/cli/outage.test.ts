@@ -10,7 +10,7 @@ import {
   type MisbehavingTarget,
   startBreakingProxy,
   startMisbehavingTarget,
-  streamMegabytes,
+  startStreamingTarget,
 } from '../support/misbehaving-target.js';
 import { cliBudgetMs, runCli } from './run-cli.js';
 
@@ -50,11 +50,36 @@ describe('a target that stops answering after the preflight', { timeout: cliBudg
   });
 });
 
+describe('a target that stops answering before the contract suite judged anything', { timeout: cliBudgetMs }, () => {
+  it('errors the contract checks (no answer to judge), never skips them for want of requests', async () => {
+    const target = await startMisbehavingTarget('close');
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'skc-outage-contract-'));
+      const result = await runCli(
+        ['run', '--target', target.url, '--only', 'OAS-*', '--report-json', join(dir, 'r.json')],
+        {
+          SCALEKIT_CLIENT_ID: 'skc_outage',
+          SCALEKIT_CLIENT_SECRET: 'outage-secret-canary',
+        },
+      );
+      expect(result.code, result.stdout + result.stderr).toBe(4);
+      const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as RunReport;
+      const contract = report.tests.filter((t) => t.file.startsWith('suites/contract/operations'));
+      expect(contract.length).toBeGreaterThan(10);
+      expect(contract.filter((t) => t.message?.includes('nothing was sent'))).toEqual([]);
+      expect(contract.some((t) => t.state === 'errored')).toBe(true);
+      expect(report.summary.failed).toBe(0);
+    } finally {
+      await target.close();
+    }
+  });
+});
+
 describe('a target whose clock hook fails', { timeout: cliBudgetMs }, () => {
   it('errors the webhook tests that move the clock instead of failing their rules, and exits 4', async () => {
     const credentials = { clientId: 'skc_hook_test', clientSecret: 'hook-secret-canary' };
     const mock = await serveMock(createMock({ clock: systemClock, credentials }));
-    const proxy = await startBreakingProxy(mock.url, (method, path) =>
+    const proxy = await startBreakingProxy(mock.url, (_method, path) =>
       path.startsWith('/_conformance/v1/clock/advance'),
     );
     try {
@@ -84,19 +109,14 @@ describe('a target whose clock hook fails', { timeout: cliBudgetMs }, () => {
 describe('a target that streams a 200 MB body', { timeout: cliBudgetMs }, () => {
   it('errors the test that reads it, with the size limit as the cause', async () => {
     const credentials = { clientId: 'skc_body_test', clientSecret: 'body-secret-canary' };
-    const mock = await serveMock(createMock({ clock: systemClock, credentials }));
-    const proxy = await startBreakingProxy(
-      mock.url,
-      (method, path) => method === 'GET' && path === '/keys',
-      streamMegabytes(200),
-    );
+    const target = await startStreamingTarget(200, credentials);
     try {
       const dir = mkdtempSync(join(tmpdir(), 'skc-body-'));
       const result = await runCli(
         [
           'run',
           '--target',
-          proxy.url,
+          target.url,
           '--only',
           'TOK-011',
           '--max-body-bytes',
@@ -113,8 +133,7 @@ describe('a target that streams a 200 MB body', { timeout: cliBudgetMs }, () => 
       expect(rule?.errors?.[0]?.cause).toBe('the response body is longer than 1048576 bytes');
       expect(result.code).toBe(4);
     } finally {
-      await proxy.close();
-      await mock.close();
+      await target.close();
     }
   });
 });

@@ -50,6 +50,9 @@ describe('control hooks of the standalone mock', () => {
       ['GET', '/webhooks/deliveries'],
       ['GET', '/clock'],
       ['GET', '/passwordless'],
+      ['GET', '/email/templates/SIGNIN'],
+      ['GET', '/webhooks/endpoint'],
+      ['DELETE', '/webhooks/endpoint'],
     ] as const) {
       expect((await call(method, path, undefined, null)).status, `${method} ${path}`).toBe(401);
     }
@@ -136,7 +139,11 @@ describe('control hooks of the standalone mock', () => {
     expect(await call('PUT', '/email/templates/SIGNIN', template)).toEqual({ status: 200, json: template });
     expect((await call('PUT', '/email/templates/SIGNIN', { subject: 1 })).status).toBe(400);
     expect((await call('PUT', '/email/templates/WELCOME', template)).status).toBe(404);
+    // The read extension: the template in force, null once the default is back.
+    expect(await call('GET', '/email/templates/SIGNIN')).toEqual({ status: 200, json: { template } });
+    expect((await call('GET', '/email/templates/WELCOME')).status).toBe(404);
     expect((await call('DELETE', '/email/templates/SIGNIN')).status).toBe(200);
+    expect(await call('GET', '/email/templates/SIGNIN')).toEqual({ status: 200, json: { template: null } });
     expect(await call('GET', '/email/outbox?to=nobody@example.test')).toEqual({ status: 200, json: { messages: [] } });
   });
 
@@ -166,6 +173,10 @@ describe('control hooks of the standalone mock', () => {
     expect(json).toEqual({ url: endpoint.url, events: endpoint.events });
     expect(JSON.stringify(json)).not.toContain('whsec_');
     expect((await call('PUT', '/webhooks/endpoint', { url: 'ftp://x', secret: 'nope' })).status).toBe(400);
+    // The read and remove extensions: the registration as given (secret included, to register it again), then none.
+    expect(await call('GET', '/webhooks/endpoint')).toEqual({ status: 200, json: { endpoint } });
+    expect((await call('DELETE', '/webhooks/endpoint')).status).toBe(204);
+    expect(await call('GET', '/webhooks/endpoint')).toEqual({ status: 200, json: { endpoint: null } });
     expect(await call('GET', '/webhooks/deliveries?event_id=evt_none')).toEqual({
       status: 200,
       json: { deliveries: [] },

@@ -229,6 +229,11 @@ describe('organizations', () => {
     await call('post', '/api/v1/organizations', { body: { display_name: '' }, status: 400 });
     await call('post', '/api/v1/organizations', { body: { display_name: 'x'.repeat(201) }, status: 400 });
     await call('post', '/api/v1/organizations', { body: { display_name: 'x', logo_url: 'http://x' }, status: 400 });
+    // https:// yet no URI by the spec's `format: uri` (RFC 3986), though WHATWG's URL parser would take it.
+    await call('post', '/api/v1/organizations', {
+      body: { display_name: 'x', logo_url: 'https://u/b%]e' },
+      status: 400,
+    });
     const org = await createOrganization({ display_name: 'x'.repeat(200), external_id: 'dup' });
     await call('post', '/api/v1/organizations', { body: { display_name: 'y', external_id: 'dup' }, status: 409 });
     const id = org.id as string;

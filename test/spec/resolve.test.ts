@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../src/errors.js';
 import { parseOpenApi } from '../../src/spec/document.js';
 import { resolveSpec } from '../../src/spec/resolve.js';
 import { userErrorOfAsync } from '../support/user-error.js';

@@ -1,5 +1,8 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { systemClock } from '../../src/clock.js';
+import { serveMock } from '../../src/mock/http-server.js';
+import { createMock } from '../../src/mock/index.js';
 
 /**
  * How a misbehaving target answers once the run's preflight (its first token request) has passed: `close` drops
@@ -117,4 +120,27 @@ export async function startBreakingProxy(
     response.end(Buffer.from(await answer.arrayBuffer()));
   });
   return { ...(await listenOnLoopback(server)), requests: () => broken };
+}
+
+/**
+ * The reference mock behind a proxy whose JWKS answer (`GET /keys`) streams `megabytes` MiB: every other request
+ * works, so a run reaches the test that reads the keys (TOK-011).
+ */
+export async function startStreamingTarget(
+  megabytes: number,
+  credentials: { clientId: string; clientSecret: string },
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const mock = await serveMock(createMock({ clock: systemClock, credentials }));
+  const proxy = await startBreakingProxy(
+    mock.url,
+    (method, path) => method === 'GET' && path === '/keys',
+    streamMegabytes(megabytes),
+  );
+  return {
+    url: proxy.url,
+    close: async () => {
+      await proxy.close();
+      await mock.close();
+    },
+  };
 }

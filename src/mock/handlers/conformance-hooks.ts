@@ -298,6 +298,15 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
         return HttpResponse.json({});
       }),
     ),
+    // An extension of the contract: the template in force, so a run can put back what it changed (null: the default).
+    http.get(
+      hook('/email/templates/:name'),
+      guarded(({ segment }) => {
+        const name = segment as EmailTemplateName;
+        if (!emailTemplateNames.includes(name)) return errorInfo(404, 'NOT_FOUND', `unknown template ${name}`);
+        return HttpResponse.json({ template: emailTemplates(state)[name] ?? null });
+      }),
+    ),
     http.get(
       hook('/email/outbox'),
       guarded(({ request }) => {
@@ -330,6 +339,18 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
           ...(isStringArray(body?.events) ? { events: body.events } : {}),
         };
         return HttpResponse.json({ url, ...(isStringArray(body?.events) ? { events: body.events } : {}) });
+      }),
+    ),
+    // Extensions of the contract: read and remove the registration, so a run can put back the endpoint it found.
+    http.get(
+      hook('/webhooks/endpoint'),
+      guarded(() => HttpResponse.json({ endpoint: webhookEndpoint(state).current ?? null })),
+    ),
+    http.delete(
+      hook('/webhooks/endpoint'),
+      guarded(() => {
+        delete webhookEndpoint(state).current;
+        return new HttpResponse(null, { status: 204 });
       }),
     ),
     http.get(
