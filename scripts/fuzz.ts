@@ -1,13 +1,14 @@
 // `npm run fuzz`: seeded, count-bounded fuzzing of the standalone mock over raw loopback sockets (malformed
 // request-targets, every method, bad Host headers, huge headers, bad JSON, wrong content types, forged tokens,
 // oversized bodies, out-of-range hook input). Prints the answers per status class, every 5xx as a replayable
-// line, and the mock's peak RSS; exits 1 on any 5xx or when the mock stops answering.
+// line, and the mock's peak RSS; exits 1 on any 5xx, any request left unanswered, or when the mock stops answering.
 // Flags: --requests N (10000), --seed S (random, printed), --only I (replay request I of the seed).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Redactor } from '../src/reporters/redact.js';
 
 /** One fuzzed request, as raw bytes on a fresh connection. */
 export interface FuzzRequest {
@@ -239,7 +240,9 @@ export function send(url: string, request: FuzzRequest, timeoutMs = 10_000): Pro
         finish();
       }
     });
-    socket.on('error', finish);
+    // A write that fails (the mock answered and closed before the body was sent) is no verdict yet: the answer may
+    // already be read; 'close' follows every error and decides.
+    socket.on('error', () => {});
     socket.on('close', finish);
     socket.on('connect', () => {
       socket.write(request.head, 'latin1');
@@ -279,6 +282,7 @@ export async function fuzz(
   options: { seed: number; count: number; first?: number },
 ): Promise<FuzzResult> {
   const result: FuzzResult = { requests: 0, byClass: {}, serverErrors: [], unanswered: [] };
+  const redactor = new Redactor([credentials.clientSecret]);
   const host = new URL(url).host;
   let token = '';
   const first = options.first ?? 0;
@@ -289,7 +293,9 @@ export async function fuzz(
     result.requests++;
     const statusClass = status === 0 ? 'no answer' : `${Math.floor(status / 100)}xx`;
     result.byClass[statusClass] = (result.byClass[statusClass] ?? 0) + 1;
-    const head = request.head.length > 300 ? `${request.head.slice(0, 300)}...` : request.head;
+    // Masked before it is cut: the requests carry the mock's tokens, which no output shows.
+    const masked = redactor.redact(request.head);
+    const head = masked.length > 300 ? `${masked.slice(0, 300)}...` : masked;
     if (status >= 500) result.serverErrors.push({ index, status, head });
     if (status === 0) result.unanswered.push({ index, head });
   }
@@ -353,7 +359,7 @@ async function main(args: string[]): Promise<number> {
       ? 'the mock still answers a token request'
       : `the mock stopped answering${crashed ? ` (exit ${crashed})` : ''}`,
   );
-  return result.serverErrors.length > 0 || !alive ? 1 : 0;
+  return result.serverErrors.length > 0 || result.unanswered.length > 0 || !alive ? 1 : 0;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

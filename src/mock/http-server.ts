@@ -83,7 +83,12 @@ export async function serveMock(mock: Mock, port = 0, options: ServeOptions = {}
   // A request Node's parser refuses (an unknown method, headers over `maxHeaderBytes`, a malformed line) is
   // answered 400 or 431, and the rest of what the client sends is read and dropped for a moment: Node's own
   // handler closes at once, and a client still sending its body then gets a reset instead of the answer.
+  const refused = new WeakSet<Duplex>();
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // The parser complains again about the rest of a refused request (its body, arriving later): the answer is
+    // already on its way, and destroying the socket now would reset the connection before the client reads it.
+    if (refused.has(socket)) return;
+    refused.add(socket);
     socket.on('error', () => {});
     if (!socket.writable || (socket as Duplex & { bytesWritten?: number }).bytesWritten) {
       socket.destroy();

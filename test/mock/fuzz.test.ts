@@ -1,3 +1,4 @@
+import { Duplex } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fuzz, fuzzRequest, send } from '../../scripts/fuzz.js';
@@ -106,9 +107,12 @@ describe('the standalone mock under raw, seeded fuzzing (scripts/fuzz.ts)', () =
   const rawRequest = (head: string, body = '') =>
     send(raw.url, { index: 0, head: `${head}\r\nconnection: close\r\n\r\n`, body: Buffer.from(body), chunked: false });
 
-  it('answers 1,500 seeded raw requests without a 5xx and still issues tokens', { timeout: 120_000 }, async () => {
+  it('answers 1,500 seeded raw requests, none with a 5xx or left unanswered, and still issues tokens', {
+    timeout: 120_000,
+  }, async () => {
     const result = await fuzz(raw.url, rawCredentials, { seed: 20260522, count: 1_500 });
     expect(result.serverErrors).toEqual([]);
+    expect(result.unanswered).toEqual([]);
     expect(result.requests).toBe(1_500);
     expect(await clientCredentialsToken(raw.url, rawCredentials)).toMatch(/\S/);
   });
@@ -125,6 +129,31 @@ describe('the standalone mock under raw, seeded fuzzing (scripts/fuzz.ts)', () =
     expect(logged).toContain('(invalid request-target)');
     // The generator is deterministic: request I of a seed is the same request in every run (replayable).
     expect(fuzzRequest(7, 3, host, 't')).toEqual(fuzzRequest(7, 3, host, 't'));
+  });
+
+  it('answers a refused request once, and the parser complaining again about its body does not reset it', () => {
+    // What the fuzzer met 16 times in 10,000: an unknown method refused on its first packet, then the body in a
+    // second one made the parser complain again, and the socket was destroyed before the client read the 400.
+    const written: string[] = [];
+    let destroyed = false;
+    const socket = new Duplex({
+      read() {},
+      write(chunk, _encoding, done) {
+        written.push(String(chunk));
+        done();
+      },
+    });
+    socket.destroy = () => {
+      destroyed = true;
+      return socket;
+    };
+    const parseError = Object.assign(new Error('Parse Error: Invalid method encountered'), {
+      code: 'HPE_INVALID_METHOD',
+    });
+    raw.server.emit('clientError', parseError, socket);
+    raw.server.emit('clientError', parseError, socket);
+    expect(written.join('')).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(destroyed).toBe(false);
   });
 
   it('names its own address as the issuer whatever Host says; tokens agree', async () => {
