@@ -1,17 +1,9 @@
 import type { Exchange } from '../client/transport.js';
 import type { RuleId } from '../rules/catalogue.js';
+import { type DriftKind, driftKinds } from '../rules/drift-kinds.js';
 import type { SchemaRegistry } from '../spec/schemas.js';
 
-export const driftKinds = [
-  'undeclared-status',
-  'docs-label',
-  'docs-recipe',
-  'undeclared-event-type',
-  'undocumented-property',
-  'undeclared-content-type',
-  'undeclared-error-shape',
-] as const;
-export type DriftKind = (typeof driftKinds)[number];
+export { type DriftKind, driftKinds } from '../rules/drift-kinds.js';
 
 /**
  * Something a target does that the spec does not declare: not a failure of the target, but drift between the server

@@ -48,3 +48,13 @@ export function formatFailure(f: Failure): string {
   if (f.replay) lines.push(`  Reproduce with: ${f.replay}`);
   return lines.join('\n');
 }
+
+/** Thrown inside a property to carry typed failures out to `assertProperty` (src/harness). */
+export class PropertyFailure extends Error {
+  readonly failures: Failure[];
+  constructor(failures: Failure[]) {
+    super(failures.map(formatFailure).join('\n'));
+    this.name = 'PropertyFailure';
+    this.failures = failures;
+  }
+}

@@ -1,4 +1,5 @@
 import type { RuleId } from '../rules/catalogue.js';
+import { type DereferencedDocument, resolveRef } from '../spec/document.js';
 import type { SchemaRegistry } from '../spec/schemas.js';
 import { type Failure, failure } from './failure.js';
 
@@ -136,11 +137,13 @@ export function checkPayloadSchema(
 }
 
 /** The `object` value the spec fixes for an event type: a one-value enum or const in its payload schema. */
-export function objectValueFor(components: Record<string, unknown>, webhookSchema: unknown): string | undefined {
-  let schema = webhookSchema as Record<string, unknown> | undefined;
-  for (let hops = 0; hops < 5 && typeof schema?.$ref === 'string'; hops += 1) {
-    schema = components[String(schema.$ref).replace('#/components/schemas/', '')] as Record<string, unknown>;
-  }
+export function objectValueFor(document: DereferencedDocument, eventType: string): string | undefined {
+  const webhook = document.webhooks?.[eventType] as
+    | { post?: { requestBody?: { content?: Record<string, { schema?: Record<string, unknown> }> } } }
+    | undefined;
+  let schema = webhook?.post?.requestBody?.content?.['application/json']?.schema;
+  // A payload that is itself a ref the tree kept (a recursive schema) is followed once.
+  if (typeof schema?.$ref === 'string') schema = resolveRef(document, schema.$ref) as Record<string, unknown>;
   const object = (schema?.properties as Record<string, Record<string, unknown>> | undefined)?.object;
   if (typeof object?.const === 'string') return object.const;
   const values = object?.enum;

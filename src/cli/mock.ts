@@ -2,9 +2,8 @@ import { appendFileSync } from 'node:fs';
 import { systemClock } from '../clock.js';
 import { describeError, ExitCode, UserError } from '../errors.js';
 import { driftOf, type FaultId, faults, isFaultId } from '../mock/faults.js';
-import { implementedHooks } from '../mock/handlers/conformance-hooks.js';
 import { type RequestLogEntry, serveMock } from '../mock/http-server.js';
-import { createMock } from '../mock/index.js';
+import { createMock, implementedHooks } from '../mock/index.js';
 
 /** The built-in mock credentials: public test values, not secrets. RUNNING.md documents them. */
 export const defaultMockCredentials = { clientId: 'skc_mock', clientSecret: 'mock-client-secret' } as const;

@@ -16,7 +16,7 @@ import { rules } from '../rules/catalogue.js';
 import { ensureGeneratedTypes } from '../spec/generate.js';
 import { resolveSpec } from '../spec/resolve.js';
 import { packageRoot } from '../version.js';
-import { cachedSuiteIndex, executeSuites } from './execute.js';
+import { cachedSuiteIndex, openSuiteSession, type SuiteSession } from './execute.js';
 
 export interface MutationResult {
   fault: string;
@@ -51,8 +51,9 @@ interface FaultRun extends Baseline {
   diagnosed: string[];
 }
 
-/** Runs the suites against the mock with `faultIds` on (none: the baseline), under the default profile or another. */
+/** Runs the suites against a fresh mock with `faultIds` on (none: the baseline), under the default profile or another. */
 async function runWithFaults(
+  session: SuiteSession,
   faultIds: FaultId[],
   options: { specPath: string; seed: number; only: readonly string[]; files?: readonly string[]; profile?: Profile },
 ): Promise<FaultRun> {
@@ -62,7 +63,7 @@ async function runWithFaults(
     createMock({ clock: systemClock, credentials, faults: faultIds, seed: options.seed, profile }),
   );
   try {
-    const { tests, errors } = await executeSuites(
+    const { tests, errors } = await session.run(
       {
         target: { kind: 'url', baseUrl: served.url, ...credentials },
         specPath: options.specPath,
@@ -92,11 +93,26 @@ async function runWithFaults(
   }
 }
 
+/** Runs `work` with one suite session, closed after it whatever happens. */
+async function withSession<T>(work: (session: SuiteSession) => Promise<T>): Promise<T> {
+  const session = await openSuiteSession();
+  try {
+    return await work(session);
+  } finally {
+    await session.close();
+  }
+}
+
 /** The run without faults, once more for the rules that failed: a check that fails only under load is named. */
-async function runBaseline(specPath: string, seed: number, out: (line: string) => void): Promise<Baseline> {
-  let baseline: Baseline = await runWithFaults([], { specPath, seed, only: [] });
+async function runBaseline(
+  session: SuiteSession,
+  specPath: string,
+  seed: number,
+  out: (line: string) => void,
+): Promise<Baseline> {
+  let baseline: Baseline = await runWithFaults(session, [], { specPath, seed, only: [] });
   if (baseline.failed.length > 0 && baseline.errors.length === 0) {
-    const again = await runWithFaults([], { specPath, seed, only: baseline.failed });
+    const again = await runWithFaults(session, [], { specPath, seed, only: baseline.failed });
     if (again.failed.length === 0 && again.errors.length === 0) {
       out(`warning: without faults, ${baseline.failed.join(', ')} failed once and passed when run again (flaky)`);
     }
@@ -123,6 +139,7 @@ function readBaseline(file: string): Baseline {
 
 /** Every selected fault in turn against the mock, judged against the baseline. */
 async function runFaults(
+  session: SuiteSession,
   selected: readonly Fault[],
   baseline: Baseline,
   options: { specPath: string; seed: number; full: boolean },
@@ -143,7 +160,11 @@ async function runFaults(
     const expectedDrift = driftOf(fault);
     const diagnostics = diagnosticsOf(fault);
     const only = [...new Set([...fault.rules, ...expectedDrift.map((d) => d.rule), ...diagnostics])];
-    const run = await runWithFaults([fault.id], { specPath: options.specPath, seed: options.seed, ...focus(only) });
+    const run = await runWithFaults(session, [fault.id], {
+      specPath: options.specPath,
+      seed: options.seed,
+      ...focus(only),
+    });
     // test/cli/retry-schedules.test.ts proves the rules a default run does not assert, with their profiles.
     const asserted = (fault.rules as readonly string[]).filter((id) => !run.notAsserted.includes(id));
     const newDrift = run.drift.filter((f) => !baselineDrift.has(driftKey(f)));
@@ -164,7 +185,7 @@ async function runFaults(
     for (const variant of profilesOf(fault)) {
       const { profile, problems } = mergeProfile(variant.profile);
       if (problems.length > 0) throw new Error(`fault ${fault.id}: ${problems.join('; ')}`);
-      const other = await runWithFaults([fault.id], {
+      const other = await runWithFaults(session, [fault.id], {
         specPath: options.specPath,
         seed: options.seed,
         profile,
@@ -322,18 +343,31 @@ export async function mutationCommand(
   const spread = jobs > 1 ? ` over ${jobs} processes` : '';
   io.out(`mutation run: ${selected.length} fault(s)${spread}, seed ${seed} (replay with --seed ${seed})`);
 
-  const baseline = given ?? (await runBaseline(spec.localPath, seed, io.out));
-  if (baseline.failed.length > 0 || baseline.errors.length > 0) {
+  // One vitest per process for the baseline and every fault (`openSuiteSession`): a fault costs a fresh mock and a
+  // run of the suite files citing its rules, not a vitest start. With --jobs, the baseline's vitest is closed
+  // before the shards start, each with its own.
+  const clean = (run: Baseline) => run.failed.length === 0 && run.errors.length === 0;
+  let baseline: Baseline;
+  let results: MutationResult[] | undefined;
+  if (jobs > 1) {
+    baseline = given ?? (await withSession((session) => runBaseline(session, spec.localPath, seed, io.out)));
+    if (clean(baseline)) results = await runInChildren(jobs, baseline, flags, seed, io.env, io.out);
+  } else {
+    const options = { specPath: spec.localPath, seed, full: flags.full === true };
+    ({ baseline, results } = await withSession(async (session) => {
+      const baseline = given ?? (await runBaseline(session, spec.localPath, seed, io.out));
+      return {
+        baseline,
+        results: clean(baseline) ? await runFaults(session, selected, baseline, options, io.out) : undefined,
+      };
+    }));
+  }
+  if (!results) {
     io.out(
       `the mock without faults already fails ${[...baseline.failed, ...baseline.errors].join(', ')}; fix that first`,
     );
     return ExitCode.conformanceFailure;
   }
-
-  const results =
-    jobs > 1
-      ? await runInChildren(jobs, baseline, flags, seed, io.env, io.out)
-      : await runFaults(selected, baseline, { specPath: spec.localPath, seed, full: flags.full === true }, io.out);
   const caught = results.filter((r) => r.caught).length;
   const share = results.length === 0 ? 1 : caught / results.length;
   io.out('');

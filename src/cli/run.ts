@@ -17,23 +17,25 @@ import { readStopReason, stoppedAnsweringThreshold } from '../client/problems.js
 import { interruptedNote, TokenBucket } from '../client/safety.js';
 import { createTransport, TransportError } from '../client/transport.js';
 import { systemClock } from '../clock.js';
-import { type RunFlags, type RunSettings, resolveRunSettings } from '../config/settings.js';
 import { describeError, ExitCode, UserError } from '../errors.js';
 import { newRunId, type RunContext } from '../harness/context.js';
 import { serveMock } from '../mock/http-server.js';
 import { createMock } from '../mock/index.js';
-import { aggregateRules, hasMustFailure, ruleSelector, summarise } from '../reporters/aggregate.js';
+import { aggregateRules, hasMustFailure, summarise } from '../reporters/aggregate.js';
 import { formatRuleTable, formatTestLine, replayVariablesNote } from '../reporters/console.js';
 import { writeIncompleteReports } from '../reporters/incomplete.js';
 import { writeJsonReport } from '../reporters/json.js';
 import { writeJunitReport } from '../reporters/junit.js';
 import type { RunReport, TestOutcome } from '../reporters/model.js';
 import { Redactor } from '../reporters/redact.js';
+import { notSelectedNote } from '../reporters/vitest-collector.js';
 import { rules } from '../rules/catalogue.js';
+import { ruleSelector } from '../rules/selector.js';
 import { ensureGeneratedTypes } from '../spec/generate.js';
 import { resolveSpec } from '../spec/resolve.js';
 import { toolName, toolVersion } from '../version.js';
 import { cachedSuiteIndex, executeSuites, selectFiles } from './execute.js';
+import { type RunFlags, type RunSettings, resolveRunSettings } from './run-settings.js';
 import { runLedgerFile, sweepTarget, tagPattern } from './sweep.js';
 
 /** 128 + SIGINT: how a shell reports a program stopped by Ctrl+C. */
@@ -484,7 +486,11 @@ async function runWithSettings(
     for (const error of collector.errors) io.out(`error: ${error}`);
     // A suite that could not even set itself up because the target went away is the outage, not a bug of ours.
     if (collector.errors.length > 0) return stopped ? ExitCode.errored : ExitCode.internal;
-    if (collector.tests.every((t) => t.state === 'skipped') && settings.only.length > 0) {
+    // Only when nothing was selected: tests cut short by a stopped target or skipped for a precondition were.
+    if (
+      settings.only.length > 0 &&
+      collector.tests.every((t) => t.state === 'skipped' && t.message === notSelectedNote)
+    ) {
       throw new UserError(
         `--only ${settings.only.join(',')} selected no test`,
         'Pick rules that have tests: `scalekit-conformance rules`',

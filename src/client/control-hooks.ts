@@ -1,105 +1,45 @@
-import type { EnvironmentKind, RedirectType } from '../oracles/redirect-uri.js';
+import {
+  type DeliveryRecord,
+  type EmailTemplateName,
+  type EmailTemplateSource,
+  type EnvironmentKind,
+  type HookName,
+  hookNames,
+  type OutboxMessage,
+  type PasswordlessSettings,
+  type RedirectType,
+  type RejectedRedirect,
+  type ScriptedLogin,
+  type SeededAuthRequest,
+  type WebhookEndpoint,
+} from '../protocol/control-hooks.js';
 import type { Transport } from './transport.js';
 
-export type { EnvironmentKind, RedirectType } from '../oracles/redirect-uri.js';
-
-/** The optional control hooks of the target contract (RUNNING.md, part 2). */
-export const hookNames = [
-  'reset',
-  'environment',
-  'redirects',
-  'login',
-  'auth-requests',
-  'email',
-  'webhooks',
-  'clock',
-  'passwordless',
-] as const;
-export type HookName = (typeof hookNames)[number];
-
-export interface SeededAuthRequest {
-  status: string;
-  email: string;
-  timestamp: string;
-  client_id?: string;
-  auth_request_id?: string;
-  organization_id?: string;
-  connection_id?: string;
-  resource_id?: string;
-  workflow?: string;
-}
-
-/** A URI the `redirects` hook refused, with the rule IDs the target names (possibly none). */
-export interface RejectedRedirect {
-  uri: string;
-  rules: string[];
-}
+// The protocol is re-exported so the suites and tests keep importing the hook shapes from the client.
+export {
+  type DeliveryRecord,
+  type EmailTemplateName,
+  type EmailTemplateSource,
+  type EnvironmentKind,
+  emailTemplateNames,
+  type HookName,
+  hookNames,
+  type OutboxMessage,
+  type PasswordlessSettings,
+  type PasswordlessType,
+  passwordlessTypes,
+  type RedirectType,
+  type RejectedRedirect,
+  redirectTypes,
+  type ScriptedLogin,
+  type SeededAuthRequest,
+  type WebhookEndpoint,
+} from '../protocol/control-hooks.js';
 
 /** What a registration came to: accepted as a whole, or refused with the URIs at fault (and nothing changed). */
 export type RedirectRegistration =
   | { accepted: true; uris: string[] }
   | { accepted: false; rejected: RejectedRedirect[] };
-
-export interface ScriptedLogin {
-  email: string;
-  decision: 'approve' | 'deny';
-  organization_id?: string;
-}
-
-/** The two passwordless email templates the `email` hook can replace. */
-export type EmailTemplateName = 'SIGNIN' | 'SIGNUP';
-
-/** A custom email template as the `email` hook takes it: JET source for each part. */
-export interface EmailTemplateSource {
-  subject: string;
-  html: string;
-  text: string;
-}
-
-/** The endpoint the `webhooks` hook registered: where the target delivers, and the secret it signs with. */
-export interface WebhookEndpoint {
-  url: string;
-  secret: string;
-  events?: string[];
-}
-
-/** One email as the target rendered and sent it (the `email` hook's outbox), newest last. */
-export interface OutboxMessage {
-  to: string;
-  template: string;
-  subject: string;
-  html: string;
-  text: string;
-  sent_at: string;
-  otp?: string;
-  link?: string;
-  /** Optional: true when sent as multipart/alternative (HTML with a text fallback). */
-  multipart?: boolean;
-  /** Optional: the auth request the email belongs to. */
-  auth_request_id?: string;
-  /** Optional: the From header as sent, e.g. `Team Acme <hi@scalekit.com>` (TPL-014). */
-  from?: string;
-}
-
-/** One delivery attempt as the `webhooks` hook lists it (target contract, part 2). */
-export interface DeliveryRecord {
-  event_id: string;
-  event_type: string;
-  /** 1-based. */
-  attempt: number;
-  /** C-29: a failed attempt is 'Retrying' while another is to come, 'Failed' when it was the last. */
-  status: 'Queued' | 'Success' | 'Failed' | 'Retrying';
-  response_status?: number;
-  /** RFC 3339 on the target's clock: when the attempt was queued, then when it was sent. */
-  at: string;
-}
-
-/** The dashboard's passwordless settings, as the `passwordless` hook (an extension of the contract) takes them. */
-export interface PasswordlessSettings {
-  type: 'OTP' | 'LINK' | 'LINK_OTP';
-  regenerate_on_resend: boolean;
-  enforce_same_browser_origin: boolean;
-}
 
 export class ControlHookError extends Error {
   constructor(hook: string, status: number, body: string) {

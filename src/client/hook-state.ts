@@ -4,19 +4,18 @@
 // far the run moved it is measured and said instead.
 import type { Clock } from '../clock.js';
 import { describeError } from '../errors.js';
-import type {
-  ControlHooks,
-  EmailTemplateName,
-  EmailTemplateSource,
-  EnvironmentKind,
-  PasswordlessSettings,
-  RedirectType,
-  WebhookEndpoint,
-} from './control-hooks.js';
+import {
+  type EmailTemplateName,
+  type EmailTemplateSource,
+  type EnvironmentKind,
+  emailTemplateNames,
+  type PasswordlessSettings,
+  type RedirectType,
+  redirectTypes,
+  type WebhookEndpoint,
+} from '../protocol/control-hooks.js';
+import type { ControlHooks } from './control-hooks.js';
 import { TransportError } from './transport.js';
-
-const redirectTypes: readonly RedirectType[] = ['callback', 'initiate_login', 'post_logout', 'back_channel_logout'];
-const templateNames: readonly EmailTemplateName[] = ['SIGNIN', 'SIGNUP'];
 
 /** What the hooks showed before the run; a field is absent when the target does not offer it (or could not say). */
 export interface HookStateSnapshot {
@@ -80,7 +79,7 @@ export async function snapshotHookState(hooks: ControlHooks, clock: Clock): Prom
     if (settings) snapshot.passwordless = settings;
   }
   if (advertised.has('email')) {
-    for (const name of templateNames) {
+    for (const name of emailTemplateNames) {
       const template = await attempt(`${name} email template`, () => hooks.emailTemplate(name), unreadable);
       if (template !== undefined) snapshot.emailTemplates[name] = template;
       else if (!unreadable.some((u) => u.setting === `${name} email template`)) {

@@ -26,6 +26,18 @@ export interface Exchange {
   durationMs: number;
 }
 
+/** Runs a request and returns its result with the exchange it produced (the last one, after any token retry). */
+export async function exchangeOf<T>(
+  recorded: { readonly exchanges: readonly Exchange[] },
+  call: () => Promise<T>,
+): Promise<T & { exchange: Exchange }> {
+  const before = recorded.exchanges.length;
+  const result = await call();
+  const exchange = recorded.exchanges.at(-1);
+  if (!exchange || recorded.exchanges.length === before) throw new Error('the call made no HTTP request');
+  return Object.assign(result as object, { exchange }) as T & { exchange: Exchange };
+}
+
 export interface TransportOptions {
   timeoutMs: number;
   /** Receives every completed exchange, in order. */

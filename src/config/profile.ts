@@ -1,8 +1,12 @@
 // The profile: every point the docs leave open (the G-xx gaps) as a named setting with a documented default, so
 // the suite never guesses silently. An implementer overrides settings in the config file under "profile"; the
 // values reach the suites, the oracles and the mock alike. Setting names match the gaps' `settings` in
-// src/rules/findings.ts, and a test holds the two together.
+// src/rules/findings.ts, and a test holds the two together. The sections an oracle reads are declared, with their
+// defaults, by that oracle: the oracles stay free of config, and config only composes them.
 
+import { defaultEmailTemplateSettings, type EmailTemplateSettings } from '../oracles/email-template.js';
+import { defaultRedirectTemplateSettings, type RedirectTemplateSettings } from '../oracles/redirect-template.js';
+import { defaultRedirectSettings, type RedirectSettings } from '../oracles/redirect-uri.js';
 import {
   isRetryProfileName,
   type RetryProfileName,
@@ -10,48 +14,9 @@ import {
   type SuccessSet,
 } from '../oracles/retry-schedule.js';
 
-export type RedirectType = 'callback' | 'initiate_login' | 'post_logout' | 'back_channel_logout';
-
-export interface RedirectSettings {
-  /** G-01: use the `redirects` control hook to test registration when the target advertises it. */
-  registrationHook: 'use-if-advertised' | 'never';
-  /** G-02: what an authorize request with an unregistered redirect_uri gets. Either way, never a redirect to it. */
-  unregisteredOutcome: 'errorPage' | 'redirectWithError';
-  /** G-02: statuses accepted for the error page. */
-  unregisteredStatus: number[];
-  /** G-03: the length limit, whether a URI of exactly that length passes, and what is counted. */
-  lengthLimit: number;
-  lengthLimitInclusive: boolean;
-  lengthMeasuredOn: 'raw-characters' | 'utf8-bytes';
-  /** G-04: what one `*` covers when matching, and where wildcards may be registered. */
-  wildcardSpan: 'one-label-fragment' | 'one-or-more-labels';
-  wildcardMatchesApex: boolean;
-  wildcardMatchesEmpty: boolean;
-  wildcardRedirectTypes: RedirectType[];
-  /** G-05: hosts that count as localhost (`*.x` covers subdomains), and whether loopback ports are free. */
-  localhostHosts: string[];
-  loopbackAnyPort: boolean;
-  /** G-06: custom schemes allowed (`*` for any not denied) and denied in every environment. */
-  customSchemeAllowList: string[];
-  customSchemeDenyList: string[];
-  /** G-07: how a requested URI is compared with a registered one. */
-  matchMode: 'exact';
-  /** G-25: what a post-logout request to an unregistered URI gets; never a redirect to it. */
-  postLogoutRejection: 'errorPage' | 'defaultRedirect';
-  /**
-   * G-27: how long a registered back-channel logout URL may take to hear of a logout (EPT-012). The suite's
-   * receiver is the webhooks one (webhooks.receiverPort, receiverPublicUrl).
-   */
-  backChannelLogoutWaitMs: number;
-}
-
-export interface RedirectTemplateSettings {
-  /** G-08 */
-  allowedInProduction: boolean;
-  combineWithWildcards: boolean;
-  /** The length limit after expansion; null: only the registered template's length is limited. */
-  expandedLengthLimit: number | null;
-}
+export type { EmailTemplateSettings } from '../oracles/email-template.js';
+export type { RedirectTemplateSettings } from '../oracles/redirect-template.js';
+export type { RedirectSettings, RedirectType } from '../oracles/redirect-uri.js';
 
 export interface AuthLogSettings {
   /** G-17: how several `status` values combine (different filters always combine with AND). */
@@ -79,35 +44,6 @@ export interface AuthLogSettings {
   loggedFlows: ('authorization-code' | 'interceptor-deny' | 'passwordless-headless' | 'm2m')[];
   /** G-18: how long to poll for an expected entry or status change before failing. */
   pollTimeoutMs: number;
-}
-
-export interface EmailTemplateSettings {
-  /** G-09: a pattern the error_code of a missing-variable 400 must match; null: only the status is asserted. */
-  missingVariableErrorCode: string | null;
-  /** G-09: whether a resend checks the template variables again; null: not asserted. */
-  resendRevalidates: boolean | null;
-  /** G-10: the statuses for 31 variables, a reserved name, a non-string value and an empty key. */
-  tooManyVariablesStatus: number;
-  reservedNameStatus: number;
-  nonStringValueStatus: number;
-  emptyKeyStatus: number;
-  /** G-11: whether a name used only as an if-condition counts as referenced, so must be supplied. */
-  conditionalReferencesCount: boolean;
-  /** G-11: whether `{{x}}` and `{{ x }}` are the same; when false only `{{ x }}` (one space each side) is a tag. */
-  whitespaceInsensitive: boolean;
-  /** G-12: supplied variables the template never uses. */
-  extraVariables: 'accepted' | 'rejected';
-  /** G-12: a supplied custom variable named like a built-in (user_name, app_name); 'rejected' as if reserved. */
-  builtInShadowing: 'accepted' | 'rejected';
-  /** TPL-009 (C-16): the most variables a request may carry and a template may use. */
-  maxVariables: number;
-  /** TPL-010 (C-17): names that cannot be supplied. */
-  reservedNames: string[];
-  /**
-   * TPL-014: whether the target sends through the managed service ("Team <workspace>" <hi@scalekit.com>); false
-   * for a target configured with its own SMTP sender, whose From is then not asserted.
-   */
-  managedSender: boolean;
 }
 
 export interface PasswordlessApiSettings {
@@ -205,30 +141,8 @@ export interface Profile {
 }
 
 export const defaultProfile: Profile = {
-  redirects: {
-    registrationHook: 'use-if-advertised',
-    unregisteredOutcome: 'errorPage',
-    unregisteredStatus: [400, 401, 403, 404, 422],
-    lengthLimit: 256,
-    lengthLimitInclusive: true,
-    lengthMeasuredOn: 'raw-characters',
-    wildcardSpan: 'one-label-fragment',
-    wildcardMatchesApex: false,
-    wildcardMatchesEmpty: false,
-    wildcardRedirectTypes: ['callback', 'initiate_login', 'post_logout', 'back_channel_logout'],
-    localhostHosts: ['localhost', '127.0.0.1', '[::1]', '*.localhost'],
-    loopbackAnyPort: false,
-    customSchemeAllowList: ['*'],
-    customSchemeDenyList: ['javascript', 'data', 'file', 'vbscript'],
-    matchMode: 'exact',
-    postLogoutRejection: 'errorPage',
-    backChannelLogoutWaitMs: 5_000,
-  },
-  redirectTemplates: {
-    allowedInProduction: true,
-    combineWithWildcards: false,
-    expandedLengthLimit: null,
-  },
+  redirects: defaultRedirectSettings,
+  redirectTemplates: defaultRedirectTemplateSettings,
   authLogs: {
     statusCombination: 'or',
     emailMatch: 'exact',
@@ -242,21 +156,7 @@ export const defaultProfile: Profile = {
     loggedFlows: ['authorization-code'],
     pollTimeoutMs: 5_000,
   },
-  emailTemplates: {
-    missingVariableErrorCode: null,
-    resendRevalidates: null,
-    tooManyVariablesStatus: 400,
-    reservedNameStatus: 400,
-    nonStringValueStatus: 400,
-    emptyKeyStatus: 400,
-    conditionalReferencesCount: true,
-    whitespaceInsensitive: true,
-    extraVariables: 'accepted',
-    builtInShadowing: 'accepted',
-    maxVariables: 30,
-    reservedNames: ['otp', 'expiry_time_relative', 'link', 'expire_time', 'expiry_time'],
-    managedSender: true,
-  },
+  emailTemplates: defaultEmailTemplateSettings,
   passwordless: {
     sendRateLimitStatus: 429,
     sendRateLimitRetryAfter: null,

@@ -113,7 +113,7 @@ export const contractChecks = {
       return checkResponseSchema('OAS-013', exchange, registry, operation);
     },
     drift: ({ operation, exchange, registry }) => [
-      undocumentedPropertyDrift(operation, exchange, registry),
+      undocumentedPropertyDrift(operation, exchange),
       undeclaredErrorShapeDrift(operation, exchange, registry),
     ],
   },

@@ -1,4 +1,4 @@
-import type { OpenApiDocument } from '../spec/document.js';
+import { type DereferencedDocument, resolveRef } from '../spec/document.js';
 import { type HttpMethod, type OperationInfo, operationsOf } from './operations.js';
 
 // The spec declares no OpenAPI links, so the producer → consumer pairs that stateful chains follow are inferred:
@@ -54,13 +54,11 @@ const fieldOverrides: readonly { parameter: string; pathPrefix: string; fields: 
 
 type Raw = Record<string, unknown>;
 
-function resolve(document: OpenApiDocument, schema: unknown, depth = 0): Raw {
+/** A schema of the dereferenced spec with its allOf parts' properties merged; a ref the tree kept is followed. */
+function resolve(document: DereferencedDocument, schema: unknown, depth = 0): Raw {
   const node = (schema ?? {}) as Raw;
   if (depth > 8) return node;
-  if (typeof node.$ref === 'string') {
-    const name = node.$ref.replace('#/components/schemas/', '');
-    return resolve(document, document.components?.schemas?.[name], depth + 1);
-  }
+  if (typeof node.$ref === 'string') return resolve(document, resolveRef(document, node.$ref), depth + 1);
   // allOf parts contribute their properties (protoc-gen-openapi emits none, but other generators do).
   if (Array.isArray(node.allOf)) {
     const parts = node.allOf.map((part) => resolve(document, part, depth + 1));
@@ -69,7 +67,7 @@ function resolve(document: OpenApiDocument, schema: unknown, depth = 0): Raw {
   return node;
 }
 
-const propertiesOf = (document: OpenApiDocument, schema: unknown): Raw =>
+const propertiesOf = (document: DereferencedDocument, schema: unknown): Raw =>
   (resolve(document, schema).properties ?? {}) as Raw;
 
 const singular = (word: string) =>
@@ -111,7 +109,7 @@ export function parameterTarget(path: string, parameter: string): { resources: s
 
 /** The first success status with a JSON body, and that body's schema. */
 function successBody(
-  document: OpenApiDocument,
+  document: DereferencedDocument,
   operation: OperationRef,
 ): { status: string; schema: unknown } | undefined {
   const raw = document.paths[operation.path]?.[operation.method] as Raw | undefined;
@@ -128,7 +126,7 @@ function successBody(
  * resource holding one object, or named in the plural holding an array of them.
  */
 export function findCarrier(
-  document: OpenApiDocument,
+  document: DereferencedDocument,
   operation: OperationInfo,
   resource: string,
   fields: readonly string[],
@@ -164,7 +162,7 @@ export function findCarrier(
  * no read operation of their own.
  */
 export function findNestedCarrier(
-  document: OpenApiDocument,
+  document: DereferencedDocument,
   outer: ValueSource,
   resource: string,
   field: string,
@@ -189,7 +187,7 @@ function sharedSegments(a: string, b: string): number {
 }
 
 /** For every path parameter of every operation: the operation that produces its value, or why there is none. */
-export function inferLinks(document: OpenApiDocument): LinkMap {
+export function inferLinks(document: DereferencedDocument): LinkMap {
   const operations = operationsOf(document);
   // The resources each operation's own path parameters name: a producer needing the one sought would be circular.
   const needs = new Map(

@@ -1,7 +1,7 @@
-import type { OpenApiDocument } from '../spec/document.js';
+import type { DereferencedDocument } from '../spec/document.js';
 
 // The spec's operations as data the contract checks walk: method, path, parameters, body and declared responses.
-// Read from the spec at run time, so a new operation is covered the day it appears.
+// Read from the dereferenced spec at run time, so a new operation is covered the day it appears.
 
 export const httpMethods = ['get', 'post', 'put', 'patch', 'delete'] as const;
 export type HttpMethod = (typeof httpMethods)[number];
@@ -24,22 +24,16 @@ export interface OperationInfo {
   body?: { required: boolean; schema: unknown };
   /** The response keys the spec declares: statuses as strings, and `default` if present. */
   declared: string[];
-  /** Declared media types and header names per status key. */
-  responses: Record<string, { mediaTypes: string[]; headers: string[] }>;
+  /** Declared media types and header names per status key, and the JSON body's schema if one is declared. */
+  responses: Record<string, { mediaTypes: string[]; headers: string[]; schema?: unknown }>;
 }
 
 type Raw = Record<string, unknown>;
 
-/** Resolves one level of `$ref` into components (parameters, requestBodies, responses, schemas). */
-function deref(document: OpenApiDocument, value: unknown): Raw {
-  const ref = (value as Raw | undefined)?.$ref;
-  if (typeof ref !== 'string') return (value ?? {}) as Raw;
-  const [, section, name] = /^#\/components\/([^/]+)\/(.+)$/.exec(ref) ?? [];
-  const found = (document.components?.[section ?? ''] as Raw | undefined)?.[name ?? ''];
-  return deref(document, found);
-}
+const asRaw = (value: unknown): Raw => (value ?? {}) as Raw;
+const jsonSchemaOf = (content: unknown): unknown => (asRaw(content)['application/json'] as Raw | undefined)?.schema;
 
-export function operationsOf(document: OpenApiDocument): OperationInfo[] {
+export function operationsOf(document: DereferencedDocument): OperationInfo[] {
   const operations: OperationInfo[] = [];
   for (const [path, item] of Object.entries(document.paths)) {
     const shared = ((item as Raw).parameters ?? []) as unknown[];
@@ -47,7 +41,7 @@ export function operationsOf(document: OpenApiDocument): OperationInfo[] {
       const raw = (item as Raw)[method] as Raw | undefined;
       if (!raw) continue;
       const parameters = [...shared, ...((raw.parameters ?? []) as unknown[])].map((p) => {
-        const param = deref(document, p);
+        const param = asRaw(p);
         return {
           name: String(param.name),
           in: param.in as ParameterInfo['in'],
@@ -56,14 +50,16 @@ export function operationsOf(document: OpenApiDocument): OperationInfo[] {
           ...(typeof param.description === 'string' ? { description: param.description } : {}),
         };
       });
-      const body = raw.requestBody === undefined ? undefined : deref(document, raw.requestBody);
-      const bodySchema = (body?.content as Record<string, Raw> | undefined)?.['application/json']?.schema;
+      const body = raw.requestBody === undefined ? undefined : asRaw(raw.requestBody);
+      const bodySchema = jsonSchemaOf(body?.content);
       const responses: OperationInfo['responses'] = {};
-      for (const [status, response] of Object.entries((raw.responses ?? {}) as Raw)) {
-        const resolved = deref(document, response);
+      for (const [status, response] of Object.entries(asRaw(raw.responses))) {
+        const { content, headers } = asRaw(response);
+        const schema = jsonSchemaOf(content);
         responses[status] = {
-          mediaTypes: Object.keys((resolved.content ?? {}) as Raw),
-          headers: Object.keys((resolved.headers ?? {}) as Raw),
+          mediaTypes: Object.keys(asRaw(content)),
+          headers: Object.keys(asRaw(headers)),
+          ...(schema === undefined ? {} : { schema }),
         };
       }
       operations.push({

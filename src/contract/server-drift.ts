@@ -98,35 +98,27 @@ function declaredResponse(operation: OperationInfo, status: number) {
 }
 
 /**
- * The JSON pointers (array positions as `*`) of properties in `value` that `schema` does not name. An object
- * schema without `properties` is a map (`metadata`, a Struct) and names anything; `additionalProperties` with a
- * schema names everything too, and its values are walked. The parts of allOf/anyOf/oneOf are merged: a property
- * any of them names is documented.
+ * The JSON pointers (array positions as `*`) of properties in `value` that `schema` (a node of the dereferenced
+ * spec) does not name. An object schema without `properties` is a map (`metadata`, a Struct) and names anything;
+ * `additionalProperties` with a schema names everything too, and its values are walked. The parts of
+ * allOf/anyOf/oneOf are merged: a property any of them names is documented. A `$ref` the tree kept (one into a
+ * cycle) names nothing here, so nothing under it is reported: drift is never guessed.
  */
-export function undocumentedProperties(
-  schema: unknown,
-  value: unknown,
-  components: Record<string, unknown>,
-  limit = 10,
-): string[] {
+export function undocumentedProperties(schema: unknown, value: unknown, limit = 10): string[] {
   // A set: the elements of an array repeat the same pointer, and each counts once toward the limit.
   const found = new Set<string>();
-  const resolve = (node: unknown, seen: Set<string>): Node[] => {
+  const resolve = (node: unknown): Node[] => {
     if (!node || typeof node !== 'object') return [];
     const n = node as Node;
     const parts: Node[] = [];
-    if (typeof n.$ref === 'string') {
-      const name = /^#\/components\/schemas\/(.+)$/.exec(n.$ref)?.[1];
-      if (name && !seen.has(name)) parts.push(...resolve(components[name], new Set([...seen, name])));
-    }
     for (const keyword of ['allOf', 'anyOf', 'oneOf'] as const) {
-      for (const part of (n[keyword] as unknown[] | undefined) ?? []) parts.push(...resolve(part, seen));
+      for (const part of (n[keyword] as unknown[] | undefined) ?? []) parts.push(...resolve(part));
     }
     return [n, ...parts];
   };
   const walk = (node: unknown, instance: unknown, pointer: string, depth: number) => {
     if (found.size >= limit || depth > 30 || instance === null || typeof instance !== 'object') return;
-    const parts = resolve(node, new Set());
+    const parts = resolve(node);
     if (parts.length === 0) return;
     if (Array.isArray(instance)) {
       const items = parts.map((p) => p.items).filter((i) => i !== undefined);
@@ -158,12 +150,8 @@ export function undocumentedProperties(
 }
 
 /** Properties of a declared JSON response the spec does not name (drift, OAS-013). */
-export function undocumentedPropertyDrift(
-  operation: OperationInfo,
-  exchange: Exchange,
-  registry: SchemaRegistry,
-): DriftFinding | undefined {
-  const schema = registry.responseSchema(operation.path, operation.method, exchange.status);
+export function undocumentedPropertyDrift(operation: OperationInfo, exchange: Exchange): DriftFinding | undefined {
+  const schema = operation.responses[String(exchange.status)]?.schema;
   // An error body's extra fields are its envelope: undeclaredErrorShapeDrift names that instead.
   if (schema === undefined || exchange.status >= 400 || exchange.responseBody.trim() === '') return undefined;
   let body: unknown;
@@ -172,7 +160,7 @@ export function undocumentedPropertyDrift(
   } catch {
     return undefined;
   }
-  const pointers = undocumentedProperties(schema, body, registry.components());
+  const pointers = undocumentedProperties(schema, body);
   if (pointers.length === 0) return undefined;
   return {
     kind: 'undocumented-property',
@@ -230,6 +218,7 @@ export function undeclaredErrorShapeDrift(
       detail: `the spec declares no body schema for ${exchange.status}; the target answers ${describeShape(exchange.responseBody)}`,
     };
   }
+  // Which component the spec names is the point here, so this reads the registry's schema, its ref intact.
   if (schema.$ref === '#/components/schemas/errdetailsErrorInfo' && shape !== 'ErrorInfo') {
     return {
       ...base,

@@ -1,12 +1,11 @@
 import fc from 'fast-check';
-import { type Failure, failure } from '../checks/failure.js';
+import { type Failure, failure, PropertyFailure } from '../checks/failure.js';
 import { parseJsonBody } from '../checks/http.js';
+import type { ApiClient } from '../client/api.js';
 import { toCurl } from '../client/curl.js';
-import type { Exchange } from '../client/transport.js';
-import { exchangeOf, PropertyFailure } from '../harness/index.js';
-import type { Target } from '../harness/target.js';
+import { type Exchange, exchangeOf } from '../client/transport.js';
 import type { RuleId } from '../rules/catalogue.js';
-import type { OpenApiDocument } from '../spec/document.js';
+import type { DereferencedDocument } from '../spec/document.js';
 import {
   findCarrier,
   findNestedCarrier,
@@ -124,7 +123,7 @@ const pathParameters = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((m
 
 /** Wires each kind to the spec through the links; throws with the reason when the spec no longer fits a kind. */
 export function resolveKinds(
-  document: OpenApiDocument,
+  document: DereferencedDocument,
   kinds: readonly ResourceKind[] = resourceKinds,
   links: LinkMap = inferLinks(document),
 ): ResolvedKind[] {
@@ -201,6 +200,16 @@ const listPageSize = 100;
 // A list longer than this many pages is not walked to its end; absence from it then proves nothing.
 const maxListPages = 20;
 
+/**
+ * What a chain needs of the target under test: the authenticated client, the run tag its labels carry, and the
+ * exchanges the client records. The harness's Target is one; naming only these keeps the chains free of vitest.
+ */
+export interface ChainTarget {
+  api: ApiClient;
+  runTag: string;
+  readonly exchanges: readonly Exchange[];
+}
+
 export interface ChainOptions {
   /** The rules whose observations this chain checks; the others' checks are skipped (their test runs them). */
   rules: readonly RuleId[];
@@ -209,12 +218,12 @@ export interface ChainOptions {
 /** The resolved kinds, the target and a label counter shared by every run of one test. */
 export class ChainContext {
   readonly kinds: ResolvedKind[];
-  readonly target: Target;
+  readonly target: ChainTarget;
   readonly rules: ReadonlySet<RuleId>;
   readonly #links: LinkMap;
   #labels = 0;
 
-  constructor(target: Target, document: OpenApiDocument, options: ChainOptions) {
+  constructor(target: ChainTarget, document: DereferencedDocument, options: ChainOptions) {
     this.target = target;
     this.#links = inferLinks(document);
     this.kinds = resolveKinds(document, resourceKinds, this.#links);

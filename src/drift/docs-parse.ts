@@ -1,10 +1,17 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
+import type { Nodes, Parent, Root } from 'mdast';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
+import remarkMdx from 'remark-mdx';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
 
-// A small MDX section parser for the drift check: each page becomes its headings in order, each heading with the
-// blocks under it (text, list items, table rows, code). It knows just enough MDX to keep facts apart: fenced code,
-// GFM tables, lists, `<Aside title>` wrappers and headings inside numbered steps (`1. ### Set up`). The seed
-// document (flattened web pages in one .txt) is turned back into that markdown first, so both read the same way.
+// The docs' pages as the drift check reads them: each page becomes its headings in order, each heading with the
+// blocks under it (text, list items, table rows, code). remark parses the page (MDX with GFM tables, front matter
+// skipped); this file only flattens the tree, so a heading inside a numbered step (`1. ### Set up`) or inside a
+// JSX wrapper is a heading like any other, and an `<Aside title>` names the blocks inside it. The seed document
+// (flattened web pages in one .txt) is turned back into Markdown first, so both read the same way.
 
 /** `docs`: an .mdx page, named by its path without extension; `seed`: one part of the seed .txt, named by title. */
 export type DocsOrigin = 'docs' | 'seed';
@@ -69,132 +76,127 @@ export function headingKey(heading: string): string {
     .trim();
 }
 
-const headingLine = /^(?:(?:\d+[.)]|[-*+])\s+)?(#{1,6})\s+(.*?)\s*#*$/;
-const listLine = /^(?:[-*+]|\d+[.)])\s+(.*)$/;
-const fenceLine = /^(`{3,}|~{3,})\s*([^\s`]*)(.*)$/;
+const mdx = unified().use(remarkParse).use(remarkFrontmatter).use(remarkMdx).use(remarkGfm).freeze();
+const markdown = unified().use(remarkParse).use(remarkFrontmatter).use(remarkGfm).freeze();
 
-function tableCells(line: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let inCode = false;
-  let escaped = false;
-  for (const char of line.trim().replace(/^\|/, '').replace(/\|$/, '')) {
-    if (char === '`') inCode = !inCode;
-    if (char === '\\' && !escaped) {
-      escaped = true;
-      continue;
-    }
-    if (escaped && char !== '|') cell += '\\';
-    if (char === '|' && !inCode && !escaped) {
-      cells.push(cell.trim());
-      cell = '';
-    } else cell += char;
-    escaped = false;
+/**
+ * Parses one MDX page into sections. A page that is not valid MDX (a stray `{` or `<` the site build would refuse)
+ * is read as Markdown instead, so it still yields what it can.
+ */
+export function parseMdx(text: string): DocsSection[] {
+  let tree: Root;
+  try {
+    tree = mdx.parse(text);
+  } catch {
+    tree = markdown.parse(text);
   }
-  cells.push(cell.trim());
-  return cells;
+  return sectionsOf(tree, text);
 }
 
-/** Parses one MDX (or markdown) page into sections. */
-export function parseMdx(text: string): DocsSection[] {
-  const lines = text.split(/\r?\n/);
-  let start = 0;
-  if (lines[0]?.trim() === '---') {
-    const end = lines.findIndex((line, index) => index > 0 && line.trim() === '---');
-    if (end > 0) start = end + 1;
-  }
+/** Parses one Markdown page (GFM, no JSX) into sections: `.md` pages and the restored seed. */
+export function parseMarkdown(text: string): DocsSection[] {
+  return sectionsOf(markdown.parse(text), text);
+}
+
+/** The tree flattened in document order: a heading opens a section, the blocks below it fill it. */
+function sectionsOf(tree: Root, text: string): DocsSection[] {
   const sections: DocsSection[] = [{ heading: '', depth: 0, blocks: [] }];
   let section = sections[0] as DocsSection;
   const asides: string[] = [];
-  let paragraph: string[] = [];
-  let fence: { marker: string; lang: string; lines: string[] } | undefined;
-  let table: string[] | undefined;
-  let inTag = false;
-  // The last block and whether a blank line followed it: list items continue and inherit their lead-in.
+  // The last block of the section: a list takes the paragraph before it, or that of the list it nests in, as lead-in.
   let last: DocsBlock | undefined;
-  let blankSince = false;
 
+  /** The source of a node or of its children, inline markup kept as the extractors expect it. */
+  const source = (node: Nodes) => text.slice(node.position?.start.offset ?? 0, node.position?.end.offset ?? 0);
+  const inner = (node: Parent) => {
+    const first = node.children[0]?.position?.start.offset;
+    const end = node.children.at(-1)?.position?.end.offset;
+    return first === undefined || end === undefined ? '' : text.slice(first, end);
+  };
+  const oneLine = (raw: string) =>
+    raw
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .join(' ');
   const emit = (block: Omit<DocsBlock, 'aside'>) => {
     const aside = asides.at(-1);
     last = aside === undefined ? block : { ...block, aside };
     section.blocks.push(last);
-    blankSince = false;
   };
-  const flush = () => {
-    if (paragraph.length) emit({ kind: 'text', text: paragraph.join(' ') });
-    paragraph = [];
-  };
+  const leadIn = () => (last?.kind === 'list-item' ? last.leadIn : last?.kind === 'text' ? last.text : undefined);
 
-  for (const line of lines.slice(start)) {
-    const trimmed = line.trim();
-    if (fence) {
-      if (trimmed.startsWith(fence.marker) && trimmed.replace(/[`~]/g, '') === '') {
-        emit({ kind: 'code', text: fence.lines.join('\n'), lang: fence.lang });
-        fence = undefined;
-      } else fence.lines.push(line);
-      continue;
+  const visit = (node: Nodes): void => {
+    switch (node.type) {
+      case 'heading':
+        section = { heading: plain(inner(node)), depth: node.depth, blocks: [] };
+        sections.push(section);
+        last = undefined;
+        return;
+      case 'paragraph':
+        emit({ kind: 'text', text: oneLine(source(node)) });
+        return;
+      case 'code':
+        emit({ kind: 'code', text: node.value, lang: (node.lang ?? '').toLowerCase() });
+        return;
+      case 'html': {
+        // Markdown's raw HTML (MDX has none): kept when it carries text, as `<summary>Request</summary>` does.
+        const line = oneLine(node.value);
+        if (plain(line)) emit({ kind: 'text', text: line });
+        return;
+      }
+      case 'listItem': {
+        const [first, ...rest] = node.children;
+        if (first?.type !== 'paragraph') break;
+        const introduced = leadIn();
+        emit({
+          kind: 'list-item',
+          text: oneLine(source(first)),
+          ...(introduced === undefined ? {} : { leadIn: introduced }),
+        });
+        for (const child of rest) visit(child);
+        return;
+      }
+      case 'table': {
+        const [head, ...rows] = node.children;
+        // One header array per table: extractors group a table's rows by it.
+        const header = head ? cellsOf(head) : [];
+        for (const row of rows) {
+          const cells = cellsOf(row);
+          emit({ kind: 'table-row', text: cells.join(' | '), cells, header });
+        }
+        return;
+      }
+      case 'mdxJsxFlowElement':
+        if (node.name === 'Aside') {
+          asides.push(asideTitle(node.attributes) ?? 'aside');
+          for (const child of node.children) visit(child);
+          asides.pop();
+          return;
+        }
+        break;
+      case 'yaml':
+      case 'mdxjsEsm':
+      case 'mdxFlowExpression':
+      case 'thematicBreak':
+      case 'definition':
+        return;
     }
-    if (inTag) {
-      if (trimmed.includes('>')) inTag = false;
-      continue;
-    }
-    const opening = fenceLine.exec(trimmed);
-    if (opening) {
-      flush();
-      fence = { marker: opening[1] as string, lang: (opening[2] ?? '').toLowerCase(), lines: [] };
-      continue;
-    }
-    if (trimmed === '') {
-      flush();
-      table = undefined;
-      blankSince = true;
-      continue;
-    }
-    const heading = headingLine.exec(trimmed);
-    if (heading) {
-      flush();
-      section = { heading: plain(heading[2] ?? ''), depth: (heading[1] as string).length, blocks: [] };
-      sections.push(section);
-      last = undefined;
-      table = undefined;
-      continue;
-    }
-    if (/^(import|export)\s/.test(trimmed) && !paragraph.length) continue;
-    if (/^<\/?[A-Za-z]/.test(trimmed)) {
-      flush();
-      if (/^<Aside\b/.test(trimmed) && !/\/>\s*$/.test(trimmed)) {
-        const title = /\btitle=(["'])(.*?)\1/.exec(trimmed)?.[2] ?? /\btype=(["'])(.*?)\1/.exec(trimmed)?.[2];
-        asides.push(title ?? 'aside');
-      } else if (/^<\/Aside>/.test(trimmed)) asides.pop();
-      // A tag whose attributes run over several lines ends at the first `>`.
-      if (!trimmed.includes('>')) inTag = true;
-      // A line such as `<summary>Request parameters</summary>` still carries text.
-      else if (plain(trimmed) && !/^<Aside\b/.test(trimmed)) emit({ kind: 'text', text: trimmed });
-      continue;
-    }
-    if (trimmed.startsWith('|')) {
-      flush();
-      const cells = tableCells(trimmed);
-      if (cells.every((cell) => /^:?-{2,}:?$/.test(cell))) continue;
-      if (!table) table = cells;
-      else emit({ kind: 'table-row', text: cells.join(' | '), cells, header: table });
-      continue;
-    }
-    const item = listLine.exec(trimmed);
-    if (item) {
-      flush();
-      const leadIn = last?.kind === 'list-item' ? last.leadIn : last?.kind === 'text' ? last.text : undefined;
-      emit({ kind: 'list-item', text: item[1] ?? '', ...(leadIn === undefined ? {} : { leadIn }) });
-      continue;
-    }
-    if (last?.kind === 'list-item' && !blankSince && !paragraph.length) {
-      last.text += ` ${trimmed}`;
-      continue;
-    }
-    paragraph.push(trimmed);
-  }
-  flush();
+    if ('children' in node) for (const child of node.children) visit(child as Nodes);
+  };
+  // A cell as written, inline markup kept; `\|` is how a cell holds a pipe.
+  const cellsOf = (row: Parent) => row.children.map((cell) => inner(cell as Parent).replaceAll('\\|', '|'));
+
+  visit(tree);
   return sections.filter((entry) => entry.heading !== '' || entry.blocks.length > 0);
+}
+
+/** An `<Aside>`'s title, else its type (`note`, `caution`). */
+function asideTitle(attributes: readonly { type: string; name?: string; value?: unknown }[]): string | undefined {
+  const value = (name: string) => {
+    const found = attributes.find((attribute) => attribute.type === 'mdxJsxAttribute' && attribute.name === name);
+    return typeof found?.value === 'string' ? found.value : undefined;
+  };
+  return value('title') ?? value('type');
 }
 
 // The line between the seed's pages. Spelled in parts: the repository's guard against committing the seed looks
@@ -204,7 +206,8 @@ const seedBoundary = new RegExp(`\\n---\\n${seedBoundaryMarker}\\n---\\n`);
 
 /**
  * The seed's parts, each a flattened web page on one line: headings are inline with a "Section titled" anchor,
- * table rows run together, list bullets are ` * `. Rebuilds line structure (outside code) and parses the result.
+ * table rows run together, list bullets are ` * `. Rebuilds line structure (outside code) and parses the result as
+ * Markdown (flattened text is no MDX: `<timestamp>` in prose is no tag).
  */
 export function parseSeed(text: string): { page: string; sections: DocsSection[] }[] {
   const documents: { page: string; sections: DocsSection[] }[] = [];
@@ -216,7 +219,7 @@ export function parseSeed(text: string): { page: string; sections: DocsSection[]
       .split(/(```[\s\S]*?```)/)
       .map((piece) => (piece.startsWith('```') ? restoreFence(piece) : restoreProse(piece)))
       .join('');
-    documents.push({ page: title[1].trim(), sections: parseMdx(restored) });
+    documents.push({ page: title[1].trim(), sections: parseMarkdown(restored) });
   }
   return documents;
 }
@@ -251,7 +254,8 @@ export function readDocsFolder(dir: string): DocsPage[] {
       const text = () => readFileSync(path, 'utf8');
       if (extension === '.mdx' || extension === '.md') {
         const page = relative(dir, path).slice(0, -extension.length).split(sep).join('/');
-        pages.push({ origin: 'docs', page, sections: parseMdx(text()) });
+        const sections = extension === '.mdx' ? parseMdx(text()) : parseMarkdown(text());
+        pages.push({ origin: 'docs', page, sections });
       } else if (extension === '.txt') {
         for (const document of parseSeed(text())) pages.push({ origin: 'seed', ...document });
       }

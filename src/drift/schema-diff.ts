@@ -34,7 +34,11 @@ export interface Located {
   pointer: string;
 }
 
-/** Follows local `$ref`s, at most 32 in a row so a ref to itself ends. External refs stay as they are. */
+/**
+ * Follows local `$ref`s, at most 32 in a row so a ref to itself ends. External refs stay as they are. The diff and
+ * the docs check read the documents as written, not the dereferenced tree (spec/document.ts): what they report is a
+ * JSON pointer into each document (`/components/schemas/X/...`), which only the refs tell.
+ */
 export function dereference(document: unknown, at: Located): Located {
   let current = at;
   for (let hops = 0; hops < 32; hops++) {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import type { OpenApiDocument } from '../spec/document.js';
-import { SchemaRegistry, type SchemaViolation } from '../spec/schemas.js';
+import type { DereferencedDocument } from '../spec/document.js';
+import { type SchemaRegistry, type SchemaViolation, schemaRegistryFor } from '../spec/schemas.js';
 import {
   canonicalJson,
   isSchemaObject,
@@ -57,7 +57,7 @@ export interface NegativeOptions extends Omit<SchemaArbitraryOptions, 'int64'> {
  * accept), leaves optional properties out unless asked, and never makes an enum string differ only in case (G-29).
  */
 export function negativeCases(
-  document: OpenApiDocument,
+  document: DereferencedDocument,
   schema: unknown,
   options: NegativeOptions = {},
 ): NegativeCase[] {
@@ -271,11 +271,11 @@ export interface ConfirmOptions extends NegativeOptions {
  * (or that break more than intended) are returned apart as discarded, so none is ever counted as negative.
  */
 export function confirmedNegatives(
-  document: OpenApiDocument,
+  document: DereferencedDocument,
   schema: unknown,
   options: ConfirmOptions,
 ): { instances: NegativeInstance[]; discarded: DiscardedNegative[] } {
-  const registry = options.registry ?? new SchemaRegistry(document);
+  const registry = options.registry ?? schemaRegistryFor(document);
   const instances: NegativeInstance[] = [];
   const discarded: DiscardedNegative[] = [];
   const cases = negativeCases(document, schema, { ...options, registry });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import type { OpenApiDocument } from '../spec/document.js';
-import { SchemaRegistry } from '../spec/schemas.js';
+import { type DereferencedDocument, resolveRef } from '../spec/document.js';
+import { type SchemaRegistry, schemaRegistryFor } from '../spec/schemas.js';
 
 export type Schema = Record<string, unknown>;
 
@@ -182,14 +182,14 @@ function boundedFilter<T>(
 
 /** A generator of valid values for one document's schemas; arbitraries are built once per schema and depth. */
 export class SchemaArbitraries {
-  readonly document: OpenApiDocument;
+  readonly document: DereferencedDocument;
   readonly options: Required<Omit<SchemaArbitraryOptions, 'registry'>>;
   #registry: SchemaRegistry | undefined;
   readonly #memo = new WeakMap<object, Map<number, fc.Arbitrary<unknown>>>();
   readonly #flattened = new WeakMap<object, { node: Schema; exact: boolean }>();
   readonly #flattening = new Set<object>();
 
-  constructor(document: OpenApiDocument, options: SchemaArbitraryOptions = {}) {
+  constructor(document: DereferencedDocument, options: SchemaArbitraryOptions = {}) {
     this.document = document;
     this.options = {
       int64: options.int64 ?? 'number',
@@ -201,9 +201,9 @@ export class SchemaArbitraries {
     this.#registry = options.registry;
   }
 
-  /** Built on first need: most schemas of the spec never call for a validator during generation. */
+  /** The spec's one registry unless given one: most schemas never call for a validator during generation. */
   get registry(): SchemaRegistry {
-    this.#registry ??= new SchemaRegistry(this.document);
+    this.#registry ??= schemaRegistryFor(this.document);
     return this.#registry;
   }
 
@@ -237,8 +237,9 @@ export class SchemaArbitraries {
   }
 
   /**
-   * One schema object with `$ref`s followed and `allOf` parts (including keywords beside a `$ref`, which OpenAPI
-   * 3.1 applies too) merged in; `exact` is false when a conflict could not be merged and values need checking.
+   * One schema object with `allOf` parts merged in, and a `$ref` the tree kept (into a cycle, or in a hand-made
+   * schema) followed, the keywords beside it merged as an allOf part (OpenAPI 3.1 applies both); `exact` is false
+   * when a conflict could not be merged and values need checking.
    */
   flatten(schema: Schema): { node: Schema; exact: boolean } {
     const cached = this.#flattened.get(schema);
@@ -330,8 +331,7 @@ export class SchemaArbitraries {
   }
 
   #lookup(ref: string): Schema {
-    const prefix = '#/components/schemas/';
-    const target = ref.startsWith(prefix) ? this.document.components?.schemas?.[ref.slice(prefix.length)] : undefined;
+    const target = resolveRef(this.document, ref);
     if (!isSchemaObject(target)) throw new Error(`schemaArbitrary: cannot resolve $ref ${ref}`);
     return target;
   }
@@ -519,9 +519,9 @@ export class SchemaArbitraries {
   }
 }
 
-/** Values valid against `schema` (as the document's components resolve its `$ref`s), with fast-check shrinking. */
+/** Values valid against `schema` (a node of the dereferenced document, or a hand-made one), with shrinking. */
 export function schemaArbitrary(
-  document: OpenApiDocument,
+  document: DereferencedDocument,
   schema: unknown,
   options: SchemaArbitraryOptions = {},
 ): fc.Arbitrary<unknown> {
@@ -638,7 +638,7 @@ export interface RequestSchema {
 const httpMethods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 /** The parameter and JSON body schemas of every operation, and every webhook's payload schema. */
-export function requestSchemas(document: OpenApiDocument): RequestSchema[] {
+export function requestSchemas(document: DereferencedDocument): RequestSchema[] {
   type Parameter = { name?: string; in?: string; schema?: unknown };
   type Operation = { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema?: unknown }> } };
   const found: RequestSchema[] = [];

@@ -1,6 +1,7 @@
 // Requests to the surfaces outside the OpenAPI spec (/oauth/authorize, /oauth/token, /oidc/logout), made the way a
 // browser or an OAuth client makes them, through the run's recording transport so failures can replay them.
 import { createHash } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import { inject } from 'vitest';
 import { createTransport, type Exchange } from '../client/transport.js';
 import type { Target } from './target.js';
@@ -50,9 +51,8 @@ export async function oauthClient(target: Target): Promise<{ id: string; secret?
   const run = inject('conformance').target;
   if (run.kind === 'url') return { id: run.clientId, secret: run.clientSecret };
   // The in-process mock makes up its credentials per file; its access tokens name the client.
-  const payload = (await target.tokens.token()).split('.')[1] ?? '';
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { client_id?: string };
-  return { id: claims.client_id ?? '' };
+  const claims = decodeJwt(await target.tokens.token());
+  return { id: typeof claims.client_id === 'string' ? claims.client_id : '' };
 }
 
 /**

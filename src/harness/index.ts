@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { test as base, inject, TestRunner } from 'vitest';
 
 import type { DriftFinding } from '../checks/drift.js';
-import { type Failure, failure, formatFailure } from '../checks/failure.js';
+import { type Failure, failure, formatFailure, PropertyFailure } from '../checks/failure.js';
 import type { HookName } from '../client/control-hooks.js';
 import { hookOfFailure, isHookFailure, isTransportFailure, type Problem, readStopReason } from '../client/problems.js';
 import { interruptedNote, isRunInterruption, isWriteRefusal, writesDisabledNote } from '../client/safety.js';
@@ -10,6 +10,9 @@ import type { Exchange } from '../client/transport.js';
 import type { RuleId } from '../rules/catalogue.js';
 import { connectTarget, type Target } from './target.js';
 
+// Defined beside what they work on, so code outside vitest workers (src/contract) can use them too.
+export { PropertyFailure } from '../checks/failure.js';
+export { exchangeOf } from '../client/transport.js';
 export type { Target } from './target.js';
 
 declare module 'vitest' {
@@ -172,25 +175,6 @@ export function assertPrecondition(what: string, exchange: Exchange, expected: n
       exchange,
     ),
   );
-}
-
-/** Runs a request and returns its result with the exchange it produced (the last one, after any token retry). */
-export async function exchangeOf<T>(target: Target, call: () => Promise<T>): Promise<T & { exchange: Exchange }> {
-  const before = target.exchanges.length;
-  const result = await call();
-  const exchange = target.exchanges.at(-1);
-  if (!exchange || target.exchanges.length === before) throw new Error('the call made no HTTP request');
-  return Object.assign(result as object, { exchange }) as T & { exchange: Exchange };
-}
-
-/** Thrown inside a property to carry typed failures out to `assertProperty`. */
-export class PropertyFailure extends Error {
-  readonly failures: Failure[];
-  constructor(failures: Failure[]) {
-    super(failures.map(formatFailure).join('\n'));
-    this.name = 'PropertyFailure';
-    this.failures = failures;
-  }
 }
 
 /** Inside a property: throw the failures, if any, so fast-check shrinks towards the smallest failing input. */

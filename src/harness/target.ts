@@ -19,10 +19,9 @@ import { createTransport, type Exchange } from '../client/transport.js';
 import { systemClock } from '../clock.js';
 import type { Profile } from '../config/profile.js';
 import { isFaultId } from '../mock/faults.js';
-import { createMock } from '../mock/index.js';
-import { noRoute } from '../mock/responses.js';
+import { createMock, noRoute } from '../mock/index.js';
 import { readSpecFile } from '../spec/document.js';
-import { SchemaRegistry } from '../spec/schemas.js';
+import { type SchemaRegistry, schemaRegistryFor } from '../spec/schemas.js';
 import type { RunContext, TargetSpec } from './context.js';
 
 declare module 'vitest' {
@@ -183,7 +182,7 @@ async function build(context: RunContext, file: string): Promise<{ target: Targe
       () => tokens.token(),
       () => tokens.invalidate(),
     ),
-    schemas: new SchemaRegistry(readSpecFile(context.specPath).document),
+    schemas: schemaRegistryFor(readSpecFile(context.specPath).document),
     exchanges,
     seed: context.seed,
     profile: context.profile,

@@ -1,5 +1,5 @@
-import type { DriftKind } from '../checks/drift.js';
 import type { RuleId } from '../rules/catalogue.js';
+import type { DriftKind } from '../rules/drift-kinds.js';
 
 /**
  * Deliberate bugs the mock can be started with. Each one breaks the rules it lists; test/mock/faults.test.ts runs

@@ -20,6 +20,8 @@ import { userHandlers } from './handlers/users.js';
 import { type MockOptions, MockState } from './state.js';
 import { createWebhookDispatcher, type WebhookDispatcher } from './webhooks/dispatcher.js';
 
+export { implementedHooks } from './handlers/conformance-hooks.js';
+export { noRoute } from './responses.js';
 export type { MockOptions } from './state.js';
 
 export interface Mock {

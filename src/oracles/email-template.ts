@@ -11,8 +11,6 @@
 // range, fields, trim markers) and malformed nesting throws TemplateSyntaxError with the position: the server would
 // refuse such a template at save time, or the oracle cannot judge it; either way nothing is guessed.
 
-import { defaultProfile, type EmailTemplateSettings } from '../config/profile.js';
-
 /** TPL-005: filled by the server at send time, so never "missing" from a request. */
 export const builtInVariables: readonly string[] = [
   'app_name',
@@ -35,6 +33,52 @@ export const reservedVariableNames: readonly string[] = [
   'expire_time',
   'expiry_time',
 ];
+
+/** The profile's `emailTemplates` section (src/config/profile.ts): declared here, beside the oracle that reads it. */
+export interface EmailTemplateSettings {
+  /** G-09: a pattern the error_code of a missing-variable 400 must match; null: only the status is asserted. */
+  missingVariableErrorCode: string | null;
+  /** G-09: whether a resend checks the template variables again; null: not asserted. */
+  resendRevalidates: boolean | null;
+  /** G-10: the statuses for 31 variables, a reserved name, a non-string value and an empty key. */
+  tooManyVariablesStatus: number;
+  reservedNameStatus: number;
+  nonStringValueStatus: number;
+  emptyKeyStatus: number;
+  /** G-11: whether a name used only as an if-condition counts as referenced, so must be supplied. */
+  conditionalReferencesCount: boolean;
+  /** G-11: whether `{{x}}` and `{{ x }}` are the same; when false only `{{ x }}` (one space each side) is a tag. */
+  whitespaceInsensitive: boolean;
+  /** G-12: supplied variables the template never uses. */
+  extraVariables: 'accepted' | 'rejected';
+  /** G-12: a supplied custom variable named like a built-in (user_name, app_name); 'rejected' as if reserved. */
+  builtInShadowing: 'accepted' | 'rejected';
+  /** TPL-009 (C-16): the most variables a request may carry and a template may use. */
+  maxVariables: number;
+  /** TPL-010 (C-17): names that cannot be supplied. */
+  reservedNames: string[];
+  /**
+   * TPL-014: whether the target sends through the managed service ("Team <workspace>" <hi@scalekit.com>); false
+   * for a target configured with its own SMTP sender, whose From is then not asserted.
+   */
+  managedSender: boolean;
+}
+
+export const defaultEmailTemplateSettings: EmailTemplateSettings = {
+  missingVariableErrorCode: null,
+  resendRevalidates: null,
+  tooManyVariablesStatus: 400,
+  reservedNameStatus: 400,
+  nonStringValueStatus: 400,
+  emptyKeyStatus: 400,
+  conditionalReferencesCount: true,
+  whitespaceInsensitive: true,
+  extraVariables: 'accepted',
+  builtInShadowing: 'accepted',
+  maxVariables: 30,
+  reservedNames: [...reservedVariableNames],
+  managedSender: true,
+};
 
 export interface EmailTemplateParts {
   subject: string;
@@ -238,7 +282,7 @@ function renderNodes(nodes: Node[], variables: Record<string, string | undefined
 export function renderTemplate(
   template: string,
   variables: Record<string, string | undefined>,
-  settings: TemplateSettings = defaultProfile.emailTemplates,
+  settings: TemplateSettings = defaultEmailTemplateSettings,
 ): string {
   return renderNodes(parse(template, settings), variables);
 }
@@ -263,7 +307,7 @@ function collect(nodes: Node[], settings: TemplateSettings, into: Set<string>): 
  */
 export function referencedVariables(
   template: string | EmailTemplateParts,
-  settings: TemplateSettings = defaultProfile.emailTemplates,
+  settings: TemplateSettings = defaultEmailTemplateSettings,
 ): string[] {
   const texts = typeof template === 'string' ? [template] : [template.subject, template.html, template.text];
   const names = new Set<string>();
@@ -274,7 +318,7 @@ export function referencedVariables(
 /** Referenced names the request must supply: not built-ins (TPL-005) and not reserved (the system's own). */
 export function customVariables(
   template: string | EmailTemplateParts,
-  settings: EmailTemplateSettings = defaultProfile.emailTemplates,
+  settings: EmailTemplateSettings = defaultEmailTemplateSettings,
 ): string[] {
   const serverSupplied = new Set([...builtInVariables, ...settings.reservedNames]);
   return referencedVariables(template, settings).filter((name) => !serverSupplied.has(name));
@@ -291,7 +335,7 @@ const ruleOrder: TemplateVariableRule[] = ['TPL-008', 'TPL-009', 'TPL-010', 'TPL
 export function checkTemplateVariables(
   template: string | EmailTemplateParts,
   supplied: Record<string, unknown>,
-  settings: EmailTemplateSettings = defaultProfile.emailTemplates,
+  settings: EmailTemplateSettings = defaultEmailTemplateSettings,
 ): TemplateVariableVerdict[] {
   const verdicts: TemplateVariableVerdict[] = [];
   const pairs = Object.entries(supplied).filter(([, value]) => value !== undefined);
@@ -384,7 +428,7 @@ export function checkTemplateVariables(
 export function renderEmail(
   template: EmailTemplateParts,
   variables: Record<string, string | undefined>,
-  settings: TemplateSettings = defaultProfile.emailTemplates,
+  settings: TemplateSettings = defaultEmailTemplateSettings,
 ): RenderedEmail {
   return {
     subject: renderTemplate(template.subject, variables, settings),

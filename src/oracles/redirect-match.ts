@@ -4,8 +4,13 @@
 // expanded for the organisation in scope and then compared exactly (RDT-005, RDT-006). Registrations are assumed
 // to have passed the registration oracles; an entry they would refuse still never matches more than it says.
 
-import { defaultProfile } from '../config/profile.js';
-import { expandTemplate, isTemplate, type TemplateOrganization, type TemplateSettings } from './redirect-template.js';
+import {
+  defaultTemplateSettings,
+  expandTemplate,
+  isTemplate,
+  type TemplateOrganization,
+  type TemplateSettings,
+} from './redirect-template.js';
 import { exceedsLengthLimit, isLocalhost, splitUri, webSchemes } from './redirect-uri.js';
 
 export interface MatchContext {
@@ -22,7 +27,7 @@ export function matchRedirectUri(
 ): string | undefined {
   // A literal `*` or `{{` in a request is never the wildcard or template it looks like.
   if (requested.includes('*') || isTemplate(requested)) return undefined;
-  const profile = context.profile ?? defaultProfile;
+  const profile = context.profile ?? defaultTemplateSettings;
   return registered.find((entry) => {
     if (isTemplate(entry)) {
       if (!context.organization) return false; // RDT-006: no organisation, no expansion.

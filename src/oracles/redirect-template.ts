@@ -3,9 +3,15 @@
 // a wildcard may fill part of a label (auth-*), a placeholder may not (C-25), so the two share no check. Open points
 // (G-03 length before expansion, G-08 production, wildcards, expanded length) come from the profile.
 
-import { defaultProfile, type Profile, type RedirectType } from '../config/profile.js';
 import type { RuleId } from '../rules/catalogue.js';
-import { type EnvironmentKind, redirectUriViolations, splitUri } from './redirect-uri.js';
+import {
+  defaultRedirectSettings,
+  type EnvironmentKind,
+  type RedirectSettings,
+  type RedirectType,
+  redirectUriViolations,
+  splitUri,
+} from './redirect-uri.js';
 
 /** The organisation a template is expanded for (RDT-001); only what the variables read. */
 export interface TemplateOrganization {
@@ -14,7 +20,31 @@ export interface TemplateOrganization {
   metadata?: Record<string, string> | undefined;
 }
 
-export type TemplateSettings = Pick<Profile, 'redirects' | 'redirectTemplates'>;
+/** The profile's `redirectTemplates` section (src/config/profile.ts): declared here, beside the oracle that reads it. */
+export interface RedirectTemplateSettings {
+  /** G-08 */
+  allowedInProduction: boolean;
+  combineWithWildcards: boolean;
+  /** The length limit after expansion; null: only the registered template's length is limited. */
+  expandedLengthLimit: number | null;
+}
+
+export const defaultRedirectTemplateSettings: RedirectTemplateSettings = {
+  allowedInProduction: true,
+  combineWithWildcards: false,
+  expandedLengthLimit: null,
+};
+
+/** The two profile sections templates are judged by (a profile is one). */
+export interface TemplateSettings {
+  redirects: RedirectSettings;
+  redirectTemplates: RedirectTemplateSettings;
+}
+
+export const defaultTemplateSettings: TemplateSettings = {
+  redirects: defaultRedirectSettings,
+  redirectTemplates: defaultRedirectTemplateSettings,
+};
 
 /** RDT-002: the redirect types a template may be registered as. */
 export const templateRedirectTypes: readonly RedirectType[] = ['callback', 'post_logout', 'initiate_login'];
@@ -83,7 +113,7 @@ export function templateViolations(
   template: string,
   kind: EnvironmentKind,
   type: RedirectType = 'callback',
-  settings: TemplateSettings = defaultProfile,
+  settings: TemplateSettings = defaultTemplateSettings,
 ): RuleId[] {
   const found = new Set<RuleId>(redirectUriViolations(template, kind, type, settings.redirects));
   if (!isTemplate(template)) return [...found].sort();

@@ -9,11 +9,67 @@
 // POST, but no source forbids it, so it is not reported. Organisation templates (`{{...}}`) are a different feature
 // with the opposite partial-label rule (C-25): redirect-template.ts judges them; here they are plain text.
 
-import { defaultProfile, type RedirectSettings, type RedirectType } from '../config/profile.js';
 import type { RuleId } from '../rules/catalogue.js';
 
-export type { RedirectType } from '../config/profile.js';
 export type EnvironmentKind = 'development' | 'production';
+
+/** The four allowlists a redirect URI is registered in (RDR-017); also the `redirects` hook's path segment. */
+export const redirectTypes = ['callback', 'initiate_login', 'post_logout', 'back_channel_logout'] as const;
+export type RedirectType = (typeof redirectTypes)[number];
+
+/** The profile's `redirects` section (src/config/profile.ts): declared here, beside the oracle that reads it. */
+export interface RedirectSettings {
+  /** G-01: use the `redirects` control hook to test registration when the target advertises it. */
+  registrationHook: 'use-if-advertised' | 'never';
+  /** G-02: what an authorize request with an unregistered redirect_uri gets. Either way, never a redirect to it. */
+  unregisteredOutcome: 'errorPage' | 'redirectWithError';
+  /** G-02: statuses accepted for the error page. */
+  unregisteredStatus: number[];
+  /** G-03: the length limit, whether a URI of exactly that length passes, and what is counted. */
+  lengthLimit: number;
+  lengthLimitInclusive: boolean;
+  lengthMeasuredOn: 'raw-characters' | 'utf8-bytes';
+  /** G-04: what one `*` covers when matching, and where wildcards may be registered. */
+  wildcardSpan: 'one-label-fragment' | 'one-or-more-labels';
+  wildcardMatchesApex: boolean;
+  wildcardMatchesEmpty: boolean;
+  wildcardRedirectTypes: RedirectType[];
+  /** G-05: hosts that count as localhost (`*.x` covers subdomains), and whether loopback ports are free. */
+  localhostHosts: string[];
+  loopbackAnyPort: boolean;
+  /** G-06: custom schemes allowed (`*` for any not denied) and denied in every environment. */
+  customSchemeAllowList: string[];
+  customSchemeDenyList: string[];
+  /** G-07: how a requested URI is compared with a registered one. */
+  matchMode: 'exact';
+  /** G-25: what a post-logout request to an unregistered URI gets; never a redirect to it. */
+  postLogoutRejection: 'errorPage' | 'defaultRedirect';
+  /**
+   * G-27: how long a registered back-channel logout URL may take to hear of a logout (EPT-012). The suite's
+   * receiver is the webhooks one (webhooks.receiverPort, receiverPublicUrl).
+   */
+  backChannelLogoutWaitMs: number;
+}
+
+export const defaultRedirectSettings: RedirectSettings = {
+  registrationHook: 'use-if-advertised',
+  unregisteredOutcome: 'errorPage',
+  unregisteredStatus: [400, 401, 403, 404, 422],
+  lengthLimit: 256,
+  lengthLimitInclusive: true,
+  lengthMeasuredOn: 'raw-characters',
+  wildcardSpan: 'one-label-fragment',
+  wildcardMatchesApex: false,
+  wildcardMatchesEmpty: false,
+  wildcardRedirectTypes: [...redirectTypes],
+  localhostHosts: ['localhost', '127.0.0.1', '[::1]', '*.localhost'],
+  loopbackAnyPort: false,
+  customSchemeAllowList: ['*'],
+  customSchemeDenyList: ['javascript', 'data', 'file', 'vbscript'],
+  matchMode: 'exact',
+  postLogoutRejection: 'errorPage',
+  backChannelLogoutWaitMs: 5_000,
+};
 
 export interface UriParts {
   scheme: string | undefined;
@@ -120,7 +176,7 @@ export function redirectUriViolations(
   uri: string,
   kind: EnvironmentKind,
   type: RedirectType = 'callback',
-  profile: RedirectSettings = defaultProfile.redirects,
+  profile: RedirectSettings = defaultRedirectSettings,
 ): RuleId[] {
   const found = new Set<RuleId>();
   const parts = splitUri(uri);

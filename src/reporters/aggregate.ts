@@ -1,22 +1,6 @@
 import type { Rule } from '../rules/types.js';
 import type { RuleOutcome, RuleStatus, RunReport, TestOutcome } from './model.js';
 
-/** Turns glob patterns over rule IDs (`ALG-*`, `RDR-01?`) into one predicate. */
-export function ruleSelector(globs: readonly string[]): (id: string) => boolean {
-  if (globs.length === 0) return () => true;
-  const regexes = globs.map(
-    (glob) =>
-      new RegExp(
-        `^${glob
-          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-          .replace(/\*/g, '.*')
-          .replace(/\?/g, '.')}$`,
-        'i',
-      ),
-  );
-  return (id) => regexes.some((r) => r.test(id));
-}
-
 /**
  * Why no suite test can cite a rule, or undefined when one could: a rule observable only in the dashboard, a fact
  * about the SDK, or one the harness's own tests hold (a rule for receivers, a fact of the spec). Such a rule is

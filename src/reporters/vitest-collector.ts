@@ -5,6 +5,9 @@ import type { Failure } from '../checks/failure.js';
 import { describeProblem, type Problem } from '../client/problems.js';
 import type { TestOutcome } from './model.js';
 
+/** The skip reason of a test outside the run's `--only` selection. */
+export const notSelectedNote = 'not selected by --only';
+
 const firstLine = (text: string) => text.split('\n').find((line) => line.trim() !== '') ?? text;
 
 /**
@@ -77,7 +80,7 @@ export class OutcomeCollector implements Reporter {
     if (state === 'errored' && meta.errored) message = describeProblem(meta.errored);
     if (state === 'skipped') {
       message = result.state === 'skipped' && result.note ? result.note : meta.precondition;
-      if (!message) message = this.#selected(rules) ? 'skipped' : 'not selected by --only';
+      if (!message) message = this.#selected(rules) ? 'skipped' : notSelectedNote;
     }
     return {
       name: testCase.name,

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { OpenApiDocument } from './document.js';
+import { type DereferencedDocument, resolveRef } from './document.js';
 import { satisfiesFormat } from './schemas.js';
 
 type Schema = Record<string, unknown>;
@@ -21,19 +21,17 @@ export interface SampleOptions {
  * regex generator), `format`, `enum` and lengths; numbers honour their bounds. It is the "valid request" half of
  * generation; the property-based arbitraries build on the same walk.
  */
-export function sampleFromSchema(document: OpenApiDocument, schema: unknown, options: SampleOptions): unknown {
+export function sampleFromSchema(document: DereferencedDocument, schema: unknown, options: SampleOptions): unknown {
   let counter = 0;
   const next = () => {
     counter += 1;
     return options.seed + counter;
   };
+  // The tree has no refs but those into a cycle (and a hand-made schema's): the keywords beside one win, as in the tree.
   const resolve = (value: Schema): Schema => {
-    const ref = value.$ref;
-    if (typeof ref !== 'string') return value;
-    const name = ref.replace('#/components/schemas/', '');
-    const target = (document.components?.schemas?.[name] ?? {}) as Schema;
-    const { $ref: _, ...siblings } = value;
-    return { ...resolve(target), ...siblings };
+    if (typeof value.$ref !== 'string') return value;
+    const { $ref, ...siblings } = value;
+    return { ...((resolveRef(document, $ref) ?? {}) as Schema), ...siblings };
   };
   const walk = (raw: unknown, depth: number): unknown => {
     const schema = resolve((raw ?? {}) as Schema);

@@ -1,7 +1,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
-import type { OpenApiDocument } from './document.js';
+import { type OpenApiDocument, sourceDocument } from './document.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -50,9 +50,12 @@ export class SchemaRegistry {
   readonly #ajv: Ajv2020;
   readonly #document: OpenApiDocument;
   readonly #compiled = new Map<string, ValidateFunction>();
+  // Dereferenced schemas are shared objects: found by identity, they skip the serializing of the key.
+  readonly #compiledFor = new WeakMap<object, ValidateFunction>();
 
   constructor(document: OpenApiDocument) {
-    this.#document = document;
+    // Of a dereferenced tree, its source: the components' refs are what lets Ajv compile each once.
+    this.#document = sourceDocument(document);
     // Strict, except for two spec quirks Ajv would refuse to compile: `required` beside a `$ref` with no `type`
     // (the membership request bodies), which JSON Schema allows and the validation below still applies.
     this.#ajv = new Ajv2020({
@@ -68,7 +71,7 @@ export class SchemaRegistry {
       schemaType: ['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'],
     });
     this.#ajv.addKeyword('x-enum-varnames');
-    this.#ajv.addSchema({ $id: rootId, $defs: rewriteRefs(document.components?.schemas ?? {}) });
+    this.#ajv.addSchema({ $id: rootId, $defs: rewriteRefs(this.#document.components?.schemas ?? {}) });
   }
 
   /** The schema of a response body, or undefined when the spec declares none for that status and media type. */
@@ -107,15 +110,40 @@ export class SchemaRegistry {
   }
 
   /** Validates `value`; returns the violations (empty when valid). */
+  /**
+   * Validates `value`; returns the violations (empty when valid). The schema may be one of the spec's (refs intact)
+   * or a node of the dereferenced tree (refs replaced; a kept ref into a cycle resolves against the components).
+   */
   validate(schema: unknown, value: unknown): SchemaViolation[] {
-    const key = JSON.stringify(schema);
-    let validate = this.#compiled.get(key);
+    const object = typeof schema === 'object' && schema !== null ? schema : undefined;
+    let validate = object && this.#compiledFor.get(object);
     if (!validate) {
-      validate = this.#ajv.compile(rewriteRefs(schema) as object);
-      this.#compiled.set(key, validate);
+      const key = JSON.stringify(schema);
+      validate = this.#compiled.get(key);
+      if (!validate) {
+        validate = this.#ajv.compile(rewriteRefs(schema) as object);
+        this.#compiled.set(key, validate);
+      }
+      if (object) this.#compiledFor.set(object, validate);
     }
     return validate(value) ? [] : (validate.errors ?? []).map(toViolation);
   }
+}
+
+const registries = new WeakMap<OpenApiDocument, SchemaRegistry>();
+
+/**
+ * The one registry of a spec in this process (a document and its dereferenced tree share it): Ajv compiles the
+ * components once and each schema once, whoever validates.
+ */
+export function schemaRegistryFor(document: OpenApiDocument): SchemaRegistry {
+  const source = sourceDocument(document);
+  let registry = registries.get(source);
+  if (!registry) {
+    registry = new SchemaRegistry(source);
+    registries.set(source, registry);
+  }
+  return registry;
 }
 
 function toViolation(error: ErrorObject): SchemaViolation {

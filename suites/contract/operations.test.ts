@@ -22,21 +22,21 @@ import {
 } from '../../src/contract/operations.js';
 import { confirmedNegatives } from '../../src/generation/negative.js';
 import { assertConforms, noteDrift, type Target, test } from '../../src/harness/index.js';
-import { type OpenApiDocument, readSpecFile } from '../../src/spec/document.js';
+import { type DereferencedDocument, dereferencedSpec } from '../../src/spec/document.js';
 import { sampleFromSchema } from '../../src/spec/sample.js';
 
 // Read when the first test runs, not when the file is collected: collecting (`rules`, the suite index) has no run.
 let spec:
   | {
-      document: OpenApiDocument;
+      document: DereferencedDocument;
       operations: OperationInfo[];
       methodsOfPath: Map<string, string[]>;
       specStatuses: string[];
     }
   | undefined;
-function loadSpec() {
+async function loadSpec() {
   if (spec) return spec;
-  const { document } = readSpecFile(inject('conformance').specPath);
+  const document = await dereferencedSpec(inject('conformance').specPath);
   const operations = operationsOf(document);
   const methodsOfPath = new Map<string, string[]>();
   for (const op of operations) methodsOfPath.set(op.path, [...(methodsOfPath.get(op.path) ?? []), op.method]);
@@ -115,7 +115,7 @@ const unanswered: unknown[] = [];
 /** Every request of the file, sent once and judged by all the checks. */
 function exercise(target: Target): Promise<Recorded[]> {
   exercising ??= (async () => {
-    const { document, operations, methodsOfPath } = loadSpec();
+    const { document, operations, methodsOfPath } = await loadSpec();
     const recorded: Recorded[] = [];
     const keep = (
       kind: Recorded['kind'],
@@ -184,10 +184,12 @@ function exercise(target: Target): Promise<Recorded[]> {
         }
       }
       if (operation.body && operation.method === 'post' && known) {
+        // The file's one registry: Ajv compiles each schema once, not once per operation.
         const { instances } = confirmedNegatives(document, operation.body.schema, {
           seed: target.seed,
           perCase: 1,
           location: 'body',
+          registry: target.schemas,
         });
         // One instance per broken constraint: every constraint of the body is tried once. A null where an optional
         // field wants a value is what the profile forgives unless strictNulls (G-21): not a negative case then.
@@ -234,7 +236,7 @@ describe('every operation of the spec', () => {
     const tags = [check.rule, ...(check.also ?? [])];
     test(`${name.replace(/_/g, ' ')} (${tags.join(', ')})`, { tags }, async ({ target, skip, task }) => {
       const recorded = await exerciseOnce(target, task);
-      const { methodsOfPath, specStatuses } = loadSpec();
+      const { methodsOfPath, specStatuses } = await loadSpec();
       // The report's coverage of statuses rides on one test: whether every operation was reached is the suite's own
       // business (test/cli/cli.test.ts holds it), not a rule a target can break.
       if (check.rule === 'OAS-009') task.meta.exercised = exercisedStatuses(recorded);

@@ -23,14 +23,14 @@ import {
   type Target,
   test,
 } from '../../src/harness/index.js';
-import { readSpecFile } from '../../src/spec/document.js';
+import { dereferencedSpec } from '../../src/spec/document.js';
 
 /** The spec, read when a test runs: collecting the file (the suite index, `rules`) has no run to inject it. */
-const specDocument = () => readSpecFile(inject('conformance').specPath).document;
+const specDocument = () => dereferencedSpec(inject('conformance').specPath);
 
 /** Runs one fixed chain and returns its failures (already carrying the chain's steps). */
 async function fixedChain(target: Target, options: ChainOptions): Promise<Failure[]> {
-  const context = new ChainContext(target, specDocument(), options);
+  const context = new ChainContext(target, await specDocument(), options);
   try {
     await runChain(context, lifecycleCommands(context));
     return [];
@@ -57,7 +57,7 @@ describe('stateful chains over the linked resources', () => {
     tags: ['OAS-018', 'OAS-019'],
   }, async ({ target, skip }) => {
     requireWrites(target, skip);
-    const context = new ChainContext(target, specDocument(), { rules: ['OAS-018', 'OAS-019'] });
+    const context = new ChainContext(target, await specDocument(), { rules: ['OAS-018', 'OAS-019'] });
     await assertProperty(
       fc.asyncProperty(fc.commands(commandArbitraries(context), { maxCommands: 8 }), (commands) =>
         runChain(context, commands, rootCommands(context)),

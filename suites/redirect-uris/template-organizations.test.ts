@@ -3,8 +3,9 @@
 // G-28 leaves the refusal status open; 400 and 422 are taken for an invalid value, 400 and 409 for a duplicate.
 import fc from 'fast-check';
 import { describe } from 'vitest';
-import { type Failure, failure } from '../../src/checks/failure.js';
+import type { Failure } from '../../src/checks/failure.js';
 import { checkStatus } from '../../src/checks/http.js';
+import { organizationCreated, slugCleared, slugKept } from '../../src/checks/redirects.js';
 import type { Exchange } from '../../src/client/transport.js';
 import {
   assertConforms,
@@ -14,7 +15,6 @@ import {
   type Target,
   test,
 } from '../../src/harness/index.js';
-import type { RuleId } from '../../src/rules/catalogue.js';
 
 const invalidStatuses = [400, 422];
 const duplicateStatuses = [400, 409];
@@ -53,13 +53,6 @@ async function read(target: Target, id: string) {
   return exchangeOf(target, () => target.api.GET('/api/v1/organizations/{id}', { params: { path: { id } } }));
 }
 
-function checkCreated(rule: RuleId, created: { exchange: Exchange; id?: string }): Failure | undefined {
-  return (
-    checkStatus(rule, created.exchange, 201) ??
-    (created.id ? undefined : failure(rule, 'organization id', 'an id', '(none)', created.exchange))
-  );
-}
-
 /** Slugs that break the pattern one way each, built around a valid label unique to the run. */
 function brokenSlugs(runTag: string): string[] {
   return [
@@ -83,12 +76,8 @@ describe('organisation slugs and metadata for redirect templates', () => {
     await withOrganizations(target, async (create) => {
       for (const slug of [`${target.runTag}`, `auth.${target.runTag}.example.com`, `x-${target.runTag}-1`]) {
         const created = await create({ slug });
-        assertConforms(checkCreated('RDT-009', created));
-        assertConforms(
-          created.slug === slug
-            ? undefined
-            : failure('RDT-009', 'slug kept', JSON.stringify(slug), JSON.stringify(created.slug), created.exchange),
-        );
+        assertConforms(organizationCreated('RDT-009', created.exchange, created.id));
+        assertConforms(slugKept('RDT-009', slug, created.slug, created.exchange));
       }
     });
   });
@@ -126,24 +115,14 @@ describe('organisation slugs and metadata for redirect templates', () => {
   test('updating with slug "" clears the slug', { tags: ['RDT-010'] }, async ({ target }) => {
     await withOrganizations(target, async (create) => {
       const created = await create({ slug: `clear-${target.runTag}` });
-      assertConforms(checkCreated('RDT-010', created));
+      assertConforms(organizationCreated('RDT-010', created.exchange, created.id));
       const id = created.id ?? '';
       const cleared = await update(target, id, { slug: '' });
       assertConforms(checkStatus('RDT-010', cleared.exchange, 200));
       const after = await read(target, id);
       assertConforms(checkStatus('RDT-010', after.exchange, 200));
-      const left = [cleared.data?.organization?.slug, after.data?.organization?.slug].filter((slug) => slug);
-      assertConforms(
-        left.length === 0
-          ? undefined
-          : failure(
-              'RDT-010',
-              'slug cleared',
-              'no slug (absent or "") after slug=""',
-              JSON.stringify(left[0]),
-              after.exchange,
-            ),
-      );
+      const shown = [cleared.data?.organization?.slug, after.data?.organization?.slug];
+      assertConforms(slugCleared('RDT-010', shown, after.exchange));
     });
   });
 
@@ -153,23 +132,13 @@ describe('organisation slugs and metadata for redirect templates', () => {
     await withOrganizations(target, async (create) => {
       const slug = `keep-${target.runTag}`;
       const created = await create({ slug });
-      assertConforms(checkCreated('RDT-010', created));
+      assertConforms(organizationCreated('RDT-010', created.exchange, created.id));
       const id = created.id ?? '';
       for (const broken of [`Keep-${target.runTag}`, ' ', '-']) {
         assertConforms(checkStatus('RDT-010', (await update(target, id, { slug: broken })).exchange, invalidStatuses));
       }
       const after = await read(target, id);
-      assertConforms(
-        after.data?.organization?.slug === slug
-          ? undefined
-          : failure(
-              'RDT-010',
-              'slug kept',
-              JSON.stringify(slug),
-              JSON.stringify(after.data?.organization?.slug),
-              after.exchange,
-            ),
-      );
+      assertConforms(slugKept('RDT-010', slug, after.data?.organization?.slug, after.exchange));
     });
   });
 
@@ -178,10 +147,11 @@ describe('organisation slugs and metadata for redirect templates', () => {
   }, async ({ target }) => {
     await withOrganizations(target, async (create) => {
       const slug = `taken-${target.runTag}`;
-      assertConforms(checkCreated('RDT-011', await create({ slug })));
+      const first = await create({ slug });
+      assertConforms(organizationCreated('RDT-011', first.exchange, first.id));
       assertConforms(checkStatus('RDT-011', (await create({ slug })).exchange, duplicateStatuses));
       const other = await create({ slug: `other-${target.runTag}` });
-      assertConforms(checkCreated('RDT-011', other));
+      assertConforms(organizationCreated('RDT-011', other.exchange, other.id));
       assertConforms(
         checkStatus('RDT-011', (await update(target, other.id ?? '', { slug })).exchange, duplicateStatuses),
       );
@@ -193,7 +163,7 @@ describe('organisation slugs and metadata for redirect templates', () => {
   }, async ({ target }) => {
     await withOrganizations(target, async (create) => {
       const created = await create({});
-      assertConforms(checkCreated('RDT-012', created));
+      assertConforms(organizationCreated('RDT-012', created.exchange, created.id));
       const id = created.id ?? '';
       const ten = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`key${i}`, `value ${i}`]));
       for (const metadata of [{ abc: 'v' }, { ['k'.repeat(25)]: 'v'.repeat(256) }, ten]) {
@@ -208,7 +178,7 @@ describe('organisation slugs and metadata for redirect templates', () => {
   }, async ({ target }) => {
     await withOrganizations(target, async (create) => {
       const created = await create({});
-      assertConforms(checkCreated('RDT-012', created));
+      assertConforms(organizationCreated('RDT-012', created.exchange, created.id));
       const id = created.id ?? '';
       const eleven = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`key${i}`, 'v']));
       const failures: Failure[] = [];

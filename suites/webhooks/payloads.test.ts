@@ -5,7 +5,7 @@
 // produce (a DNS check, a directory sync, a sign-up on the hosted page) are named by the fixture, not hidden.
 // What binds only the receiving side (unknown fields and nulls accepted, WHP-008/009) and the spec's own 41 types
 // (WHP-010) are proven by the harness tests of the checks themselves.
-import { describe } from 'vitest';
+import { describe, inject } from 'vitest';
 import { cleanupTriggers, runTriggers, type TriggerRun } from '../../fixtures/builders/webhook-triggers.js';
 import { type Failure, failure } from '../../src/checks/failure.js';
 import { checkEnvelope, checkPayloadSchema, objectValueFor, readEvent } from '../../src/checks/webhooks.js';
@@ -13,6 +13,7 @@ import { assertConforms, noteDrift, requireHook, type Target, test } from '../..
 import { waitBudgetMs } from '../../src/harness/target.js';
 import { withWebhookEndpoint } from '../../src/harness/webhooks.js';
 import type { RuleId } from '../../src/rules/catalogue.js';
+import { dereferencedSpec } from '../../src/spec/document.js';
 import type { DeliveryAttempt } from '../../src/webhooks/receiver.js';
 
 interface Collected {
@@ -70,8 +71,8 @@ describe('webhook event payloads', () => {
   } as const satisfies Partial<Record<RuleId, string>>;
   for (const [rule, title] of Object.entries(envelopeRules) as [keyof typeof envelopeRules, string][]) {
     test(title, { tags: [rule] }, async ({ target, skip }) => {
-      const objectFor = (type: string) =>
-        objectValueFor(target.schemas.components(), target.schemas.webhookSchema(type));
+      const spec = await dereferencedSpec(inject('conformance').specPath);
+      const objectFor = (type: string) => objectValueFor(spec, type);
       const failures: Failure[] = [];
       for (const delivery of await deliveries(target, skip)) {
         const read = readEvent(delivery);

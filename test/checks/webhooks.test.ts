@@ -7,13 +7,14 @@ import {
   type ReceivedDelivery,
   readEvent,
 } from '../../src/checks/webhooks.js';
-import { readSpecFile } from '../../src/spec/document.js';
+import { dereferencedSpec, readSpecFile } from '../../src/spec/document.js';
 import { SchemaRegistry } from '../../src/spec/schemas.js';
 
-const { document } = readSpecFile(process.env.SCALEKIT_OPENAPI ?? '../shared/openapi/scalekit.scalar.json');
+const specPath = process.env.SCALEKIT_OPENAPI ?? '../shared/openapi/scalekit.scalar.json';
+const { document } = readSpecFile(specPath);
 const registry = new SchemaRegistry(document);
-const components = (document.components?.schemas ?? {}) as Record<string, unknown>;
-const objectFor = (type: string) => objectValueFor(components, registry.webhookSchema(type));
+const spec = await dereferencedSpec(specPath);
+const objectFor = (type: string) => objectValueFor(spec, type);
 
 /** The spec's own example for an event type, as a delivery. */
 function exampleDelivery(type: string, change: (event: Record<string, unknown>) => void = () => {}): ReceivedDelivery {

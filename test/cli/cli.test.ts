@@ -7,7 +7,7 @@ import { operationsOf } from '../../src/contract/operations.js';
 import { type ServedMock, serveMock } from '../../src/mock/http-server.js';
 import { createMock } from '../../src/mock/index.js';
 import type { RunReport } from '../../src/reporters/model.js';
-import { readSpecFile } from '../../src/spec/document.js';
+import { dereferencedSpec } from '../../src/spec/document.js';
 import { specPath } from '../support/generation.js';
 import { cliBudgetMs, runCli } from './run-cli.js';
 
@@ -16,8 +16,8 @@ const noStackTrace = (text: string) => expect(text).not.toMatch(/^\s+at .+:\d+:\
 const oneLine = (text: string) => expect(text.trim().split('\n')).toHaveLength(1);
 
 /** Every operation of the spec, as the report keys them (`GET /api/v1/...`). */
-function specOperationKeys(): string[] {
-  return operationsOf(readSpecFile(specPath).document)
+async function specOperationKeys(): Promise<string[]> {
+  return operationsOf(await dereferencedSpec(specPath))
     .map((op) => op.key)
     .sort();
 }
@@ -75,7 +75,7 @@ describe('scalekit-conformance run', { timeout: cliBudgetMs }, () => {
     ]);
     expect(report.summary).toMatchObject({ errored: 0, tests: { errored: 0 } });
     // The contract exercise reached every operation of the spec: the suite's own coverage, not a rule of the target.
-    expect(Object.keys(report.operations ?? {}).sort()).toEqual(specOperationKeys());
+    expect(Object.keys(report.operations ?? {}).sort()).toEqual(await specOperationKeys());
     for (const id of ['ALG-007', 'ALG-010', 'ALG-012']) {
       const rule = report.rules.find((r) => r.id === id);
       expect(rule).toMatchObject({ id, force: 'MUST', status: 'passed' });

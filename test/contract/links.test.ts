@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { describeSource, inferLinks, linkOf, operationName, parameterTarget } from '../../src/contract/links.js';
 import { operationsOf } from '../../src/contract/operations.js';
 import { resolveKinds } from '../../src/contract/stateful.js';
-import { type OpenApiDocument, readSpecFile } from '../../src/spec/document.js';
+import { dereferenceDocument, dereferencedSpec, type OpenApiDocument } from '../../src/spec/document.js';
 
 const specPath = process.env.SCALEKIT_OPENAPI;
 if (!specPath) throw new Error('set SCALEKIT_OPENAPI to the spec file before running these tests');
-const { document } = readSpecFile(specPath);
+const document = await dereferencedSpec(specPath);
 const links = inferLinks(document);
 
 const produced = (method: string, path: string, parameter: string) => {
@@ -29,6 +29,8 @@ function spec(operations: Record<string, { body?: object; request?: object }>): 
   }
   return { openapi: '3.1.0', paths };
 }
+/** The links of a hand-made spec, dereferenced as the suite's is. */
+const linksOf = async (document: OpenApiDocument) => inferLinks(await dereferenceDocument(document));
 const object = (properties: Record<string, object>) => ({ type: 'object', properties });
 const thing = object({ id: { type: 'string' }, name: { type: 'string' } });
 
@@ -177,8 +179,8 @@ describe('link inference on small specs', () => {
     ]);
   });
 
-  it('prefers a create to a list, and the create nearest the consumer’s path to one elsewhere', () => {
-    const map = inferLinks(
+  it('prefers a create to a list, and the create nearest the consumer’s path to one elsewhere', async () => {
+    const map = await linksOf(
       spec({
         'GET /things': { body: object({ things: { type: 'array', items: thing } }) },
         'POST /things': { body: object({ thing: thing }) },
@@ -198,8 +200,8 @@ describe('link inference on small specs', () => {
     expect(source('/shelves/{shelf_id}/things/{thing_id}')?.[0]).toBe('POST /shelves/{shelf_id}/things → thing.id');
   });
 
-  it('lists a parameter as unlinked, with the reason, when only operations that need it carry it', () => {
-    const map = inferLinks(
+  it('lists a parameter as unlinked, with the reason, when only operations that need it carry it', async () => {
+    const map = await linksOf(
       spec({
         'GET /gadgets/{gadget_id}': { body: object({ gadget: thing }) },
         'GET /widgets': { body: object({ widgets: { type: 'array', items: object({ label: { type: 'string' } }) } }) },
@@ -213,7 +215,7 @@ describe('link inference on small specs', () => {
     ]);
   });
 
-  it('follows $ref into the component schemas and reads a client-chosen value from the request body', () => {
+  it('follows $ref into the component schemas and reads a client-chosen value from the request body', async () => {
     const document: OpenApiDocument = {
       ...spec({
         'POST /labels': {
@@ -229,7 +231,7 @@ describe('link inference on small specs', () => {
         },
       },
     };
-    const link = linkOf(inferLinks(document), { method: 'get', path: '/labels/{label_name}' }, 'label_name');
+    const link = linkOf(await linksOf(document), { method: 'get', path: '/labels/{label_name}' }, 'label_name');
     expect(link?.producer).toMatchObject({ property: 'label', field: 'name', role: 'create', clientChosen: true });
   });
 });

@@ -14,6 +14,7 @@ import {
   headingKey,
   parseMdx,
   parseSeed,
+  plain,
   readDocsFolder,
   seedBoundaryMarker,
 } from '../../src/drift/docs-parse.js';
@@ -51,12 +52,15 @@ const byId = (findings: DocsFinding[], id: string, kind?: DocsFinding['kind']) =
 const sources = (findings: DocsFinding[]) => findings.flatMap((entry) => entry.sides.map((side) => side.source));
 
 describe('the MDX section parser', () => {
+  // Valid MDX, as a site build needs it: an import block ends at a blank line, and so does a GFM table (a line
+  // without pipes right below one is another row).
   const sections = parseMdx(
     [
       '---',
       'title: Sample',
       '---',
       "import { Aside } from '@astrojs/starlight/components';",
+      '',
       'Intro text.',
       '## First *heading* <Badge text="New" />',
       '<Steps>',
@@ -73,6 +77,7 @@ describe('the MDX section parser', () => {
       '| Name | Value |',
       '|------|-------|',
       '| `a` | one \\| two |',
+      '',
       '**Lead:**',
       '- item one',
       '  continues',
@@ -92,12 +97,24 @@ describe('the MDX section parser', () => {
     const [, , step] = sections;
     expect(step?.blocks.map((block) => [block.kind, block.cells ?? block.text, block.aside, block.leadIn])).toEqual([
       ['text', 'Step text that wraps.', undefined, undefined],
-      ['code', '   // ## not a heading', undefined, undefined],
+      ['code', '// ## not a heading', undefined, undefined],
       ['text', 'Inside the aside.', 'Careful', undefined],
       ['table-row', ['`a`', 'one | two'], undefined, undefined],
       ['text', '**Lead:**', undefined, undefined],
       ['list-item', 'item one continues', undefined, '**Lead:**'],
       ['list-item', 'item two', undefined, '**Lead:**'],
+    ]);
+  });
+
+  it('leaves out what a page does not show (an MDX comment, a rule), and reads a page that is no MDX as Markdown', () => {
+    const shown = parseMdx(
+      ['## Retries', '{/* Retried up to 9 times */}', '', '---', '', 'Retried up to 3 times.'].join('\n'),
+    );
+    expect(shown.flatMap((section) => section.blocks.map((block) => block.text))).toEqual(['Retried up to 3 times.']);
+    // `<timestamp>` is no closed tag: MDX refuses the page, Markdown keeps its text.
+    const loose = parseMdx(['## Signatures', 'The header is t=<timestamp>,v1=<signature>.'].join('\n'));
+    expect(loose.map((section) => [section.heading, section.blocks.map((block) => plain(block.text))])).toEqual([
+      ['Signatures', ['The header is t= ,v1= .']],
     ]);
   });
 

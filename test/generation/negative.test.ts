@@ -8,9 +8,11 @@ import {
   negativeCases,
 } from '../../src/generation/negative.js';
 import { isSchemaObject, requestSchemas, type Schema } from '../../src/generation/schema-arbitrary.js';
-import { readSpecFile } from '../../src/spec/document.js';
+import { dereferencedSpec } from '../../src/spec/document.js';
 import { SchemaRegistry } from '../../src/spec/schemas.js';
 import { seed, small, specPath } from '../support/generation.js';
+
+const empty = await small();
 
 /** The one case for `constraint` at `pointer`, sampled; every value must be a confirmed negative of that case. */
 function brokenValues(
@@ -18,7 +20,7 @@ function brokenValues(
   constraint: string,
   pointer: string,
   options: NegativeOptions = {},
-  document = small(),
+  document = empty,
 ) {
   const registry = new SchemaRegistry(document);
   const cases = negativeCases(document, schema, { registry, ...options });
@@ -37,7 +39,7 @@ describe('negativeCases break one keyword at a time', () => {
     expect(values.some((v) => typeof v === 'string') && values.some((v) => v === 1.5)).toBe(true);
     const asParameter = brokenValues({ type: 'boolean' }, 'type', '', { location: 'parameter' }).values;
     expect(asParameter.every((v) => typeof v === 'string' || v === 1.5)).toBe(true);
-    const text = negativeCases(small(), { type: 'string' }, { location: 'parameter' });
+    const text = negativeCases(empty, { type: 'string' }, { location: 'parameter' });
     expect(text.filter((c) => c.constraint === 'type')).toEqual([]);
   });
 
@@ -92,8 +94,8 @@ describe('negativeCases break one keyword at a time', () => {
     brokenValues(schema, 'additionalProperties', '/unexpected_property');
   });
 
-  it('reaches nested values through $refs, arrays and free-form maps, and points at them', () => {
-    const document = small({
+  it('reaches nested values through $refs, arrays and free-form maps, and points at them', async () => {
+    const document = await small({
       Role: { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: '^[a-z]+$' } } },
     });
     const schema = {
@@ -112,7 +114,7 @@ describe('negativeCases break one keyword at a time', () => {
 
 describe('confirmedNegatives returns only what the validator rejects', () => {
   it('discards a wrong type that another anyOf branch accepts, and counts it', () => {
-    const document = small();
+    const document = empty;
     const schema = { anyOf: [{ type: 'string', maxLength: 3 }, { type: 'integer' }] };
     const registry = new SchemaRegistry(document);
     const { instances, discarded } = confirmedNegatives(document, schema, { registry, seed, perCase: 10 });
@@ -123,7 +125,7 @@ describe('confirmedNegatives returns only what the validator rejects', () => {
   });
 
   it('discards a candidate that cannot break one keyword alone (too short is also off-pattern)', () => {
-    const document = small();
+    const document = empty;
     const schema = { type: 'string', minLength: 1, pattern: '^evt_' };
     const { instances, discarded } = confirmedNegatives(document, schema, { seed });
     expect(instances.some((i) => i.case.constraint === 'minLength')).toBe(false);
@@ -131,7 +133,7 @@ describe('confirmedNegatives returns only what the validator rejects', () => {
   });
 
   it('judges: accepted when valid, stray when invalid elsewhere too, invalid when only at the pointer', () => {
-    const registry = new SchemaRegistry(small());
+    const registry = new SchemaRegistry(empty);
     const schema = { type: 'object', properties: { a: { type: 'integer' }, b: { type: 'integer' } } };
     const at = { pointer: '/a', alternatives: false };
     expect(judgeNegative(registry, schema, at, { a: 1 }).verdict).toBe('accepted');
@@ -147,7 +149,7 @@ describe('confirmedNegatives returns only what the validator rejects', () => {
       properties: { n: { type: 'integer', minimum: 0 }, s: { type: 'string' } },
     };
     const run = (s: number) =>
-      confirmedNegatives(small(), schema, { seed: s }).instances.map((i) => [i.case.describe, i.value]);
+      confirmedNegatives(empty, schema, { seed: s }).instances.map((i) => [i.case.describe, i.value]);
     expect(run(5)).toEqual(run(5));
     expect(run(5)).not.toEqual(run(6));
   });
@@ -161,8 +163,8 @@ const strictReady = (schema: unknown): unknown => {
 };
 
 describe('negative cases of every request schema of the spec', () => {
-  it('are all rejected by the validator; candidates it accepts are discarded and counted', () => {
-    const { document } = readSpecFile(specPath);
+  it('are all rejected by the validator; candidates it accepts are discarded and counted', async () => {
+    const document = await dereferencedSpec(specPath);
     const registry = new SchemaRegistry(document);
     const tally = { schemas: 0, cases: 0, confirmed: 0, accepted: 0, stray: 0 };
     const wronglyConfirmed: string[] = [];

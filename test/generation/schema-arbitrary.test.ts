@@ -7,9 +7,11 @@ import {
   type SchemaArbitraryOptions,
   schemaArbitrary,
 } from '../../src/generation/schema-arbitrary.js';
-import { type OpenApiDocument, readSpecFile } from '../../src/spec/document.js';
+import { dereferencedSpec, type OpenApiDocument, readSpecFile } from '../../src/spec/document.js';
 import { SchemaRegistry } from '../../src/spec/schemas.js';
 import { seed, small, specPath } from '../support/generation.js';
+
+const empty = await small();
 
 /**
  * Ajv's strict mode rejects the two membership bodies (`required: ['membership']` beside a $ref, with no `type` and
@@ -22,7 +24,7 @@ const strictReady = (schema: unknown): unknown => {
 };
 
 /** Samples a hand-made schema and asserts every value is valid for Ajv; returns them for keyword checks. */
-function validSamples(schema: Schema, options: SchemaArbitraryOptions = {}, document = small(), numRuns = 60) {
+function validSamples(schema: Schema, options: SchemaArbitraryOptions = {}, document = empty, numRuns = 60) {
   const registry = new SchemaRegistry(document);
   const values = fc.sample(schemaArbitrary(document, schema, { registry, ...options }), { seed, numRuns });
   expect(values.filter((value) => registry.validate(schema, value).length > 0)).toEqual([]);
@@ -70,15 +72,15 @@ describe('schemaArbitrary on one keyword at a time', () => {
   it('encodes int64 as declared, as decimal strings in range, or either way (G-24)', () => {
     const int64 = { type: 'integer', format: 'int64', minimum: 1, maximum: 30 };
     expect(validSamples(int64).every((v) => Number.isSafeInteger(v))).toBe(true);
-    const asText = fc.sample(schemaArbitrary(small(), int64, { int64: 'string' }), { seed, numRuns: 60 });
+    const asText = fc.sample(schemaArbitrary(empty, int64, { int64: 'string' }), { seed, numRuns: 60 });
     expect(asText.every((v) => typeof v === 'string' && /^\d+$/.test(v) && +v >= 1 && +v <= 30)).toBe(true);
-    const wide = fc.sample(schemaArbitrary(small(), { type: 'integer', format: 'int64' }, { int64: 'string' }), {
+    const wide = fc.sample(schemaArbitrary(empty, { type: 'integer', format: 'int64' }, { int64: 'string' }), {
       seed,
       numRuns: 200,
     });
     expect(wide.some((v) => BigInt(v as string) > BigInt(Number.MAX_SAFE_INTEGER))).toBe(true);
     expect(wide.every((v) => BigInt(v as string) < 2n ** 63n && BigInt(v as string) >= -(2n ** 63n))).toBe(true);
-    const mixed = fc.sample(schemaArbitrary(small(), int64, { int64: 'either' }), { seed, numRuns: 60 });
+    const mixed = fc.sample(schemaArbitrary(empty, int64, { int64: 'either' }), { seed, numRuns: 60 });
     expect(new Set(mixed.map((v) => typeof v))).toEqual(new Set(['number', 'string']));
     // A string-declared int64 stays a decimal string unless asked otherwise.
     expect(validSamples({ type: 'string', format: 'int64' }).every((v) => /^-?\d+$/.test(v as string))).toBe(true);
@@ -127,11 +129,11 @@ describe('schemaArbitrary on one keyword at a time', () => {
     expect(response.every((v) => 'created' in (v as object) && !('secret' in (v as object)))).toBe(true);
   });
 
-  it('fills free-form maps from additionalProperties, and a required property declared nowhere', () => {
+  it('fills free-form maps from additionalProperties, and a required property declared nowhere', async () => {
     const maps = validSamples({ type: 'object', additionalProperties: { type: 'string', maxLength: 4 } });
     expect(maps.some((v) => Object.keys(v as object).length > 0)).toBe(true);
     // The spec's membership bodies: `required` beside a $ref names a property that no schema declares.
-    const document = small({ Base: { type: 'object', properties: { other: { type: 'string' } } } });
+    const document = await small({ Base: { type: 'object', properties: { other: { type: 'string' } } } });
     const wrapper = { $ref: '#/components/schemas/Base', required: ['membership'] };
     const registry = new SchemaRegistry(document);
     const values = fc.sample(schemaArbitrary(document, wrapper), { seed, numRuns: 30 });
@@ -139,8 +141,8 @@ describe('schemaArbitrary on one keyword at a time', () => {
     expect(values.every((v) => 'membership' in (v as object))).toBe(true);
   });
 
-  it('applies keywords beside a $ref, and merges allOf parts', () => {
-    const document = small({
+  it('applies keywords beside a $ref, and merges allOf parts', async () => {
+    const document = await small({
       Base: { type: 'object', properties: { name: { type: 'string', minLength: 2 }, age: { type: 'integer' } } },
     });
     const values = validSamples(
@@ -177,8 +179,8 @@ describe('schemaArbitrary on one keyword at a time', () => {
     validSamples({ type: 'string', minLength: 1, maxLength: 2, not: { enum: ['a', 'b'] } });
   });
 
-  it('bounds a recursive schema by depth', () => {
-    const document = small({
+  it('bounds a recursive schema by depth', async () => {
+    const document = await small({
       Tree: {
         type: 'object',
         required: ['name'],
@@ -198,13 +200,13 @@ describe('schemaArbitrary on one keyword at a time', () => {
     expect(Math.max(...trees.map(depthOf))).toBe(3);
   });
 
-  it('refuses what it cannot honour, naming it, instead of producing invalid values', () => {
-    expect(() => schemaArbitrary(small(), { type: 'object', minProperties: 2 })).toThrow(/unsupported.*minProperties/);
-    const endless = small({
+  it('refuses what it cannot honour, naming it, instead of producing invalid values', async () => {
+    expect(() => schemaArbitrary(empty, { type: 'object', minProperties: 2 })).toThrow(/unsupported.*minProperties/);
+    const endless = await small({
       Loop: { type: 'object', required: ['next'], properties: { next: { $ref: '#/components/schemas/Loop' } } },
     });
     expect(() => schemaArbitrary(endless, { $ref: '#/components/schemas/Loop' })).toThrow(/endless nesting/);
-    const never = schemaArbitrary(small(), { type: 'string', format: 'email', maxLength: 2 });
+    const never = schemaArbitrary(empty, { type: 'string', format: 'email', maxLength: 2 });
     expect(() => fc.sample(never, { seed, numRuns: 1 })).toThrow(/1000 candidates in a row/);
   });
 });
@@ -220,14 +222,14 @@ describe('schemaArbitrary replays and shrinks', () => {
   };
 
   it('gives the same values for the same seed and other values for another', () => {
-    const draw = (s: number) => fc.sample(schemaArbitrary(small(), schema), { seed: s, numRuns: 20 });
+    const draw = (s: number) => fc.sample(schemaArbitrary(empty, schema), { seed: s, numRuns: 20 });
     expect(draw(7)).toEqual(draw(7));
     expect(draw(7)).not.toEqual(draw(8));
   });
 
   it('shrinks a failing value to a minimal one through patterns and bounds', () => {
     const result = fc.check(
-      fc.property(schemaArbitrary(small(), schema), (value) => {
+      fc.property(schemaArbitrary(empty, schema), (value) => {
         const { tags } = value as { tags: number[] };
         return tags.length < 2 || tags.every((t) => t < 40);
       }),
@@ -249,10 +251,12 @@ function lenientInt64(value: unknown): unknown {
   return { anyOf: [out, other] };
 }
 
+const spec = await dereferencedSpec(specPath);
+
 describe('schemaArbitrary on every request schema of the spec', () => {
   const { document } = readSpecFile(specPath);
   const registry = new SchemaRegistry(document);
-  const targets = requestSchemas(document);
+  const targets = requestSchemas(spec);
 
   it('finds the parameters and bodies of all 111 operations and the 41 webhook payloads', () => {
     const methods = ['get', 'put', 'post', 'delete', 'patch'];
@@ -270,7 +274,7 @@ describe('schemaArbitrary on every request schema of the spec', () => {
     const invalid: string[] = [];
     for (const { where, schema } of targets) {
       const checked = strictReady(schema);
-      for (const value of fc.sample(schemaArbitrary(document, schema, { registry }), { seed, numRuns: 20 })) {
+      for (const value of fc.sample(schemaArbitrary(spec, schema, { registry }), { seed, numRuns: 20 })) {
         const violations = registry.validate(checked, value);
         if (violations.length > 0) invalid.push(`${where}: ${JSON.stringify(value)} ${JSON.stringify(violations)}`);
       }
@@ -283,7 +287,7 @@ describe('schemaArbitrary on every request schema of the spec', () => {
     const invalid: string[] = [];
     for (const { where, schema } of targets) {
       const checked = lenientInt64(strictReady(schema));
-      for (const value of fc.sample(schemaArbitrary(document, schema, { int64: 'either', optionalProperties: 'all' }), {
+      for (const value of fc.sample(schemaArbitrary(spec, schema, { int64: 'either', optionalProperties: 'all' }), {
         seed,
         numRuns: 5,
       })) {

@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
@@ -556,7 +557,7 @@ describe('MCP configurations', () => {
     const minted = await mint({ identifier: 'jo@acme.com', expiry: '600s' });
     expect(minted.status).toBe(200);
     expect(Date.parse(minted.body.expires_at)).toBe(mock.state.clock.now() + 600_000);
-    const claims = JSON.parse(Buffer.from(minted.body.token.split('.')[1], 'base64url').toString('utf8'));
+    const claims = decodeJwt(minted.body.token);
     expect(claims).toMatchObject({
       sub: 'jo@acme.com',
       aud: [config.mcp_server_url],

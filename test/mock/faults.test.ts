@@ -12,8 +12,9 @@ import { runCli } from '../cli/run-cli.js';
 // (a property or content type the spec does not declare) are caught when the run reports it and the run without
 // faults did not.
 
-// One vitest start per fault: the mutation run grows with the fault list. It takes about 5 minutes on an idle
-// 2-core machine; the budget is far above that, so a busy machine never decides the verdict, and only a hang ends it.
+// One vitest per process, not per fault: a fault costs a fresh mock and a run of the suite files citing its rules
+// (about 1.7 s of CPU). The run takes about AFTER_MIN minutes on a 2-core machine (CONTRIBUTING.md); the budget is far
+// above that, so a busy machine never decides the verdict, and only a hang ends it.
 const mutationBudgetMs = 45 * 60_000;
 
 describe('seeded faults in the mock', { timeout: mutationBudgetMs + 60_000 }, () => {

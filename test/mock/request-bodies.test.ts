@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { operationsOf } from '../../src/contract/operations.js';
 import { operationsWithoutBody } from '../../src/mock/route.js';
-import { readSpecFile } from '../../src/spec/document.js';
+import { dereferencedSpec } from '../../src/spec/document.js';
 
-const { document } = readSpecFile(process.env.SCALEKIT_OPENAPI ?? '../shared/openapi/scalekit.scalar.json');
+const document = await dereferencedSpec(process.env.SCALEKIT_OPENAPI ?? '../shared/openapi/scalekit.scalar.json');
 
 describe('request bodies in the mock', () => {
   it('knows exactly the writes the spec declares without a body; every other write requires one (OAS-016)', () => {

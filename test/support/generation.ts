@@ -1,4 +1,4 @@
-import type { OpenApiDocument } from '../../src/spec/document.js';
+import { type DereferencedDocument, dereferenceDocument } from '../../src/spec/document.js';
 
 // What the generation tests share: the spec they read, the seed their properties run with, and a minimal document
 // around hand-written component schemas.
@@ -9,9 +9,6 @@ export const specPath: string = fromEnvironment;
 
 export const seed = 20260521;
 
-/** A document holding only these component schemas, for a case written by hand. */
-export const small = (schemas: Record<string, unknown> = {}): OpenApiDocument => ({
-  openapi: '3.1.0',
-  paths: {},
-  components: { schemas },
-});
+/** A document holding only these component schemas, for a case written by hand; dereferenced, as generators take it. */
+export const small = (schemas: Record<string, unknown> = {}): Promise<DereferencedDocument> =>
+  dereferenceDocument({ openapi: '3.1.0', paths: {}, components: { schemas } });

@@ -1,21 +1,24 @@
 import { HttpResponse, http } from 'msw';
-import { hookNames } from '../../client/control-hooks.js';
 import { parseStatus } from '../../oracles/auth-log-filter.js';
 import { referencedVariables, TemplateSyntaxError } from '../../oracles/email-template.js';
 import { isTemplate, templateViolations } from '../../oracles/redirect-template.js';
 import { type EnvironmentKind, exceedsLengthLimit, splitUri } from '../../oracles/redirect-uri.js';
-import type { RuleId } from '../../rules/catalogue.js';
 import {
   type EmailTemplateName,
   emailTemplateNames,
+  hookNames,
+  type PasswordlessSettings as PasswordlessHookSettings,
+  passwordlessTypes,
+  type RedirectType,
+  redirectTypes,
+} from '../../protocol/control-hooks.js';
+import type { RuleId } from '../../rules/catalogue.js';
+import {
   emailTemplates,
   loginScript,
   type PasswordlessSettings,
   passwordlessSettings,
-  passwordlessTypes,
-  type RedirectType,
   redirectRegistry,
-  redirectTypes,
   webhookEndpoint,
 } from '../control-state.js';
 import { type FaultId, faults, isFaultId } from '../faults.js';
@@ -118,7 +121,7 @@ function namedRules(state: MockState, broken: RuleId[]): RuleId[] {
 }
 
 /** The `passwordless` hook's wire shape (RUNNING.md): the dashboard's names in snake case. */
-const passwordlessSettingsBody = (settings: PasswordlessSettings) => ({
+const passwordlessSettingsBody = (settings: PasswordlessSettings): PasswordlessHookSettings => ({
   type: settings.type,
   regenerate_on_resend: settings.regenerateOnResend,
   enforce_same_browser_origin: settings.enforceSameBrowserOrigin,

@@ -1,6 +1,6 @@
 import type { HttpHandler } from 'msw';
 import type { components } from '../../../generated/openapi.js';
-import type { EmailTemplateSettings } from '../../config/profile.js';
+import type { EmailTemplateSettings } from '../../oracles/email-template.js';
 import {
   checkTemplateVariables,
   type EmailTemplateParts,

@@ -1,5 +1,4 @@
 import { bypass } from 'msw';
-import type { DeliveryRecord } from '../../client/control-hooks.js';
 import {
   attemptOffsets,
   isSuccess,
@@ -8,6 +7,7 @@ import {
   retryProfiles,
   type SuccessSet,
 } from '../../oracles/retry-schedule.js';
+import type { DeliveryRecord } from '../../protocol/control-hooks.js';
 import { type WebhookEndpoint, webhookEndpoint } from '../control-state.js';
 import type { EmittedEvent, MockState } from '../state.js';
 import { signBodyOnly, signDelivery } from './signing.js';
@@ -17,7 +17,7 @@ import { signBodyOnly, signDelivery } from './signing.js';
 // `runDue` sends what is due now, so the clock hook can move time and have the retries happen before it answers.
 
 // The records are the contract's shape, defined once with the hook client that reads them.
-export type { DeliveryRecord } from '../../client/control-hooks.js';
+export type { DeliveryRecord } from '../../protocol/control-hooks.js';
 
 export interface DeliveryRequest {
   method: 'POST';
