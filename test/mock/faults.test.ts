@@ -13,8 +13,9 @@ import { runCli } from '../cli/run-cli.js';
 // faults did not.
 
 // One vitest per process, not per fault: a fault costs a fresh mock and a run of the suite files citing its rules
-// (about 1.7 s of CPU). The run takes about AFTER_MIN minutes on a 2-core machine (CONTRIBUTING.md); the budget is far
-// above that, so a busy machine never decides the verdict, and only a hang ends it.
+// (about 2 s of CPU). The run took 3.5 minutes on a 2-core machine with other tests beside it, 7 when they were
+// heavy (CONTRIBUTING.md); the budget is far above that, so a busy machine never decides the verdict, and only a
+// hang ends it.
 const mutationBudgetMs = 45 * 60_000;
 
 describe('seeded faults in the mock', { timeout: mutationBudgetMs + 60_000 }, () => {
