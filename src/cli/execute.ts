@@ -4,7 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { createVitest, type Reporter } from 'vitest/node';
 import type { RunContext } from '../harness/context.js';
 import type { TestOutcome } from '../reporters/model.js';
-import { OutcomeCollector } from '../reporters/vitest-collector.js';
+import { notSelectedNote, OutcomeCollector } from '../reporters/vitest-collector.js';
 import { rules } from '../rules/catalogue.js';
 import { ruleSelector } from '../rules/selector.js';
 import { ruleTags } from '../rules/tags.js';
@@ -287,7 +287,7 @@ export async function selectFiles(
       durationMs: 0,
       failures: [],
       drift: [],
-      message: 'not selected by --only',
+      message: notSelectedNote,
     }));
   return { files: [...files], notLoaded };
 }
