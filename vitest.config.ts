@@ -5,8 +5,10 @@ import { newRunId, type RunContext } from './src/harness/context.js';
 import { ruleTags } from './src/rules/tags.js';
 import { resolveSpec } from './src/spec/resolve.js';
 
-// `npm test` runs three projects: the harness's own unit tests, and the conformance suites twice against the
-// reference mock, once in-process through msw and once served on a loopback port (the live-target code path).
+// Three projects: the harness's own unit tests, and the conformance suites against the reference mock in-process
+// through msw, or served on a loopback port (the live-target code path). `npm test` runs the first two: the
+// loopback path is run whole by the CLI's own tests (test/cli/cli.test.ts runs every suite against the embedded
+// mock and wants no failure) and by the fault proof's run without faults; `npm run test:loopback` runs it alone.
 // Rule IDs are vitest tags; strictTags makes a test that cites an unknown ID fail to load.
 
 export default defineConfig(async (): Promise<ViteUserConfig> => {

@@ -1,12 +1,13 @@
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose';
 import type { Exchange } from '../client/transport.js';
 import { redactShapes } from '../reporters/redact.js';
-import type { RuleId } from '../rules/catalogue.js';
 import { type Failure, failure } from './failure.js';
-import { checkStatus } from './http.js';
+import { checkStatus, parseJsonBody } from './http.js';
+import { redirectParameter } from './redirects.js';
 
-// Checks on the tokens a target issues and the keys it publishes (TOK-001, TOK-011). Pure functions over recorded
-// exchanges and token strings: the suites collect, these judge. A token is judged on the target's clock, which the
+// Checks on the tokens a target issues and the keys it publishes (TOK-001, TOK-003, TOK-005, TOK-011). Pure functions
+// over recorded exchanges and token strings: the suites collect, these judge. Each check's rule parameter lists the
+// rules it may decide, so a rule ID leads here through the types. A token is judged on the target's clock, which the
 // caller passes in, so a clock the `clock` hook moved is no surprise.
 
 // Masked before the cut, so a token the cut would split is still recognised whole.
@@ -24,7 +25,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  * The content type is not judged: the rule names the document, not its media type.
  */
 export function readJwks(
-  rule: RuleId,
+  rule: 'TOK-011',
   exchange: Exchange,
 ): { jwks: JSONWebKeySet; problem?: undefined } | { jwks?: undefined; problem: Failure } {
   const status = checkStatus(rule, exchange, 200);
@@ -76,7 +77,7 @@ const withoutSlash = (url: string) => url.replace(/\/$/, '');
  * the skew). `what` names the token in the failure ("access token", "ID token").
  */
 export async function checkJwt(
-  rule: RuleId,
+  rule: 'TOK-011',
   what: string,
   token: unknown,
   jwks: JSONWebKeySet,
@@ -145,7 +146,7 @@ export async function checkJwt(
  * TOK-001 on a token request with wrong or missing client credentials: refused with 400 or 401 and an OAuth error
  * body (RFC 6749 §5.2), and no token in it. `what` says which credentials were wrong.
  */
-export function checkTokenRefused(rule: RuleId, what: string, exchange: Exchange): Failure | undefined {
+export function checkTokenRefused(rule: 'TOK-001', what: string, exchange: Exchange): Failure | undefined {
   let body: unknown;
   try {
     body = JSON.parse(exchange.responseBody);
@@ -162,6 +163,84 @@ export function checkTokenRefused(rule: RuleId, what: string, exchange: Exchange
     `token request with ${what}`,
     '400 or 401 with an OAuth error such as invalid_client, and no token',
     `${exchange.status} ${preview(exchange.responseBody)}`,
+    exchange,
+  );
+}
+
+// --- the token response ------------------------------------------------------------------------------------------
+
+/** The JSON object a token response carries; empty when it carries none (a wrong content type, not JSON, null). */
+function tokenResponseOf(exchange: Exchange): Record<string, unknown> {
+  const body = parseJsonBody(exchange);
+  return body.ok && isObject(body.value) ? body.value : {};
+}
+
+const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
+/** TOK-001: a token request answers 200 with a non-empty `access_token`. */
+export function tokenIssued(rule: 'TOK-001', exchange: Exchange): Failure | undefined {
+  const status = checkStatus(rule, exchange, 200);
+  if (status) return status;
+  if (isNonEmptyString(tokenResponseOf(exchange).access_token)) return undefined;
+  return failure(rule, 'token response', 'an access_token', preview(exchange.responseBody), exchange);
+}
+
+/**
+ * TOK-003: a client-credentials token response answers 200 with `access_token`, `token_type` "Bearer", a positive
+ * integer `expires_in` and a `scope` string (an empty one counts: the spec's oauth2 scheme declares no scopes).
+ */
+export function tokenResponseComplete(rule: 'TOK-003', exchange: Exchange): Failure | undefined {
+  const status = checkStatus(rule, exchange, 200);
+  if (status) return status;
+  const body = tokenResponseOf(exchange);
+  const wrong = [
+    ...(typeof body.access_token === 'string' ? [] : ['access_token']),
+    ...(body.token_type === 'Bearer' ? [] : [`token_type ${JSON.stringify(body.token_type)}`]),
+    ...(Number.isInteger(body.expires_in) && Number(body.expires_in) > 0
+      ? []
+      : [`expires_in ${JSON.stringify(body.expires_in)}`]),
+    ...(typeof body.scope === 'string' ? [] : ['scope']),
+  ];
+  if (wrong.length === 0) return undefined;
+  return failure(
+    rule,
+    'token response',
+    'access_token, token_type "Bearer", expires_in > 0 and scope',
+    `missing or wrong: ${wrong.join(', ')}`,
+    exchange,
+  );
+}
+
+/**
+ * TOK-005's premise: a token that can expire, i.e. 200 with a non-empty `access_token` and an `expires_in` above
+ * zero, so the test can move the target's clock past it.
+ */
+export function tokenIssuedWithLifetime(rule: 'TOK-005', exchange: Exchange): Failure | undefined {
+  const status = checkStatus(rule, exchange, 200);
+  if (status) return status;
+  const body = tokenResponseOf(exchange);
+  const expiresIn = Number(body.expires_in);
+  if (isNonEmptyString(body.access_token) && Number.isFinite(expiresIn) && expiresIn > 0) return undefined;
+  return failure(
+    rule,
+    'token response',
+    'an access_token and expires_in > 0',
+    `access_token ${isNonEmptyString(body.access_token) ? 'present' : 'missing'}, expires_in ${JSON.stringify(body.expires_in ?? null)}`,
+    exchange,
+  );
+}
+
+/**
+ * TOK-011's premise for the tokens of a sign-in: the hooks scripted an approved sign-in, so /oauth/authorize sends
+ * the browser back with a `code`. A target that does not fails the rule; the test never skips.
+ */
+export function signInIssuedCode(rule: 'TOK-011', exchange: Exchange): Failure | undefined {
+  if (redirectParameter(exchange, 'code')) return undefined;
+  return failure(
+    rule,
+    'sign-in',
+    'a redirect to the callback with a code',
+    `${exchange.status} ${exchange.responseHeaders.location ?? preview(exchange.responseBody)}`,
     exchange,
   );
 }

@@ -126,9 +126,14 @@ export async function openSuiteSession(): Promise<SuiteSession> {
     onTestCaseResult: (testCase) => current?.onTestCaseResult(testCase),
     onTestRunEnd: (modules, errors) => current?.onTestRunEnd(modules, errors),
   };
-  // Threads start faster than forked processes, and each suite file still gets a fresh worker (isolate): the
-  // mutation run's verdicts are the same in both pools, at about an eighth less CPU.
-  const vitest = await createVitest('test', { ...suiteRunOptions(reporter), pool: 'threads' }, { logLevel: 'silent' });
+  // Threads start faster than forked processes. Without isolation a worker keeps the modules it imported (msw, faker,
+  // the mock, the suites' transforms) from one run to the next, so a fault costs its tests, not the imports again;
+  // every suite file still connects afresh to the run's target (`connectTarget` reads it from `provide`).
+  const vitest = await createVitest(
+    'test',
+    { ...suiteRunOptions(reporter), pool: 'threads', isolate: false },
+    { logLevel: 'silent' },
+  );
   try {
     await vitest.standalone();
   } catch (error) {
@@ -187,6 +192,8 @@ export interface IndexedTest {
   name: string;
   fullName: string;
   rules: string[];
+  /** The line of the `test(` call (inside the loop, for a test generated from a table); absent if vitest cannot tell. */
+  line?: number;
 }
 
 /** Thrown by the index's collection when the run was interrupted meanwhile: there is no index to return. */
@@ -202,7 +209,11 @@ export class IndexInterrupted extends Error {
  * abort closes vitest, which ends the collection (seconds on a cold cache) so an interrupt is not held up by it.
  */
 export async function suiteIndex(signal?: AbortSignal): Promise<IndexedTest[]> {
-  const vitest = await createVitest('test', { ...baseOptions(), reporters: [] }, { logLevel: 'silent' });
+  const vitest = await createVitest(
+    'test',
+    { ...baseOptions(), includeTaskLocation: true, reporters: [] },
+    { logLevel: 'silent' },
+  );
   const stop = () => void vitest.close();
   signal?.addEventListener('abort', stop, { once: true });
   try {
@@ -218,6 +229,7 @@ export async function suiteIndex(signal?: AbortSignal): Promise<IndexedTest[]> {
         name: test.name,
         fullName: test.fullName,
         rules: [...test.tags],
+        ...(test.location ? { line: test.location.line } : {}),
       })),
     );
   } finally {
@@ -226,9 +238,12 @@ export async function suiteIndex(signal?: AbortSignal): Promise<IndexedTest[]> {
   }
 }
 
-/** Every TypeScript source a test's tags can depend on, hashed: the key of the cached suite index. */
+/** The shape of an index entry: bumped when `IndexedTest` changes, so a cache of the old shape is never read. */
+const indexFormat = 2;
+
+/** Every TypeScript source a test's tags can depend on, hashed with the index format: the cached index's key. */
 function sourcesHash(): string {
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update(`suite index format ${indexFormat}`);
   for (const dir of ['suites', 'fixtures', 'src']) {
     const root = join(packageRoot, dir);
     if (!existsSync(root)) continue;
@@ -282,7 +297,11 @@ export async function selectFiles(
   const notLoaded = index
     .filter((t) => !files.has(t.file))
     .map((t) => ({
-      ...t,
+      // The outcome's fields only: the index's own (the test's line) are not part of a report.
+      file: t.file,
+      name: t.name,
+      fullName: t.fullName,
+      rules: t.rules,
       state: 'skipped' as const,
       durationMs: 0,
       failures: [],

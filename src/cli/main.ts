@@ -9,7 +9,7 @@ Commands:
   mock       Serve the reference mock on 127.0.0.1 until interrupted
   sweep      Delete what conformance runs left on a target, found by their run tag
   mutation   Run the suites against the mock once per seeded fault and report which faults they catch
-  rules      List the rule catalogue with test coverage
+  rules      List the rule catalogue with test coverage, or explain one rule (--explain ID)
   drift      Compare spec with spec, docs with spec, and a run's server drift (Markdown or JSON report)
   generate   Resolve the spec and regenerate generated/openapi.ts if it changed
   token      Print \`export SCALEKIT_ACCESS_TOKEN=...\` for the target, for the replay lines of a report
@@ -73,7 +73,8 @@ token options (the target and credentials as for run; a URL target, e.g. one \`$
 
 rules options:
   --uncovered              Only rules no test cites
-  --json                   Machine-readable output
+  --explain ID             One rule: statement, force, sources, its tests (file:line), checks, oracles and faults
+  --json                   Machine-readable output (per rule the same as --explain; with --explain, that rule)
 
 Exit codes: 0 every MUST rule that ran passed; 1 conformance failures (drift: what --fail-on names; sweep: something
 tagged could not be deleted); 2 usage or configuration error; 3 internal error (a bug in ${toolName}); 130 interrupted.`;
@@ -198,7 +199,11 @@ export async function main(argv: string[]): Promise<ExitCode> {
       return tokenCommand(values as Parameters<typeof tokenCommand>[0], { out, env: process.env, cwd: process.cwd() });
     }
     case 'rules': {
-      const { values } = parse(rest, { uncovered: { type: 'boolean' }, json: { type: 'boolean' } });
+      const { values } = parse(rest, {
+        uncovered: { type: 'boolean' },
+        json: { type: 'boolean' },
+        explain: { type: 'string' },
+      });
       const { rulesCommand } = await import('./rules.js');
       return rulesCommand(values as Parameters<typeof rulesCommand>[0], out);
     }

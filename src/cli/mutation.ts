@@ -71,6 +71,7 @@ async function runWithFaults(
         timeoutMs: 10_000,
         profile,
         runId: newRunId(),
+        faultProof: faultIds.length > 0,
       },
       { only: options.only, ...(options.files ? { files: options.files } : {}) },
     );

@@ -18,7 +18,7 @@ import { resolveSweepSettings, type SweepFlags } from '../config/settings.js';
 import { ExitCode } from '../errors.js';
 import { Redactor } from '../reporters/redact.js';
 import { defaultCacheDir } from '../spec/resolve.js';
-import { preflight } from './run.js';
+import { preflight } from './run-target.js';
 
 export interface TagPattern {
   /** The run-tag prefix the pattern was made from; undefined: any run's tag. */

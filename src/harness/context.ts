@@ -33,6 +33,11 @@ export interface RunContext {
    * `sweep` can undo even a killed run. Absent: no ledger (the embedded mock, a read-only run).
    */
   ledgerFile?: string;
+  /**
+   * Set by the fault proof: a property stops at its first counterexample without shrinking it, since the proof needs
+   * only the verdict. A run against a target always shrinks, so its failures show the smallest input.
+   */
+  faultProof?: boolean;
 }
 
 /** A short run identifier (base 36); deliberately not seeded, since it must differ between replays. */

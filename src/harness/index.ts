@@ -1,3 +1,4 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import fc from 'fast-check';
 import { test as base, inject, TestRunner } from 'vitest';
 
@@ -147,6 +148,22 @@ export async function requireHook(target: Target, hook: HookName, skip: (note?: 
   const task = TestRunner.getCurrentTest();
   if (task) task.meta.precondition = note;
   skip(note);
+}
+
+/**
+ * Reads again until `done` holds or `budgetMs` has passed, and returns the last reading. Between readings it pauses,
+ * from 20 ms doubling up to 500 ms, so a target that takes seconds to write an entry is not asked hundreds of times
+ * a second (a shared environment's rate limit, the CPU of the machine serving the mock). The budget decides, never
+ * the pauses: the last reading is taken at the deadline.
+ */
+export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, budgetMs: number): Promise<T> {
+  const deadline = Date.now() + budgetMs;
+  for (let wait = 20; ; wait = Math.min(wait * 2, 500)) {
+    const value = await read();
+    const left = deadline - Date.now();
+    if (done(value) || left <= 0) return value;
+    await pause(Math.min(wait, left));
+  }
 }
 
 /** Skips the current test up front, reported as "precondition not met", when the run may not write to the target. */

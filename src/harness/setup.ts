@@ -3,5 +3,11 @@
 import fc from 'fast-check';
 import { inject } from 'vitest';
 
-const { seed } = inject('conformance');
-fc.configureGlobal({ seed, numRuns: 25, interruptAfterTimeLimit: 20_000, markInterruptAsFailure: true });
+const { seed, faultProof } = inject('conformance');
+fc.configureGlobal({
+  seed,
+  endOnFailure: faultProof === true,
+  numRuns: 25,
+  interruptAfterTimeLimit: 20_000,
+  markInterruptAsFailure: true,
+});

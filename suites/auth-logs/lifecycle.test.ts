@@ -3,13 +3,24 @@
 // way back, becomes SUCCESS with the code exchange, and ends FAILED when the login is denied.
 // Needs the `redirects` and `login` control hooks; whether a flow is logged at all and how long an entry takes to
 // appear are profile settings (G-18: authLogs.loggedFlows, authLogs.pollTimeoutMs). Entries are found by an
-// email unique to the test, so files running in parallel on one loopback mock never see each other's entries.
+// email unique to the test, so entries other tests and files left on the target never count.
 import { describe } from 'vitest';
 import { type AuthLogItem, authLogQuery, fetchAuthLogPage } from '../../fixtures/builders/auth-log-entries.js';
-import { failure } from '../../src/checks/failure.js';
-import type { Exchange } from '../../src/client/transport.js';
+import {
+  approvalReturnedCode,
+  entryReachedStatus,
+  oneNewInitiatedEntry,
+  signedInEntryNamesUserAndClient,
+} from '../../src/checks/auth-logs.js';
 import { authorizeWithPkce, navigate, oauthClient, redeemCode } from '../../src/harness/browser.js';
-import { assertConforms, assertPrecondition, requireHook, type Target, test } from '../../src/harness/index.js';
+import {
+  assertConforms,
+  assertPrecondition,
+  pollUntil,
+  requireHook,
+  type Target,
+  test,
+} from '../../src/harness/index.js';
 import { waitBudgetMs } from '../../src/harness/target.js';
 import type { RuleId } from '../../src/rules/catalogue.js';
 
@@ -32,41 +43,15 @@ async function authorize(target: Target, skip: (note?: string) => never, decisio
 /** How long an entry may take to appear (G-18), never less than a request's timeout. */
 const pollBudgetMs = (target: Target) => waitBudgetMs(target, target.profile.authLogs.pollTimeoutMs);
 
-/**
- * Polls the log for the entry of `email` until `done` holds or the profile's deadline passes (G-18); no sleeps,
- * each poll is one request. Returns the last entries seen and the last exchange.
- */
+/** Polls the log for the entries of `email` until `done` holds or the profile's deadline passes (G-18). */
 async function pollEntries(target: Target, email: string, done: (items: AuthLogItem[]) => boolean, rule: RuleId) {
-  const deadline = Date.now() + pollBudgetMs(target);
-  for (;;) {
+  const read = async () => {
     const { page, problem } = await fetchAuthLogPage(target, authLogQuery({ email }, 10), rule);
     assertConforms(problem);
-    if (done(page.items) || Date.now() >= deadline) return page;
-  }
+    return page;
+  };
+  return pollUntil(read, (page) => done(page.items), pollBudgetMs(target));
 }
-
-/**
- * The code of a scripted approval. `authorize` has already skipped where no code can come (no login hook, or the
- * profile says the flow is not logged), so any other answer is a real one that fails the test on `rule`: a 5xx, a
- * login page despite the script, or a redirect without a code (an error sent to the callback).
- */
-function requireCode(flow: { code: string; exchange: Exchange }, rule: RuleId): void {
-  if (flow.code) return;
-  const { exchange } = flow;
-  const what = 'the authorize request of a scripted approval';
-  if (exchange.status < 300 || exchange.status >= 400) assertPrecondition(what, exchange, 302);
-  assertConforms(
-    failure(
-      rule,
-      `precondition: ${what}`,
-      'a redirect to the callback with a code',
-      `${exchange.status} with Location ${exchange.responseHeaders.location ?? '(none)'}`,
-      exchange,
-    ),
-  );
-}
-
-const statuses = (items: readonly AuthLogItem[]) => items.map((i) => i.status ?? '(none)').join(', ') || 'no entry';
 
 /** The IDs of the INITIATED entries of a client, newest first (the first page is enough: nothing older matters). */
 async function initiatedIds(target: Target, clientId: string): Promise<Set<string>> {
@@ -104,41 +89,21 @@ describe('auth-log entries follow the OAuth flow', () => {
     if (exchange.status >= 300 && exchange.status < 400) {
       skip(`precondition not met: the authorize request redirected (${exchange.status}) with no login scripted`);
     }
-    const deadline = Date.now() + pollBudgetMs(target);
-    let fresh: string[] = [];
-    while (fresh.length === 0 && Date.now() < deadline) {
-      fresh = [...(await initiatedIds(target, client.id))].filter((id) => !before.has(id));
-    }
-    assertConforms(
-      fresh.length === 1
-        ? undefined
-        : failure(
-            'ALG-002',
-            'entries after /oauth/authorize',
-            `one new INITIATED entry for client ${client.id} within ${pollBudgetMs(target)} ms`,
-            `${fresh.length} new INITIATED entries`,
-            target.exchanges.at(-1),
-          ),
+    const fresh = await pollUntil(
+      async () => [...(await initiatedIds(target, client.id))].filter((id) => !before.has(id)),
+      (ids) => ids.length > 0,
+      pollBudgetMs(target),
     );
+    assertConforms(oneNewInitiatedEntry('ALG-002', fresh, client.id, pollBudgetMs(target), target.exchanges.at(-1)));
   });
 
   test('once the user has signed in and the code is on its way back, the entry is PENDING until the exchange', {
     tags: ['ALG-003'],
   }, async ({ target, skip }) => {
     const flow = await authorize(target, skip, 'approve');
-    requireCode(flow, 'ALG-003');
+    assertConforms(approvalReturnedCode('ALG-003', flow.exchange, flow.code));
     const page = await pollEntries(target, flow.email, (items) => items.some((i) => i.status === 'PENDING'), 'ALG-003');
-    assertConforms(
-      page.items.length === 1 && page.items[0]?.status === 'PENDING'
-        ? undefined
-        : failure(
-            'ALG-003',
-            'entry between the redirect and the code exchange',
-            `one PENDING entry for ${flow.email} within ${pollBudgetMs(target)} ms`,
-            statuses(page.items),
-            page.exchange,
-          ),
-    );
+    assertConforms(entryReachedStatus('ALG-003', page, flow.email, pollBudgetMs(target)));
   });
 
   test('the entry of a signed-in flow names the user and the client', { tags: ['ALG-002'] }, async ({
@@ -148,30 +113,14 @@ describe('auth-log entries follow the OAuth flow', () => {
     const flow = await authorize(target, skip, 'approve');
     const page = await pollEntries(target, flow.email, (items) => items.length > 0, 'ALG-002');
     // Before the code exchange the flow has not finished: INITIATED, or PENDING once the user has signed in.
-    const entry = page.items.find((i) => i.status === 'INITIATED' || i.status === 'PENDING');
     assertConforms(
-      entry && page.items.length === 1
-        ? undefined
-        : failure(
-            'ALG-002',
-            'entry after /oauth/authorize',
-            `one INITIATED or PENDING entry for ${flow.email} within ${pollBudgetMs(target)} ms`,
-            statuses(page.items),
-            page.exchange,
-          ),
-      // The email filter found it; an email it carries must be the user's all the same.
-      !entry || entry.email === undefined || entry.email.toLowerCase() === flow.email.toLowerCase()
-        ? undefined
-        : failure('ALG-002', 'entry user', flow.email, String(entry.email), page.exchange),
-      !entry || entry.client_id === undefined || entry.client_id === flow.client.id
-        ? undefined
-        : failure('ALG-002', 'entry client', flow.client.id, String(entry.client_id), page.exchange),
+      ...signedInEntryNamesUserAndClient('ALG-002', page, flow.email, flow.client.id, pollBudgetMs(target)),
     );
   });
 
   test('after the code exchange the entry becomes SUCCESS', { tags: ['ALG-004'] }, async ({ target, skip }) => {
     const flow = await authorize(target, skip, 'approve');
-    requireCode(flow, 'ALG-004');
+    assertConforms(approvalReturnedCode('ALG-004', flow.exchange, flow.code));
     const token = await redeemCode(target, flow, flow.callback);
     assertPrecondition('the code exchange', token, 200);
     const page = await pollEntries(
@@ -180,32 +129,12 @@ describe('auth-log entries follow the OAuth flow', () => {
       (items) => items.length > 0 && items.every((i) => i.status === 'SUCCESS'),
       'ALG-004',
     );
-    assertConforms(
-      page.items.length === 1 && page.items[0]?.status === 'SUCCESS'
-        ? undefined
-        : failure(
-            'ALG-004',
-            'entry after the code exchange',
-            `one SUCCESS entry for ${flow.email} within ${pollBudgetMs(target)} ms`,
-            statuses(page.items),
-            page.exchange,
-          ),
-    );
+    assertConforms(entryReachedStatus('ALG-004', page, flow.email, pollBudgetMs(target)));
   });
 
   test('a denied login ends FAILED', { tags: ['ALG-005'] }, async ({ target, skip }) => {
     const flow = await authorize(target, skip, 'deny');
     const page = await pollEntries(target, flow.email, (items) => items.some((i) => i.status === 'FAILED'), 'ALG-005');
-    assertConforms(
-      page.items.length === 1 && page.items[0]?.status === 'FAILED'
-        ? undefined
-        : failure(
-            'ALG-005',
-            'entry after a denied login',
-            `one FAILED entry for ${flow.email} within ${pollBudgetMs(target)} ms`,
-            statuses(page.items),
-            page.exchange,
-          ),
-    );
+    assertConforms(entryReachedStatus('ALG-005', page, flow.email, pollBudgetMs(target)));
   });
 });

@@ -2,76 +2,40 @@
 // authentication. Rule IDs are vitest tags; `scalekit-conformance run --only 'ALG-*'` selects them.
 import fc from 'fast-check';
 import { describe } from 'vitest';
-import { authLogItemsOf, buildAuthLogFixture } from '../../fixtures/builders/auth-log-entries.js';
-import type { paths } from '../../generated/openapi.js';
-import { failure } from '../../src/checks/failure.js';
-import { checkErrorInfo, checkResponseSchema, checkStatus, parseJsonBody } from '../../src/checks/http.js';
+import {
+  type AuthLogItem,
+  type AuthLogQuery,
+  asStatuses,
+  authLogItemsOf,
+  authLogOperation,
+  authLogQuery,
+  buildAuthLogFixture,
+  walkAuthLogPages,
+} from '../../fixtures/builders/auth-log-entries.js';
+import {
+  entriesUnderListField,
+  filtersSentAsSpecified,
+  returnedEntriesMatchFilter,
+  selectionMatchesModel,
+} from '../../src/checks/auth-logs.js';
+import { checkErrorInfo, checkResponseSchema, checkStatus } from '../../src/checks/http.js';
 import {
   assertConforms,
   assertProperty,
   conformsOrThrow,
   exchangeOf,
   requireHook,
-  type Target,
   test,
 } from '../../src/harness/index.js';
-import {
-  type AuthLogFilter,
-  applyAuthLogFilter,
-  authLogStatuses,
-  matchesFilter,
-} from '../../src/oracles/auth-log-filter.js';
+import { type AuthLogFilter, applyAuthLogFilter, authLogStatuses } from '../../src/oracles/auth-log-filter.js';
 
-const path = '/api/v1/logs/authentication/requests';
-const operation = { path, method: 'get' } as const;
-type Query = NonNullable<paths[typeof path]['get']['parameters']['query']>;
-type Item = NonNullable<
-  paths[typeof path]['get']['responses'][200]['content']['application/json']['authRequests']
->[number];
-
-/** Deliberately outside the enum: the status parameter's type forbids them, so they go through a cast. */
-const asStatuses = (values: string[]) => values as unknown as Query['status'];
-
-function toQuery(filter: AuthLogFilter, pageSize: number): Query {
-  return {
-    page_size: pageSize,
-    ...(filter.statuses ? { status: asStatuses([...filter.statuses]) } : {}),
-    ...(filter.email !== undefined ? { email: filter.email } : {}),
-    ...(filter.clientId !== undefined ? { client_id: filter.clientId } : {}),
-    ...(filter.resourceId !== undefined ? { resource_id: filter.resourceId } : {}),
-    ...(filter.startTime !== undefined ? { start_time: new Date(filter.startTime).toISOString() } : {}),
-    ...(filter.endTime !== undefined ? { end_time: new Date(filter.endTime).toISOString() } : {}),
-  };
-}
-
-/** Every item for a filter, following next_page_token (bounded, so a server that loops cannot hang the run). */
-async function listAll(target: Target, filter: AuthLogFilter, pageSize = 5) {
-  const items: Item[] = [];
-  let pageToken: string | undefined;
-  for (let page = 0; page < 40; page += 1) {
-    const query = { ...toQuery(filter, pageSize), ...(pageToken ? { page_token: pageToken } : {}) };
-    const result = await exchangeOf(target, () => target.api.GET(path, { params: { query } }));
-    const problem =
-      checkStatus('ALG-007', result.exchange, 200) ??
-      checkResponseSchema('ALG-007', result.exchange, target.schemas, operation);
-    if (problem) return { items, problem, exchange: result.exchange };
-    items.push(...authLogItemsOf(target, result.data));
-    pageToken = result.data?.next_page_token || undefined;
-    if (!pageToken) return { items, problem: undefined, exchange: result.exchange };
-  }
-  const last = target.exchanges.at(-1);
-  return {
-    items,
-    problem: failure('ALG-007', 'pagination ends', 'a last page within 40 pages', 'a next_page_token on page 40', last),
-    exchange: last,
-  };
-}
+const path = authLogOperation.path;
 
 describe('GET /api/v1/logs/authentication/requests', () => {
   test('typed filters are sent as the spec describes (status as repeated form parameters) and accepted', {
     tags: ['ALG-007'],
   }, async ({ target }) => {
-    const query: Query = {
+    const query: AuthLogQuery = {
       page_size: 5,
       email: `${target.runTag}@example.test`,
       status: ['SUCCESS', 'FAILED'],
@@ -81,28 +45,8 @@ describe('GET /api/v1/logs/authentication/requests', () => {
       client_id: `skc_${target.runTag}`,
     };
     const { exchange } = await exchangeOf(target, () => target.api.GET(path, { params: { query } }));
-    const sent = new URL(exchange.url).searchParams;
-    const wire =
-      sent.getAll('status').join(',') === 'SUCCESS,FAILED' &&
-      sent.get('email') === query.email &&
-      sent.get('client_id') === query.client_id &&
-      sent.get('resource_id') === query.resource_id &&
-      sent.get('start_time') === query.start_time &&
-      sent.get('end_time') === query.end_time &&
-      sent.get('page_size') === '5';
-    assertConforms(
-      wire
-        ? undefined
-        : failure(
-            'ALG-007',
-            'query serialisation',
-            'status=SUCCESS&status=FAILED and every other filter once',
-            exchange.url,
-            exchange,
-          ),
-      checkStatus('ALG-007', exchange, 200),
-    );
-    assertConforms(checkResponseSchema('ALG-007', exchange, target.schemas, operation));
+    assertConforms(filtersSentAsSpecified('ALG-007', exchange, query), checkStatus('ALG-007', exchange, 200));
+    assertConforms(checkResponseSchema('ALG-007', exchange, target.schemas, authLogOperation));
   });
 
   test('on seeded entries, each filter returns exactly the entries the model selects, across pages', {
@@ -126,26 +70,13 @@ describe('GET /api/v1/logs/authentication/requests', () => {
       { email: e0, startTime: lower, endTime: lower },
     ];
     for (const filter of cases) {
-      const expected = new Set(applyAuthLogFilter(seeded, filter).map((e) => e.auth_request_id));
-      const { items, problem } = await listAll(target, filter);
+      const expected = applyAuthLogFilter(seeded, filter);
+      const query = authLogQuery(filter, 5);
+      const { pages, problem } = await walkAuthLogPages(target, query, 'ALG-007');
       assertConforms(problem);
-      const got = new Set(items.map((i) => i.auth_request_id ?? ''));
-      const missing = [...expected].filter((id) => !got.has(id));
-      const extra = [...got].filter((id) => !expected.has(id));
+      const got = pages.flatMap((p) => p.items);
       assertConforms(
-        missing.length + extra.length === 0
-          ? undefined
-          : failure(
-              'ALG-007',
-              'filtered result set',
-              `${expected.size} entries selected by ${JSON.stringify(toQuery(filter, 5))}`,
-              `${got.size} entries`,
-              target.exchanges.at(-1),
-              [
-                ...(missing.length ? [`missing: ${missing.slice(0, 5).join(', ')}`] : []),
-                ...(extra.length ? [`not matching the filter: ${extra.slice(0, 5).join(', ')}`] : []),
-              ],
-            ),
+        selectionMatchesModel('ALG-007', 'filtered result set', query, expected, got, target.exchanges.at(-1)),
       );
     }
   });
@@ -162,7 +93,7 @@ describe('GET /api/v1/logs/authentication/requests', () => {
     assertConforms(checkStatus('ALG-007', sample.exchange, 200));
     const items = authLogItemsOf(target, sample.data);
     if (items.length === 0) skip('precondition not met: the target has no authentication log entries to filter');
-    const pick = <K extends keyof Item>(key: K) => items.find((i) => i[key])?.[key];
+    const pick = <K extends keyof AuthLogItem>(key: K) => items.find((i) => i[key])?.[key];
     const filters: AuthLogFilter[] = [];
     for (const status of authLogStatuses)
       if (items.some((i) => i.status === status)) filters.push({ statuses: [status] });
@@ -171,28 +102,12 @@ describe('GET /api/v1/logs/authentication/requests', () => {
     const clientId = pick('client_id');
     if (clientId) filters.push({ clientId });
     for (const filter of filters) {
-      const result = await exchangeOf(target, () => target.api.GET(path, { params: { query: toQuery(filter, 50) } }));
+      const query = authLogQuery(filter, 50);
+      const result = await exchangeOf(target, () => target.api.GET(path, { params: { query } }));
       assertConforms(checkStatus('ALG-007', result.exchange, 200));
-      const wrong = authLogItemsOf(target, result.data).filter((i) => !matchesFilter(i, filter));
-      assertConforms(
-        wrong.length === 0
-          ? undefined
-          : failure(
-              'ALG-007',
-              'filter honoured',
-              `only items matching ${JSON.stringify(filter)}`,
-              `${wrong.length} item(s) that do not match`,
-              result.exchange,
-              wrong.slice(0, 3).map((i) =>
-                JSON.stringify({
-                  auth_request_id: i.auth_request_id,
-                  status: i.status,
-                  email: i.email,
-                  client_id: i.client_id,
-                }),
-              ),
-            ),
-      );
+      const returned = authLogItemsOf(target, result.data);
+      const settings = target.profile.authLogs;
+      assertConforms(returnedEntriesMatchFilter('ALG-007', filter, settings, query, returned, result.exchange));
     }
   });
 
@@ -201,22 +116,7 @@ describe('GET /api/v1/logs/authentication/requests', () => {
   }, async ({ target }) => {
     const { exchange } = await exchangeOf(target, () => target.api.GET(path, { params: { query: { page_size: 5 } } }));
     assertConforms(checkStatus('ALG-014', exchange, 200));
-    const parsed = parseJsonBody(exchange);
-    const body = (parsed.ok && parsed.value && typeof parsed.value === 'object' ? parsed.value : {}) as object;
-    const expected = target.profile.authLogs.listField;
-    const other = expected === 'authRequests' ? 'auth_requests' : 'authRequests';
-    // C-22: every other list of the API is snake_case, so a server may well answer auth_requests.
-    assertConforms(
-      other in body && !(expected in body)
-        ? failure(
-            'ALG-014',
-            'list field (C-22)',
-            `the entries under ${expected} (authLogs.listField)`,
-            `the entries under ${other}; if that is your server's choice, set authLogs.listField to "${other}"`,
-            exchange,
-          )
-        : undefined,
-    );
+    assertConforms(entriesUnderListField('ALG-014', exchange, target.profile.authLogs.listField));
   });
 
   test("a status outside the enum, including the docs' own label Failure, is rejected with 400 and an ErrorInfo body", {
@@ -227,7 +127,7 @@ describe('GET /api/v1/logs/authentication/requests', () => {
         target.api.GET(path, { params: { query: { status: asStatuses(values) } } }),
       );
       assertConforms(
-        checkStatus('ALG-010', exchange, 400) ?? checkErrorInfo('ALG-010', exchange, target.schemas, operation),
+        checkStatus('ALG-010', exchange, 400) ?? checkErrorInfo('ALG-010', exchange, target.schemas, authLogOperation),
       );
     }
   });
@@ -243,7 +143,8 @@ describe('GET /api/v1/logs/authentication/requests', () => {
           target.api.GET(path, { params: { query: { status: asStatuses([value]) } } }),
         );
         conformsOrThrow(
-          checkStatus('ALG-010', exchange, 400) ?? checkErrorInfo('ALG-010', exchange, target.schemas, operation),
+          checkStatus('ALG-010', exchange, 400) ??
+            checkErrorInfo('ALG-010', exchange, target.schemas, authLogOperation),
         );
       }),
       { numRuns: 15 },
@@ -257,7 +158,7 @@ describe('GET /api/v1/logs/authentication/requests', () => {
       target.anonymous.GET(path, { params: { query: { page_size: 1 } } }),
     );
     assertConforms(
-      checkStatus('ALG-012', exchange, 401) ?? checkErrorInfo('ALG-012', exchange, target.schemas, operation),
+      checkStatus('ALG-012', exchange, 401) ?? checkErrorInfo('ALG-012', exchange, target.schemas, authLogOperation),
     );
   });
 
@@ -269,7 +170,7 @@ describe('GET /api/v1/logs/authentication/requests', () => {
       target.withBearer(forged).GET(path, { params: { query: { page_size: 1 } } }),
     );
     assertConforms(
-      checkStatus('ALG-012', exchange, 401) ?? checkErrorInfo('ALG-012', exchange, target.schemas, operation),
+      checkStatus('ALG-012', exchange, 401) ?? checkErrorInfo('ALG-012', exchange, target.schemas, authLogOperation),
     );
   });
 });

@@ -4,9 +4,8 @@
 // one session is revoked, and the list is read with each filter.
 import { decodeJwt } from 'jose';
 import { describe } from 'vitest';
-import { type Failure, failure } from '../../src/checks/failure.js';
 import { checkStatus } from '../../src/checks/http.js';
-import type { Exchange } from '../../src/client/transport.js';
+import { sessionsListedExactly } from '../../src/checks/sessions.js';
 import { authorizeWithPkce, redeemCode } from '../../src/harness/browser.js';
 import { assertConforms, exchangeOf, requireHook, type Target, test } from '../../src/harness/index.js';
 
@@ -52,19 +51,6 @@ async function userWithSessions(target: Target, skip: (note?: string) => never) 
   return { userId, revoked, active };
 }
 
-/** The listed session IDs are exactly `expected`, in any order. */
-function sameSessions(
-  label: string,
-  expected: string[],
-  answer: { data?: { sessions?: { session_id?: string }[] }; exchange: Exchange },
-): Failure | undefined {
-  const got = (answer.data?.sessions ?? []).map((s) => s.session_id ?? '').sort();
-  const want = [...expected].sort();
-  return got.length === want.length && got.every((id, i) => id === want[i])
-    ? undefined
-    : failure('OAS-008', label, want.join(', ') || 'no session', got.join(', ') || 'no session', answer.exchange);
-}
-
 describe('session list filters', () => {
   test('several filter.status values are OR-ed: active and revoked together list both', {
     tags: ['OAS-008'],
@@ -83,9 +69,14 @@ describe('session list filters', () => {
       checkStatus('OAS-008', both.exchange, 200),
     );
     assertConforms(
-      sameSessions('sessions with filter.status=active', active, onlyActive),
-      sameSessions('sessions with filter.status=revoked', [revoked], onlyRevoked),
-      sameSessions('sessions with filter.status=active and revoked (OR)', [revoked, ...active], both),
+      sessionsListedExactly('OAS-008', 'sessions with filter.status=active', active, onlyActive.exchange),
+      sessionsListedExactly('OAS-008', 'sessions with filter.status=revoked', [revoked], onlyRevoked.exchange),
+      sessionsListedExactly(
+        'OAS-008',
+        'sessions with filter.status=active and revoked (OR)',
+        [revoked, ...active],
+        both.exchange,
+      ),
     );
   });
 

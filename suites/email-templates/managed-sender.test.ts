@@ -2,19 +2,9 @@
 // "Team <workspace name>" <hi@scalekit.com>. The outbox's optional `from` field shows what a target sent; the
 // workspace name is the target's own, so only its "Team " prefix is asserted.
 import { describe } from 'vitest';
-import { failure } from '../../src/checks/failure.js';
 import { checkStatus } from '../../src/checks/http.js';
+import { sentFromManagedSender } from '../../src/checks/templates.js';
 import { assertConforms, exchangeOf, requireHook, test } from '../../src/harness/index.js';
-
-const managedAddress = 'hi@scalekit.com';
-const managedNamePrefix = 'Team ';
-
-/** `Name <address>` or `"Name" <address>` (RFC 5322 name-addr), or a bare address with no display name. */
-function parseMailbox(from: string): { name: string; address: string } {
-  const named = /^\s*(?:"((?:[^"\\]|\\.)*)"|([^<]*?))\s*<([^>]+)>\s*$/.exec(from);
-  if (named) return { name: (named[1] ?? named[2] ?? '').replace(/\\(.)/g, '$1'), address: named[3] ?? '' };
-  return { name: '', address: from.trim() };
-}
 
 describe('the managed sender', () => {
   test('a passwordless email comes from "Team <workspace name>" <hi@scalekit.com>', {
@@ -35,18 +25,6 @@ describe('the managed sender', () => {
     if (message?.from === undefined) {
       return skip('precondition not met: the outbox messages carry no `from` (an optional field of the email hook)');
     }
-    const { name, address } = parseMailbox(message.from);
-    const workspace = name.startsWith(managedNamePrefix) ? name.slice(managedNamePrefix.length).trim() : '';
-    assertConforms(
-      address.toLowerCase() === managedAddress && workspace !== ''
-        ? undefined
-        : failure(
-            'TPL-014',
-            'From header',
-            `"${managedNamePrefix}<workspace name>" <${managedAddress}>`,
-            message.from,
-            exchange,
-          ),
-    );
+    assertConforms(sentFromManagedSender('TPL-014', message.from, exchange));
   });
 });

@@ -31,35 +31,20 @@ import {
   slugKept,
   stateReturnedUnchanged,
 } from '../../src/checks/redirects.js';
-import type { Exchange } from '../../src/client/transport.js';
+import { type RecordedOptions, recorded } from '../support/exchanges.js';
 
 // Recorded exchanges, built by hand: a target's answer as the browser or the client saw it.
 const base = 'https://env.example.test';
 const callback = 'https://app.example.com/oauth/callback';
 const signedOut = 'https://app.example.com/signed-out';
 
-function answer(
-  status: number,
-  options: { location?: string; body?: string; contentType?: string; url?: string; method?: string } = {},
-): Exchange {
-  const responseHeaders: Record<string, string> = {};
-  if (options.location !== undefined) responseHeaders.location = options.location;
-  if (options.body !== undefined) responseHeaders['content-type'] = options.contentType ?? 'application/json';
-  return {
-    method: options.method ?? 'GET',
-    url: options.url ?? `${base}/oauth/authorize?client_id=skc_1&redirect_uri=x`,
-    requestHeaders: {},
-    requestBody: '',
-    status,
-    responseHeaders,
-    responseBody: options.body ?? '',
-    durationMs: 1,
-  };
-}
+/** An answer to an authorization request unless told otherwise. */
+const answer = (status: number, options: RecordedOptions = {}) =>
+  recorded(status, { url: `${base}/oauth/authorize?client_id=skc_1&redirect_uri=x`, ...options });
 
 const redirect = (location: string, status = 302) => answer(status, { location });
 const errorPage = (status = 400) => answer(status, { body: '<p>invalid redirect_uri</p>', contentType: 'text/html' });
-const json = (status: number, value: unknown) => answer(status, { body: JSON.stringify(value) });
+const json = (status: number, value: unknown) => answer(status, { body: value });
 
 /** A JWT with the given claims; unsigned, since the checks here read the claims only. */
 const jwt = (claims: Record<string, unknown>) =>

@@ -1,7 +1,16 @@
 import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWTPayload, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkJwt, checkTokenRefused, readJwks, type TokenExpectations } from '../../src/checks/tokens.js';
-import type { Exchange } from '../../src/client/transport.js';
+import {
+  checkJwt,
+  checkTokenRefused,
+  readJwks,
+  signInIssuedCode,
+  type TokenExpectations,
+  tokenIssued,
+  tokenIssuedWithLifetime,
+  tokenResponseComplete,
+} from '../../src/checks/tokens.js';
+import { recorded } from '../support/exchanges.js';
 
 const issuer = 'https://env.example.test';
 const clientId = 'skc_123';
@@ -9,16 +18,9 @@ const now = Date.parse('2026-05-21T12:00:00Z');
 const expected: TokenExpectations = { issuer, clientId, now, skewSeconds: 30 };
 const seconds = Math.floor(now / 1000);
 
-const exchangeOf = (status: number, body: string, contentType = 'application/json'): Exchange => ({
-  method: 'GET',
-  url: `${issuer}/keys`,
-  requestHeaders: {},
-  requestBody: '',
-  status,
-  responseHeaders: { 'content-type': contentType },
-  responseBody: body,
-  durationMs: 1,
-});
+/** A /keys answer. */
+const exchangeOf = (status: number, body: string, contentType?: string) =>
+  recorded(status, { url: `${issuer}/keys`, body, contentType });
 
 let jwks: JSONWebKeySet;
 let sign: (claims: JWTPayload, alg?: string) => Promise<string>;
@@ -88,6 +90,62 @@ describe('token checks', () => {
       exchangeOf(401, 'Unauthorized', 'text/plain'),
     ]) {
       expect(checkTokenRefused('TOK-001', 'a wrong secret', bad)?.rule).toBe('TOK-001');
+    }
+  });
+
+  const tokenAnswer = (fields: Record<string, unknown>, status = 200) => exchangeOf(status, JSON.stringify(fields));
+  const complete = { access_token: 'eyJ.a.b', token_type: 'Bearer', expires_in: 3600, scope: '' };
+
+  it('passes a token response with an access_token, and fails one without or with another status (TOK-001)', () => {
+    expect(tokenIssued('TOK-001', tokenAnswer(complete))).toBeUndefined();
+    for (const bad of [
+      tokenAnswer({ ...complete, access_token: '' }),
+      tokenAnswer({ token_type: 'Bearer' }),
+      tokenAnswer(complete, 400),
+      exchangeOf(200, JSON.stringify(complete), 'text/html'),
+    ]) {
+      expect(tokenIssued('TOK-001', bad)?.rule).toBe('TOK-001');
+    }
+  });
+
+  it('passes a complete token response and names each missing or wrong field (TOK-003)', () => {
+    expect(tokenResponseComplete('TOK-003', tokenAnswer(complete))).toBeUndefined();
+    expect(tokenResponseComplete('TOK-003', tokenAnswer(complete, 401))?.title).toBe('status code');
+    for (const [field, value] of [
+      ['access_token', undefined],
+      ['token_type', 'bearer'],
+      ['expires_in', 0],
+      ['expires_in', '3600'],
+      ['scope', undefined],
+    ] as const) {
+      const problem = tokenResponseComplete('TOK-003', tokenAnswer({ ...complete, [field]: value }));
+      expect(problem?.rule).toBe('TOK-003');
+      expect(problem?.received).toContain(field);
+    }
+  });
+
+  it('passes a token with a lifetime, and fails one without a token or a positive expires_in (TOK-005)', () => {
+    expect(tokenIssuedWithLifetime('TOK-005', tokenAnswer(complete))).toBeUndefined();
+    for (const bad of [
+      tokenAnswer({ ...complete, expires_in: undefined }),
+      tokenAnswer({ ...complete, expires_in: 0 }),
+      tokenAnswer({ ...complete, access_token: undefined }),
+      tokenAnswer(complete, 500),
+    ]) {
+      expect(tokenIssuedWithLifetime('TOK-005', bad)?.rule).toBe('TOK-005');
+    }
+  });
+
+  it('passes a sign-in that redirects with a code, and fails one that does not (TOK-011)', () => {
+    const redirect = (location?: string) =>
+      recorded(302, { url: `${issuer}/oauth/authorize?client_id=skc_1`, location });
+    expect(signInIssuedCode('TOK-011', redirect('https://app.example.com/cb?code=abc&state=s'))).toBeUndefined();
+    for (const bad of [
+      redirect('https://app.example.com/cb?error=access_denied'),
+      redirect(`${issuer}/login?auth_request_id=1`),
+      redirect(),
+    ]) {
+      expect(signInIssuedCode('TOK-011', bad)?.rule).toBe('TOK-011');
     }
   });
 });

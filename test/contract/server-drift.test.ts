@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { type DriftFinding, summariseDrift } from '../../src/checks/drift.js';
-import type { Exchange } from '../../src/client/transport.js';
 import { contractChecks } from '../../src/contract/checks.js';
 import { operationsOf } from '../../src/contract/operations.js';
 import {
@@ -12,11 +11,11 @@ import {
 } from '../../src/contract/server-drift.js';
 import { dereferenceDocument, type OpenApiDocument } from '../../src/spec/document.js';
 import { SchemaRegistry } from '../../src/spec/schemas.js';
+import { recorded } from '../support/exchanges.js';
 
 // The server-against-spec findings on a small spec shaped like Scalekit's: a resource with a map, a list of
 // items, a composed schema, error responses declared with ErrorInfo, with `{}`, and not at all.
 
-const json = { 'content-type': 'application/json' };
 const errorInfo = { $ref: '#/components/schemas/errdetailsErrorInfo' };
 const document = {
   openapi: '3.1.0',
@@ -59,18 +58,9 @@ const registry = new SchemaRegistry(document);
 const [operation] = operationsOf(await dereferenceDocument(document));
 if (!operation) throw new Error('the test spec has one operation');
 
-function exchange(status: number, body: unknown, headers: Record<string, string> = json): Exchange {
-  return {
-    method: 'GET',
-    url: 'http://127.0.0.1/api/v1/things/t1',
-    requestHeaders: {},
-    requestBody: '',
-    status,
-    responseHeaders: headers,
-    responseBody: typeof body === 'string' ? body : JSON.stringify(body),
-    durationMs: 1,
-  };
-}
+/** An answer to GET /api/v1/things/t1, JSON unless the headers say otherwise. */
+const exchange = (status: number, body: unknown, headers?: Record<string, string>) =>
+  recorded(status, { url: 'http://127.0.0.1/api/v1/things/t1', body, headers });
 
 const status = {
   code: 16,

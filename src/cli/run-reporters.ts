@@ -1,0 +1,131 @@
+// The reporters of a run: where its JSON and JUnit reports go, the console lines that open it, and the report written
+// and printed at its end, all through the Redactor. A run that ends without a verdict after report paths were given
+// leaves reports saying it did not complete, never an older run's results or an empty file.
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { summariseDrift } from '../checks/drift.js';
+import { stoppedAnsweringThreshold } from '../client/problems.js';
+import { describeError, UserError } from '../errors.js';
+import { formatRuleTable } from '../reporters/console.js';
+import { writeIncompleteReports } from '../reporters/incomplete.js';
+import { writeJsonReport } from '../reporters/json.js';
+import { writeJunitReport } from '../reporters/junit.js';
+import type { RunReport } from '../reporters/model.js';
+import type { Redactor } from '../reporters/redact.js';
+import type { ResolvedSpec } from '../spec/resolve.js';
+import { toolName, toolVersion } from '../version.js';
+import type { RunFlags, RunSettings } from './run-settings.js';
+import type { RunTarget } from './run-target.js';
+
+export interface RunIo {
+  out: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** One per run, from its first moment: what it reports, and where. */
+export class RunReporters {
+  readonly #flags: RunFlags;
+  readonly #io: RunIo;
+  readonly #started: number;
+  readonly #redactor: Redactor;
+  // Until the settings are read, the flags are all that say where reports go.
+  #paths: { json?: string | undefined; junit?: string | undefined };
+
+  constructor(flags: RunFlags, io: RunIo, started: number, redactor: Redactor) {
+    this.#flags = flags;
+    this.#io = io;
+    this.#started = started;
+    this.#redactor = redactor;
+    this.#paths = {
+      json: flags['report-json'] && resolve(io.cwd, flags['report-json']),
+      junit: flags['report-junit'] && resolve(io.cwd, flags['report-junit']),
+    };
+  }
+
+  /** The report paths the settings give (a config file may name them); fails early if one cannot be written. */
+  useSettings(settings: RunSettings): void {
+    this.#paths = {
+      json: settings.reportJson && resolve(this.#io.cwd, settings.reportJson),
+      junit: settings.reportJunit && resolve(this.#io.cwd, settings.reportJunit),
+    };
+    assertWritable(this.#paths.json, '--report-json');
+    assertWritable(this.#paths.junit, '--report-junit');
+  }
+
+  /** Reports saying the run ended without a verdict, and why; never throws. */
+  incomplete(reason: string): void {
+    try {
+      const started = this.#started;
+      const run = { tool: { name: toolName, version: toolVersion }, startedAt: new Date(started).toISOString() };
+      const target = this.#flags.target ?? this.#io.env.SCALEKIT_ENVIRONMENT_URL ?? 'mock';
+      writeIncompleteReports(this.#paths, reason, { ...run, target, durationMs: Date.now() - started }, this.#redactor);
+    } catch {
+      // The run's own error says what went wrong; a report that cannot be written adds nothing to it.
+    }
+  }
+
+  /** The lines that open a run, once the target passed the preflight. */
+  header(settings: RunSettings, spec: ResolvedSpec, target: RunTarget): void {
+    const out = this.#io.out;
+    out(`${toolName} ${toolVersion}`);
+    out(`target: ${target.label} (from ${settings.targetSource})`);
+    out(specLine(spec));
+    out(`seed:   ${settings.seed} (replay with --seed ${settings.seed})`);
+    out(`run id: ${target.runId} (what the run creates is tagged ${target.tag}…)`);
+    out(writesLine(settings));
+    out(rateLine(settings));
+    if (settings.only.length > 0) out(`only:   ${settings.only.join(', ')}`);
+  }
+
+  /** The report of a completed run: written to the report files, then the rule table and the rest on the console. */
+  publish(report: RunReport): void {
+    const out = this.#io.out;
+    const { json, junit } = this.#paths;
+    if (json) writeJsonReport(json, report, this.#redactor);
+    if (junit) writeJunitReport(junit, report, this.#redactor);
+    out('');
+    out(formatRuleTable(report));
+    if (report.drift.length > 0) {
+      out('');
+      out('Drift: what the target does that the spec does not declare (reported, not failures):');
+      for (const line of summariseDrift(report.drift)) out(line);
+      out(
+        `  Every finding, grouped per operation: scalekit-conformance drift --run-report ${json ?? '<run --report-json file>'}`,
+      );
+    }
+    const { stopped } = report;
+    if (stopped) {
+      out('');
+      out(
+        `the target stopped answering after ${stopped.afterRequests} requests at ${stopped.at}: ${stopped.cause} (${stoppedAnsweringThreshold} requests in a row got no answer; the rest of the run was not sent)`,
+      );
+    }
+    if (json) out(`JSON report:  ${json}`);
+    if (junit) out(`JUnit report: ${junit}`);
+    for (const error of report.errors) out(`error: ${error}`);
+  }
+}
+
+export const specLine = (spec: ResolvedSpec) => `spec:   ${spec.origin} (sha256 ${spec.sha256.slice(0, 12)})`;
+export const writesLine = (settings: RunSettings) =>
+  `writes: ${settings.writes.allowed ? 'allowed' : 'refused (read-only run)'}: ${settings.writes.reason}`;
+export const rateLine = (settings: RunSettings) =>
+  `rate:   ${settings.maxRps ? `at most ${settings.maxRps} requests per second` : 'no limit'}`;
+
+/**
+ * Fails early, before any test runs, if a report path cannot be written: a probe file is written beside it and
+ * removed, so neither an empty report nor an older run's is left by the check itself.
+ */
+function assertWritable(path: string | undefined, flag: string): void {
+  if (!path) return;
+  try {
+    if (existsSync(path) && statSync(path).isDirectory()) throw new Error('it is a directory');
+    mkdirSync(dirname(path), { recursive: true });
+    const probe = join(dirname(path), `.${basename(path)}.${process.pid}.probe`);
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (error) {
+    throw new UserError(`cannot write ${flag} ${path} (${describeError(error)})`, `Choose a writable path for ${flag}`);
+  }
+}

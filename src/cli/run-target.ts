@@ -1,0 +1,106 @@
+// The target of a run: the embedded mock served on loopback, or a URL; the run's ID and tag; and, decided once here,
+// whether the run must clean up after itself. `preflight` proves the target answers before anything else is sent.
+import { randomUUID } from 'node:crypto';
+import { createTokenSession } from '../client/api.js';
+import { TokenError } from '../client/oauth.js';
+import { TransportError } from '../client/transport.js';
+import { systemClock } from '../clock.js';
+import { describeError, UserError } from '../errors.js';
+import { newRunId, type TargetSpec } from '../harness/context.js';
+import { serveMock } from '../mock/http-server.js';
+import { createMock } from '../mock/index.js';
+import type { Redactor } from '../reporters/redact.js';
+import { toolName } from '../version.js';
+import type { RunSettings } from './run-settings.js';
+
+export interface RunTarget {
+  /** How the console and the report name the target. */
+  label: string;
+  /** Where the suites send their requests, and with which credentials (the embedded mock's are fresh). */
+  connection: Extract<TargetSpec, { kind: 'url' }>;
+  runId: string;
+  /** The tag every name, email and identifier the suites create carries (`conf<runId>…`). */
+  tag: string;
+  /**
+   * Whether the run removes what it created and puts back the settings it changed: only on a URL target it may
+   * write to, since the embedded mock is thrown away after the run and a read-only run changes nothing.
+   */
+  sweepable: boolean;
+  /** What to run later when the run's own sweep could not finish. */
+  sweepLater: string;
+  /** Stops the embedded mock; nothing for a URL target. */
+  close(): Promise<void>;
+}
+
+type MockTarget = Extract<RunSettings['target'], { kind: 'mock' }>;
+
+/** The run's target, ready for the preflight: the embedded mock served (its secret redacted), or the URL as given. */
+export async function openTarget(settings: RunSettings, redactor: Redactor): Promise<RunTarget> {
+  const { label, connection, close } =
+    settings.target.kind === 'mock'
+      ? await serveEmbeddedMock(settings, settings.target, redactor)
+      : { label: settings.target.baseUrl, connection: urlConnection(settings.target), close: async () => {} };
+  const runId = newRunId();
+  const tag = `conf${runId}`;
+  return {
+    label,
+    connection,
+    runId,
+    tag,
+    sweepable: settings.target.kind === 'url' && settings.writes.allowed,
+    sweepLater: `run \`${toolName} sweep --target ${connection.baseUrl} --tag ${tag}\``,
+    close,
+  };
+}
+
+function urlConnection({ baseUrl, clientId, clientSecret }: RunTarget['connection']): RunTarget['connection'] {
+  return { kind: 'url', baseUrl, clientId, clientSecret };
+}
+
+// The embedded mock is served on loopback, so a default run takes the same socket path as a live target.
+async function serveEmbeddedMock(settings: RunSettings, { faults }: MockTarget, redactor: Redactor) {
+  const credentials = { clientId: 'skc_embedded_mock', clientSecret: `mock-${randomUUID()}` };
+  redactor.addSecret(credentials.clientSecret);
+  const served = await serveMock(
+    // The mock follows the run's profile too, so a config that decides an open point differently still passes.
+    createMock({ clock: systemClock, credentials, faults, seed: settings.seed, profile: settings.profile }),
+  );
+  const faultNote = faults.length > 0 ? ` with fault(s) ${faults.join(', ')}` : '';
+  return {
+    label: `embedded mock (${served.url})${faultNote}`,
+    connection: { kind: 'url' as const, baseUrl: served.url, ...credentials },
+    close: served.close,
+  };
+}
+
+/** Checks that a URL target answers and accepts the credentials; every problem becomes a one-line UserError. */
+export async function preflight(
+  baseUrl: string,
+  credentials: { clientId: string; clientSecret: string },
+  timeoutMs: number,
+) {
+  const session = createTokenSession({ baseUrl, credentials, timeoutMs, clock: systemClock });
+  try {
+    await session.token();
+  } catch (error) {
+    if (error instanceof TokenError && error.kind === 'unreachable') {
+      throw new UserError(
+        `cannot reach the target ${baseUrl}: ${error.cause instanceof TransportError ? error.cause.reason : describeError(error.cause)}`,
+        'Check --target and that the server is running and reachable',
+      );
+    }
+    if (error instanceof TokenError && error.kind === 'rejected') {
+      throw new UserError(
+        `authentication failed: ${error.message}`,
+        'Check SCALEKIT_CLIENT_ID and SCALEKIT_CLIENT_SECRET (or --client-id/--client-secret) for this environment',
+      );
+    }
+    if (error instanceof TokenError) {
+      throw new UserError(
+        `the target's token endpoint misbehaved: ${error.message}`,
+        'Check that --target is a Scalekit environment URL',
+      );
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { pollUntil } from '../../src/harness/index.js';
+
+describe('pollUntil', () => {
+  it('reads until the condition holds and returns that reading', async () => {
+    let reads = 0;
+    const value = await pollUntil(
+      async () => ++reads,
+      (n) => n === 3,
+      60_000,
+    );
+    expect(value).toBe(3);
+    expect(reads).toBe(3);
+  });
+
+  it('returns the last reading when the budget runs out, having read at least once', async () => {
+    let reads = 0;
+    expect(
+      await pollUntil(
+        async () => ++reads,
+        () => false,
+        0,
+      ),
+    ).toBe(1);
+    reads = 0;
+    const last = await pollUntil(
+      async () => ++reads,
+      () => false,
+      150,
+    );
+    expect(last).toBe(reads);
+    // Pauses of 20, 40, 80 ms fill 150 ms in a handful of readings; a loop without pauses would read thousands of
+    // times. Only an upper bound: a slow machine reads fewer times, never more.
+    expect(reads).toBeGreaterThanOrEqual(2);
+    expect(reads).toBeLessThan(10);
+  });
+});
