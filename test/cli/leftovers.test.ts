@@ -2,8 +2,7 @@
 // domains read as before, and so do the settings it changed through the control hooks; killed outright (SIGKILL: no
 // handler, no sweep of its own), `sweep --target` restores the lists from the run's ledger and tags, and removes
 // the ledger.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ApiClient, createApiClient, createTokenSession } from '../../src/client/api.js';
@@ -12,7 +11,7 @@ import { type ServedMock, serveMock } from '../../src/mock/http-server.js';
 import { createMock } from '../../src/mock/index.js';
 import type { RunReport } from '../../src/reporters/model.js';
 import { hooksFor, ownersEndpoint, settingsOf } from '../support/hook-settings.js';
-import { cliBudgetMs, runCli, startCli } from './run-cli.js';
+import { cacheWithSuiteIndex, cliBudgetMs, runCli, startCli } from './run-cli.js';
 
 const credentials = { clientId: 'skc_leftovers', clientSecret: 'leftovers-secret' };
 
@@ -72,7 +71,7 @@ describe('what a run leaves on its target', { timeout: cliBudgetMs }, () => {
     const served = await servedMock();
     const api = apiFor(served.url);
     const before = await lists(api);
-    const cache = mkdtempSync(join(tmpdir(), 'skc-leftovers-'));
+    const cache = await cacheWithSuiteIndex('skc-leftovers-');
     const result = await runCli(['run', '--target', served.url, '--only', 'OAS-*'], envFor(cache));
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(await lists(api)).toEqual(before);
@@ -87,7 +86,7 @@ describe('what a run leaves on its target', { timeout: cliBudgetMs }, () => {
     await hooks.requireRedirects('callback', ['https://app.example.com/callback']);
     await hooks.setWebhookEndpoint(ownersEndpoint);
     const before = await settingsOf(hooks);
-    const cache = mkdtempSync(join(tmpdir(), 'skc-leftovers-'));
+    const cache = await cacheWithSuiteIndex('skc-leftovers-');
     const json = join(cache, 'r.json');
     const xml = join(cache, 'r.xml');
     // RDR-005 registers allowlists in both environment kinds; WHD-001 registers the suite's receiver and moves the
@@ -127,7 +126,7 @@ describe('what a run leaves on its target', { timeout: cliBudgetMs }, () => {
     });
     const api = apiFor(served.url);
     const before = await lists(api);
-    const cache = mkdtempSync(join(tmpdir(), 'skc-leftovers-'));
+    const cache = await cacheWithSuiteIndex('skc-leftovers-');
     const run = startCli(['run', '--target', served.url, '--only', 'OAS-*'], envFor(cache));
     stopAfterTest.push(() => {
       run.child.kill('SIGKILL');

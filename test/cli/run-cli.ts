@@ -1,5 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultCacheDir } from '../../src/spec/resolve.js';
 
 export const binPath = fileURLToPath(new URL('../../bin/scalekit-conformance.js', import.meta.url));
 export const packageDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -10,11 +14,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** The environment a CLI child starts with: PATH, HOME and the spec, so a developer's own SCALEKIT_* never leak. */
+/**
+ * The environment a CLI child starts with: PATH, HOME, the cache and the spec, so a developer's own SCALEKIT_* never
+ * leak.
+ */
 export function cliEnv(env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    XDG_CACHE_HOME: process.env.XDG_CACHE_HOME,
     SCALEKIT_OPENAPI: process.env.SCALEKIT_OPENAPI,
     SCALEKIT_CONFORMANCE_CACHE: process.env.SCALEKIT_CONFORMANCE_CACHE,
     ...env,
@@ -80,4 +88,21 @@ export function runCli(
       },
     );
   });
+}
+
+let indexCollected: Promise<unknown> | undefined;
+
+/**
+ * A fresh cache folder for one run (its ledgers kept apart from other runs') that already holds the suite index,
+ * so the run does not collect the suites again: `rules` collects it into the default cache once, when missing.
+ */
+export async function cacheWithSuiteIndex(prefix: string): Promise<string> {
+  indexCollected ??= runCli(['rules', '--json']);
+  await indexCollected;
+  const from = defaultCacheDir();
+  const cache = mkdtempSync(join(tmpdir(), prefix));
+  for (const file of readdirSync(from)) {
+    if (/^suite-index-[0-9a-f]+\.json$/.test(file)) copyFileSync(join(from, file), join(cache, file));
+  }
+  return cache;
 }
