@@ -7,6 +7,7 @@ import {
   type FilterableAuthLog,
   filterPredicate,
 } from '../oracles/auth-log-filter.js';
+import type { RuleId } from '../rules/catalogue.js';
 import { type Failure, failure } from './failure.js';
 import { checkStatus, parseJsonBody } from './http.js';
 
@@ -635,6 +636,26 @@ export function walkEndsWhereEntriesEnd(
     }
   }
   return failures;
+}
+
+/**
+ * A walk over next_page_token that reads `maxPages` pages and still gets a token has not ended: a list that never
+ * ends breaks the rule of the test walking it (every list test's walk is bounded, so a looping server cannot hang it).
+ */
+export function pagesEndWithin(
+  rule: RuleId,
+  pages: readonly Pick<AuthLogPageRecord, 'next' | 'exchange'>[],
+  maxPages: number,
+): Failure | undefined {
+  const last = pages.at(-1);
+  if (pages.length < maxPages || !last?.next) return undefined;
+  return failure(
+    rule,
+    'pagination ends',
+    `a last page within ${maxPages} pages`,
+    `a next_page_token on page ${pages.length}`,
+    last.exchange,
+  );
 }
 
 /** ALG-016: total_size is the same on every page and equals the number of entries on all pages. */

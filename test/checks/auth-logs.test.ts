@@ -18,6 +18,7 @@ import {
   noEntryTwiceAcrossPages,
   oneNewInitiatedEntry,
   pageLinksConsistent,
+  pagesEndWithin,
   pageWithinSize,
   perStatusResultsMakeUpUnfiltered,
   prevTokenLeadsBack,
@@ -332,6 +333,17 @@ describe('paging, ordering and totals (ALG-014 to ALG-017)', () => {
       .slice(0, 1)
       .map((p) => ({ ...p, next: '' }));
     expect(walkEndsWhereEntriesEnd('ALG-015', early, 6, 3).map((f) => f.title)).toEqual(['end of the pages']);
+  });
+
+  it('passes a walk that ends within its bound, and fails one still handed a token on its last allowed page', () => {
+    const pages = pagesOf(newestFirstEntries.slice(0, 6), 3);
+    expect(pagesEndWithin('ALG-007', pages, 2)).toBeUndefined();
+    expect(pagesEndWithin('ALG-007', pages.slice(0, 1), 2)).toBeUndefined();
+    expect(pagesEndWithin('ALG-007', pages.slice(0, 1), 1)).toMatchObject({
+      rule: 'ALG-007',
+      title: 'pagination ends',
+      received: 'a next_page_token on page 1',
+    });
   });
 
   it('passes total_size equal on every page to every match, and fails a per-page count', () => {
