@@ -449,16 +449,6 @@ export function signatureCoversBodyAsSent(
   );
 }
 
-/** WHS-006, held to the suite's verifier: each altered delivery judged as its variant expects (a changed byte refused). */
-export function variantsJudgedAsExpected(
-  rule: 'WHS-006',
-  judged: readonly { name: string; expect: 'valid' | 'invalid'; verdict: SignatureVerdict }[],
-): Failure[] {
-  return judged
-    .filter(({ expect, verdict }) => verdict.valid !== (expect === 'valid'))
-    .map(({ name, expect }) => failure(rule, name, expect, expect === 'valid' ? 'invalid' : 'valid'));
-}
-
 /** C-07's recipe from the docs: scalekit-signature `t=…,v1=<hex>` over `timestamp.body`, keyed by the raw secret. */
 function docsRecipeVerifies(delivery: ReceivedDelivery, secret: string): boolean {
   const timestamp = delivery.headers['webhook-timestamp'] ?? '';

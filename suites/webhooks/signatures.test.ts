@@ -15,7 +15,6 @@ import {
   signatureHeadersPresent,
   signatureVerified,
   signedBySomeScheme,
-  variantsJudgedAsExpected,
 } from '../../src/checks/webhooks.js';
 import {
   assertConforms,
@@ -29,7 +28,7 @@ import {
 import { targetNow, waitBudgetMs } from '../../src/harness/target.js';
 import { withWebhookEndpoint } from '../../src/harness/webhooks.js';
 import type { DeliveryAttempt } from '../../src/webhooks/receiver.js';
-import { tamperedVariants, verifyAttempt } from '../../src/webhooks/verify.js';
+import { verifyAttempt } from '../../src/webhooks/verify.js';
 
 interface Signed {
   delivery: DeliveryAttempt;
@@ -89,14 +88,9 @@ describe('webhook signatures', () => {
         skip('precondition not met: the delivery does not verify at all (see WHS-003)');
       }
     }
-    // And a changed byte of the body must not verify (a check of the verifier, kept beside the rule's target check).
-    const bodyVariants = tamperedVariants(delivery, secret)
-      .filter((variant) => variant.name.startsWith('body '))
-      .map(({ name, expect, attempt }) => ({ name, expect, verdict: verifyAttempt(attempt, secret, { now }) }));
-    assertConforms(
-      signatureCoversBodyAsSent('WHS-006', delivery, asSent),
-      ...variantsJudgedAsExpected('WHS-006', bodyVariants),
-    );
+    // That a changed byte of the body fails the suite's verifier is the harness's to prove (on tampered copies of
+    // deliveries like this one, test/webhooks/verify.test.ts): no server can fail it, so it is no part of this test.
+    assertConforms(signatureCoversBodyAsSent('WHS-006', delivery, asSent));
   });
 
   test('the docs’ other recipe (scalekit-signature, t=…,v1=<hex> over timestamp.body with the raw secret) does not apply: reported as drift', {
