@@ -1,11 +1,20 @@
 import fc from 'fast-check';
-import { type Failure, failure, PropertyFailure } from '../checks/failure.js';
+import { type Failure, PropertyFailure } from '../checks/failure.js';
 import { parseJsonBody } from '../checks/http.js';
 import type { ApiClient } from '../client/api.js';
 import { toCurl } from '../client/curl.js';
 import { type Exchange, exchangeOf } from '../client/transport.js';
 import type { RuleId } from '../rules/catalogue.js';
 import type { DereferencedDocument } from '../spec/document.js';
+import {
+  createdWithId,
+  deletedNotReadable,
+  type ExpectedListing,
+  listAgreesWithModel,
+  showsWhatWasWritten,
+  valueAt,
+  writeAccepted,
+} from './chain-checks.js';
 import {
   findCarrier,
   findNestedCarrier,
@@ -371,14 +380,7 @@ export function formatChain(steps: readonly { title: string; exchanges: readonly
 
 // ---- reading what the server shows ----
 
-const isSuccess = (exchange: Exchange) => exchange.status >= 200 && exchange.status < 300;
-const preview = (exchange: Exchange) =>
-  `${exchange.status} ${exchange.responseBody.slice(0, 200) || '(empty body)'}`.trim();
-const quote = (value: unknown) => (value === undefined ? '(absent)' : JSON.stringify(value));
 const named = (kind: ResolvedKind, resource: ModelResource) => `${kind.kind.name} #${resource.handle}`;
-
-const valueAt = (resource: Json, path: string): unknown =>
-  path.split('.').reduce<unknown>((value, key) => (value as Json | undefined)?.[key], resource);
 
 function objectAt(body: Json | undefined, property: string): Json | undefined {
   const value = body?.[property];
@@ -449,29 +451,9 @@ type Check = (f: Failure | undefined) => void;
 /** After a create or an update: get shows the resource as the model has it (OAS-019). */
 async function checkReadable(run: ChainRun, step: Step, check: Check, kind: ResolvedKind, resource: ModelResource) {
   if (!run.checks('OAS-019')) return;
-  const { exchange, found } = await read(run, step, kind, resource);
   const where = kind.get ? operationName({ method: 'get', path: kind.kind.itemPath }) : 'its parent’s get';
-  if (!found) {
-    check(
-      failure(
-        'OAS-019',
-        'resource readable',
-        `${named(kind, resource)} shown by ${where}`,
-        preview(exchange),
-        exchange,
-      ),
-    );
-    return;
-  }
-  for (const [path, value] of Object.entries(resource.written)) {
-    const received = valueAt(found, path);
-    if (received === value) continue;
-    check(
-      failure('OAS-019', 'written value visible', `${path} ${quote(value)} in ${where}`, quote(received), exchange, [
-        `${named(kind, resource)}: the value the chain last wrote is not what the server shows`,
-      ]),
-    );
-  }
+  const shown = { name: named(kind, resource), written: resource.written };
+  for (const found of showsWhatWasWritten('OAS-019', await read(run, step, kind, resource), shown, where)) check(found);
 }
 
 /** The list under the resource's parent shows every live resource of the kind and no deleted one. */
@@ -490,38 +472,14 @@ async function checkListed(
   const expectedGone = run.checks('OAS-018') ? model.gone.filter(sameParent) : [];
   if (expectedLive.length + expectedGone.length === 0) return;
   const { items, complete, last, failed } = await walkList(run, step, kind, ids);
-  const where = operationName(kind.list.operation);
-  if (failed) {
-    const rule = expectedLive.length > 0 ? 'OAS-019' : 'OAS-018';
-    check(failure(rule, 'list readable', `${where} answering 200`, preview(last), last));
-    return;
-  }
-  const missing = complete ? expectedLive.filter((r) => !listing(kind, items, r)) : [];
-  const resurrected = expectedGone.filter((r) => listing(kind, items, r));
-  if (missing.length > 0) {
-    check(
-      failure(
-        'OAS-019',
-        'created resource listed',
-        `${missing.map((r) => named(kind, r)).join(', ')} in ${where}`,
-        `absent from all ${items.length} items`,
-        last,
-        missing.map((r) => `${named(kind, r)} has ${kind.list?.source.field} ${r.ids[kind.kind.name]}`),
-      ),
-    );
-  }
-  if (resurrected.length > 0) {
-    check(
-      failure(
-        'OAS-018',
-        'deleted resource listed',
-        `${resurrected.map((r) => named(kind, r)).join(', ')} gone from ${where}`,
-        'still listed',
-        listing(kind, items, resurrected[0] as ModelResource)?.exchange ?? last,
-        resurrected.map((r) => `${named(kind, r)} has ${kind.list?.source.field} ${r.ids[kind.kind.name]}`),
-      ),
-    );
-  }
+  const expected = (r: ModelResource): ExpectedListing => ({
+    name: named(kind, r),
+    field: kind.list?.source.field ?? '',
+    id: r.ids[kind.kind.name] ?? '',
+    shownOn: listing(kind, items, r)?.exchange,
+  });
+  const list = { where: operationName(kind.list.operation), items: items.length, complete, failed: !!failed, last };
+  for (const found of listAgreesWithModel(list, expectedLive.map(expected), expectedGone.map(expected))) check(found);
 }
 
 const pick = <T>(items: readonly T[], index: number): T | undefined => items[index % Math.max(items.length, 1)];
@@ -576,16 +534,9 @@ export class CreateCommand extends ChainCommand {
         ...(kind.kind.create.query ? { query: kind.kind.create.query } : {}),
       });
       const id = text(objectAt(body, kind.create.property)?.[kind.create.field]);
-      if (!isSuccess(exchange) || !id) {
-        check(
-          failure(
-            'OAS-019',
-            'create',
-            `a 2xx answer carrying ${kind.create.property}.${kind.create.field}`,
-            preview(exchange),
-            exchange,
-          ),
-        );
+      const created = createdWithId('OAS-019', exchange, id, `${kind.create.property}.${kind.create.field}`);
+      if (created || !id) {
+        check(created);
         return;
       }
       const resource: ModelResource = {
@@ -652,8 +603,9 @@ export class UpdateCommand extends ChainCommand {
     await run.step(`update ${named(kind, resource)}: ${change.shows} "${value}"`, async (step, check) => {
       const body = change.body(value);
       const { exchange } = await run.call(step, update.method, update.path, resource.ids, { body });
-      if (!isSuccess(exchange)) {
-        check(failure('OAS-019', 'update', `a 2xx answer from ${operationName(update)}`, preview(exchange), exchange));
+      const accepted = writeAccepted('OAS-019', 'update', operationName(update), exchange);
+      if (accepted) {
+        check(accepted);
         return;
       }
       resource.written[change.shows] = valueAt(body, change.shows);
@@ -673,10 +625,9 @@ export class DeleteCommand extends ChainCommand {
     const resource = this.target(model) as ModelResource;
     await run.step(`delete ${named(kind, resource)}`, async (step, check) => {
       const { exchange } = await run.call(step, 'delete', kind.kind.itemPath, resource.ids);
-      if (!isSuccess(exchange)) {
-        check(
-          failure('OAS-018', 'delete', `a 2xx answer from ${operationName(kind.remove)}`, preview(exchange), exchange),
-        );
+      const accepted = writeAccepted('OAS-018', 'delete', operationName(kind.remove), exchange);
+      if (accepted) {
+        check(accepted);
         return;
       }
       run.deleted(resource);
@@ -688,19 +639,7 @@ export class DeleteCommand extends ChainCommand {
       model.gone.push(resource);
       if (!run.checks('OAS-018')) return;
       const after = await read(run, step, kind, resource);
-      const gone = kind.get ? after.exchange.status === 404 : after.exchange.status === 200 && !after.found;
-      if (!gone) {
-        const expected = kind.get ? '404' : `200 without ${named(kind, resource)}`;
-        check(
-          failure(
-            'OAS-018',
-            'deleted resource readable',
-            `${expected} from get after the delete`,
-            preview(after.exchange),
-            after.exchange,
-          ),
-        );
-      }
+      check(deletedNotReadable('OAS-018', after, { name: named(kind, resource), hasOwnGet: kind.get !== undefined }));
       await checkListed(run, model, step, check, kind, resource.ids, resource.parent);
     });
   }
