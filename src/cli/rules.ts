@@ -22,7 +22,7 @@ import { packageRoot, toolName } from '../version.js';
 import type { IndexedTest } from './execute.js';
 
 /** Where the checks, the oracles and the suites live, relative to the package root (the CLI runs from an installed package). */
-const checkSources = ['src/checks', 'src/contract/checks.ts'];
+const checkSources = ['src/checks', 'src/contract/checks.ts', 'src/contract/chain-checks.ts'];
 const oracleSources = ['src/oracles'];
 const suiteSources = ['suites'];
 
