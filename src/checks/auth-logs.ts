@@ -9,7 +9,7 @@ import {
 } from '../oracles/auth-log-filter.js';
 import type { RuleId } from '../rules/catalogue.js';
 import { type Failure, failure } from './failure.js';
-import { checkStatus, parseJsonBody } from './http.js';
+import { answerPreview, checkStatus, parseJsonBody } from './http.js';
 
 // Checks on GET /api/v1/logs/authentication/requests (ALG-001 to ALG-020; the refusals of ALG-010 to ALG-012 are
 // http.ts's checkStatus and checkErrorInfo): the entries an OAuth flow leaves, the filters against the model of
@@ -94,7 +94,7 @@ export function approvalReturnedCode(
     'a redirect to the callback with a code',
     redirected
       ? `${exchange.status} with Location ${exchange.responseHeaders.location ?? '(none)'}`
-      : `${exchange.status} ${exchange.responseBody.slice(0, 200)}`,
+      : answerPreview(exchange),
     exchange,
   );
 }

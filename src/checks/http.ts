@@ -7,11 +7,14 @@ import { type Failure, failure } from './failure.js';
 // Small named checks over one recorded exchange. Each returns a Failure or undefined, never a boolean, so a
 // suite can combine them and the report says exactly what differed.
 
-// Masked before the cut, so a token the cut would split is still recognised whole.
-const preview = (body: string, max = 300) => {
+/** A body as a failure shows it: masked before the cut, so a token the cut would split is still recognised whole. */
+export const bodyPreview = (body: string, max = 300) => {
   const safe = redactShapes(body);
   return (safe.length > max ? `${safe.slice(0, max)}…` : safe) || '(empty body)';
 };
+
+/** An answer as a failure shows it: its status and the start of its body. */
+export const answerPreview = (exchange: Exchange) => `${exchange.status} ${bodyPreview(exchange.responseBody)}`;
 
 export function checkStatus(
   rule: RuleId,
@@ -20,13 +23,7 @@ export function checkStatus(
 ): Failure | undefined {
   const allowed = typeof expected === 'number' ? [expected] : expected;
   if (allowed.includes(exchange.status)) return undefined;
-  return failure(
-    rule,
-    'status code',
-    allowed.join(' or '),
-    `${exchange.status} ${preview(exchange.responseBody)}`,
-    exchange,
-  );
+  return failure(rule, 'status code', allowed.join(' or '), answerPreview(exchange), exchange);
 }
 
 export function parseJsonBody(exchange: Exchange): { ok: true; value: unknown } | { ok: false; reason: string } {
@@ -36,7 +33,7 @@ export function parseJsonBody(exchange: Exchange): { ok: true; value: unknown } 
   try {
     return { ok: true, value: JSON.parse(exchange.responseBody) };
   } catch {
-    return { ok: false, reason: `unparseable JSON ${preview(exchange.responseBody)}` };
+    return { ok: false, reason: `unparseable JSON ${bodyPreview(exchange.responseBody)}` };
   }
 }
 
@@ -90,7 +87,7 @@ export function checkErrorInfo(
     rule,
     'error body',
     'an ErrorInfo body with a non-empty error_code',
-    preview(exchange.responseBody),
+    bodyPreview(exchange.responseBody),
     exchange,
   );
 }

@@ -3,7 +3,7 @@ import type { Exchange } from '../client/transport.js';
 import { redactShapes } from '../reporters/redact.js';
 import type { SchemaRegistry, SchemaViolation } from '../spec/schemas.js';
 import { type Failure, failure } from './failure.js';
-import { checkStatus, parseJsonBody } from './http.js';
+import { bodyPreview, checkStatus, parseJsonBody } from './http.js';
 
 // Checks on the passwordless Headless API (PWL-001..PWL-017): the send and resend answers and the expiry they
 // promise, the email each method sends, the verify answer, the refusals and their bodies. Pure functions over
@@ -20,12 +20,6 @@ export type PasswordlessOperation = (typeof passwordlessOperations)[keyof typeof
 
 /** Whole-second timestamps and a request's own latency: expires_at may be off by this much either way. */
 export const expiryToleranceMs = 2_000;
-
-// Masked before the cut, so a token the cut would split is still recognised whole.
-const preview = (body: string, max = 300) => {
-  const safe = redactShapes(body);
-  return (safe.length > max ? `${safe.slice(0, max)}…` : safe) || '(empty body)';
-};
 
 const violationLines = (violations: readonly SchemaViolation[]) =>
   violations.slice(0, 10).map((v) => `${v.at || '(root)'} ${v.message}`);
@@ -111,7 +105,7 @@ export function readSendAnswer(
         rule,
         'send response shape',
         'auth_request_id, expires_at (Unix seconds), expires_in and passwordless_type, valid against the schema',
-        preview(exchange.responseBody),
+        bodyPreview(exchange.responseBody),
         exchange,
         [...missing.map((field) => `missing or malformed: ${field}`), ...violationLines(violations)],
       ),
@@ -310,7 +304,7 @@ export function verifyAnswerMatchesRequest(
   const violations = schema === undefined ? [] : registry.validate(schema, body);
   const wrong = Object.entries(expected).filter(([key, value]) => body[key] !== value);
   if (violations.length === 0 && wrong.length === 0) return undefined;
-  return failure(rule, 'verify response', JSON.stringify(expected), preview(exchange.responseBody), exchange, [
+  return failure(rule, 'verify response', JSON.stringify(expected), bodyPreview(exchange.responseBody), exchange, [
     ...wrong.map(([key]) => `${key} differs`),
     ...violationLines(violations),
   ]);
@@ -370,7 +364,7 @@ export function undeclaredErrorHasErrorInfo(
     rule,
     'error body',
     'an ErrorInfo body with a non-empty error_code, as the spec’s other errors have',
-    body.ok ? preview(exchange.responseBody) : body.reason,
+    body.ok ? bodyPreview(exchange.responseBody) : body.reason,
     exchange,
   );
 }

@@ -3,7 +3,7 @@ import type { Exchange } from '../client/transport.js';
 import { type EnvironmentKind, type RedirectType, splitUri } from '../oracles/redirect-uri.js';
 import type { RuleId } from '../rules/catalogue.js';
 import { type Failure, failure } from './failure.js';
-import { checkStatus, parseJsonBody } from './http.js';
+import { answerPreview, checkStatus, parseJsonBody } from './http.js';
 
 // Checks on redirect URIs end to end (RDR-001..RDR-020, RDT-001..RDT-012, EPT-001, EPT-005..EPT-012): registration
 // through the `redirects` hook against the oracles' verdict, where /oauth/authorize and /oidc/logout send the
@@ -335,13 +335,7 @@ export function codeExchangedForToken(rule: SignInRule, exchange: Exchange): Fai
   const body = parseJsonBody(exchange);
   const token = body.ok ? (body.value as { access_token?: unknown } | null)?.access_token : undefined;
   if (exchange.status === 200 && typeof token === 'string' && token !== '') return undefined;
-  return failure(
-    rule,
-    'code exchange',
-    '200 with an access_token',
-    `${exchange.status} ${exchange.responseBody.slice(0, 200)}`,
-    exchange,
-  );
+  return failure(rule, 'code exchange', '200 with an access_token', answerPreview(exchange), exchange);
 }
 
 /** EPT-007: a used or expired code is refused with a 4xx and an OAuth error such as invalid_grant. */
@@ -353,7 +347,7 @@ export function codeExchangeRefused(rule: 'EPT-007', exchange: Exchange): Failur
     rule,
     'code exchange refused',
     '4xx with an OAuth error such as invalid_grant',
-    `${exchange.status} ${exchange.responseBody.slice(0, 200)}`,
+    answerPreview(exchange),
     exchange,
   );
 }

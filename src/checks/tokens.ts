@@ -1,20 +1,13 @@
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose';
 import type { Exchange } from '../client/transport.js';
-import { redactShapes } from '../reporters/redact.js';
 import { type Failure, failure } from './failure.js';
-import { checkStatus, parseJsonBody } from './http.js';
+import { bodyPreview, checkStatus, parseJsonBody } from './http.js';
 import { redirectParameter } from './redirects.js';
 
 // Checks on the tokens a target issues and the keys it publishes (TOK-001, TOK-003, TOK-005, TOK-011). Pure functions
 // over recorded exchanges and token strings: the suites collect, these judge. Each check's rule parameter lists the
 // rules it may decide, so a rule ID leads here through the types. A token is judged on the target's clock, which the
 // caller passes in, so a clock the `clock` hook moved is no surprise.
-
-// Masked before the cut, so a token the cut would split is still recognised whole.
-const preview = (text: string, max = 200) => {
-  const safe = redactShapes(text);
-  return (safe.length > max ? `${safe.slice(0, max)}…` : safe) || '(empty body)';
-};
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -37,7 +30,7 @@ export function readJwks(
   } catch {
     const type = exchange.responseHeaders['content-type'] ?? '(no content type)';
     return {
-      problem: failure(rule, 'JWKS at /keys', expected, `${type}: ${preview(exchange.responseBody)}`, exchange),
+      problem: failure(rule, 'JWKS at /keys', expected, `${type}: ${bodyPreview(exchange.responseBody)}`, exchange),
     };
   }
   const keys = isObject(body) ? body.keys : undefined;
@@ -52,7 +45,7 @@ export function readJwks(
           : undefined;
   if (wrong) {
     return {
-      problem: failure(rule, 'JWKS at /keys', expected, `${wrong}: ${preview(exchange.responseBody)}`, exchange),
+      problem: failure(rule, 'JWKS at /keys', expected, `${wrong}: ${bodyPreview(exchange.responseBody)}`, exchange),
     };
   }
   return { jwks: body as unknown as JSONWebKeySet };
@@ -162,7 +155,7 @@ export function checkTokenRefused(rule: 'TOK-001', what: string, exchange: Excha
     rule,
     `token request with ${what}`,
     '400 or 401 with an OAuth error such as invalid_client, and no token',
-    `${exchange.status} ${preview(exchange.responseBody)}`,
+    `${exchange.status} ${bodyPreview(exchange.responseBody)}`,
     exchange,
   );
 }
@@ -182,7 +175,7 @@ export function tokenIssued(rule: 'TOK-001', exchange: Exchange): Failure | unde
   const status = checkStatus(rule, exchange, 200);
   if (status) return status;
   if (isNonEmptyString(tokenResponseOf(exchange).access_token)) return undefined;
-  return failure(rule, 'token response', 'an access_token', preview(exchange.responseBody), exchange);
+  return failure(rule, 'token response', 'an access_token', bodyPreview(exchange.responseBody), exchange);
 }
 
 /**
@@ -240,7 +233,7 @@ export function signInIssuedCode(rule: 'TOK-011', exchange: Exchange): Failure |
     rule,
     'sign-in',
     'a redirect to the callback with a code',
-    `${exchange.status} ${exchange.responseHeaders.location ?? preview(exchange.responseBody)}`,
+    `${exchange.status} ${exchange.responseHeaders.location ?? bodyPreview(exchange.responseBody)}`,
     exchange,
   );
 }

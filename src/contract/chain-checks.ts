@@ -1,4 +1,5 @@
 import { type Failure, failure } from '../checks/failure.js';
+import { answerPreview } from '../checks/http.js';
 import type { Exchange } from '../client/transport.js';
 
 // The verdicts of the stateful chains (OAS-018, OAS-019): what a create, update or delete answered, and what get and
@@ -8,8 +9,6 @@ import type { Exchange } from '../client/transport.js';
 type Json = Record<string, unknown>;
 
 const isSuccess = (exchange: Exchange) => exchange.status >= 200 && exchange.status < 300;
-const preview = (exchange: Exchange) =>
-  `${exchange.status} ${exchange.responseBody.slice(0, 200) || '(empty body)'}`.trim();
 const quote = (value: unknown) => (value === undefined ? '(absent)' : JSON.stringify(value));
 
 /** The value at a dotted path of a resource (`settings.name`); undefined when any step is missing. */
@@ -24,7 +23,7 @@ export function createdWithId(
   carrying: string,
 ): Failure | undefined {
   if (isSuccess(exchange) && id) return undefined;
-  return failure(rule, 'create', `a 2xx answer carrying ${carrying}`, preview(exchange), exchange);
+  return failure(rule, 'create', `a 2xx answer carrying ${carrying}`, answerPreview(exchange), exchange);
 }
 
 /** OAS-019 (an update) or OAS-018 (a delete): the write answered 2xx. */
@@ -35,7 +34,7 @@ export function writeAccepted(
   exchange: Exchange,
 ): Failure | undefined {
   if (isSuccess(exchange)) return undefined;
-  return failure(rule, verb, `a 2xx answer from ${operation}`, preview(exchange), exchange);
+  return failure(rule, verb, `a 2xx answer from ${operation}`, answerPreview(exchange), exchange);
 }
 
 /**
@@ -50,7 +49,9 @@ export function showsWhatWasWritten(
 ): Failure[] {
   const { exchange, found } = read;
   if (!found) {
-    return [failure(rule, 'resource readable', `${resource.name} shown by ${where}`, preview(exchange), exchange)];
+    return [
+      failure(rule, 'resource readable', `${resource.name} shown by ${where}`, answerPreview(exchange), exchange),
+    ];
   }
   return Object.entries(resource.written)
     .filter(([path, value]) => valueAt(found, path) !== value)
@@ -83,7 +84,7 @@ export function deletedNotReadable(
     rule,
     'deleted resource readable',
     `${expected} from get after the delete`,
-    preview(exchange),
+    answerPreview(exchange),
     exchange,
   );
 }
@@ -110,7 +111,7 @@ export function listAgreesWithModel(
   if (live.length + gone.length === 0) return [];
   if (list.failed) {
     const rule = live.length > 0 ? 'OAS-019' : 'OAS-018';
-    return [failure(rule, 'list readable', `${list.where} answering 200`, preview(list.last), list.last)];
+    return [failure(rule, 'list readable', `${list.where} answering 200`, answerPreview(list.last), list.last)];
   }
   const details = (entries: readonly ExpectedListing[]) => entries.map((e) => `${e.name} has ${e.field} ${e.id}`);
   const names = (entries: readonly ExpectedListing[]) => entries.map((e) => e.name).join(', ');
