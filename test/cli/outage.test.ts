@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
+import { targetStoppedNote } from '../../src/harness/index.js';
 import { serveMock } from '../../src/mock/http-server.js';
 import { createMock } from '../../src/mock/index.js';
 import type { RunReport } from '../../src/reporters/model.js';
+import { notSelectedNote } from '../../src/reporters/vitest-collector.js';
 import {
   type MisbehavingTarget,
   startBreakingProxy,
@@ -64,10 +66,19 @@ describe('a target that stops answering before the contract suite judged anythin
       );
       expect(result.code, result.stdout + result.stderr).toBe(4);
       const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as RunReport;
-      const contract = report.tests.filter((t) => t.file.startsWith('suites/contract/operations'));
+      // Whichever contract file runs first meets the outage and errors; once the run has stopped, the files after
+      // it are skipped as not finished (vitest's file order differs between machines); the TOK-* checks of the
+      // contract file are not selected. None is skipped for want of requests, none fails.
+      const contract = report.tests.filter((t) => t.file.startsWith('suites/contract/'));
       expect(contract.length).toBeGreaterThan(10);
       expect(contract.filter((t) => t.message?.includes('nothing was sent'))).toEqual([]);
       expect(contract.some((t) => t.state === 'errored')).toBe(true);
+      const unexplained = contract.filter(
+        (t) =>
+          t.state !== 'errored' &&
+          !(t.state === 'skipped' && (t.message === targetStoppedNote || t.message === notSelectedNote)),
+      );
+      expect(unexplained.map((t) => `${t.fullName}: ${t.state} ${t.message ?? ''}`)).toEqual([]);
       expect(report.summary.failed).toBe(0);
     } finally {
       await target.close();
