@@ -11,7 +11,12 @@ import { ruleTags } from '../rules/tags.js';
 import { defaultCacheDir } from '../spec/resolve.js';
 import { packageRoot } from '../version.js';
 
-/** The vitest options every programmatic run shares: the suites, the rule tags, no config file. */
+/**
+ * The vitest options every programmatic run shares: the suites, the rule tags, no config file. Worker threads
+ * without isolation: a worker imports msw, faker, Ajv and the mock once for all the suite files it runs, not once
+ * per file, and each file still connects afresh to its target (`connectTarget`). Transforms are kept on disk in the
+ * cache folder, so a run after the first does not transform the suites again.
+ */
 function baseOptions() {
   return {
     config: false as const,
@@ -20,6 +25,9 @@ function baseOptions() {
     include: ['suites/**/*.test.ts'],
     tags: ruleTags(),
     strictTags: true,
+    pool: 'threads' as const,
+    isolate: false,
+    experimental: { fsModuleCache: true, fsModuleCachePath: join(defaultCacheDir(), 'vitest-modules') },
   };
 }
 
@@ -29,10 +37,14 @@ export interface SuiteResults {
   errors: string[];
 }
 
-/** What selects the tests of a run: rule-ID globs (`only`) and the suite files holding them (`files`). */
+/**
+ * What selects the tests of a run: rule-ID globs (`only`) and the suite files holding them (`files`); or, for the
+ * fault proof, a plan of suite files each with the rule IDs whose tests it runs (all when empty).
+ */
 interface Selection {
   only?: readonly string[];
   files?: readonly string[];
+  plan?: readonly { file: string; only: readonly string[] }[];
 }
 
 /** The collector of one run, judging "not selected" by the run's rule globs. */
@@ -109,29 +121,29 @@ export async function executeSuites(
 }
 
 /**
- * One vitest for many runs of the suites, each against its own target: what `mutation` runs once per fault. The
- * vite server, its transforms of the suites and the harness, and the config are made once; each run hands the
- * workers its target through `provide` and its tag filter through the test specifications, so a run costs its
- * suite files' workers and tests, not a vitest start. Runs take turns; close the session when done.
+ * One vitest for many runs of the suites, each against its own targets: what `mutation` runs once per round of
+ * faults. The vite server, its transforms of the suites and the harness, and the config are made once; each run
+ * hands the workers its targets through `provide` and its tag filters through the test specifications, so a run
+ * costs its suite files' workers and tests, not a vitest start. Runs take turns; close the session when done.
  */
 export interface SuiteSession {
   run(context: RunContext, selection?: Selection): Promise<SuiteResults>;
   close(): Promise<void>;
 }
 
-export async function openSuiteSession(): Promise<SuiteSession> {
+export async function openSuiteSession(options: { workers?: number } = {}): Promise<SuiteSession> {
+  const workers = options.workers ?? 1;
   // The reporter is fixed when vitest is made: it hands each run's events to that run's collector.
   let current: OutcomeCollector | undefined;
   const reporter: Reporter = {
     onTestCaseResult: (testCase) => current?.onTestCaseResult(testCase),
     onTestRunEnd: (modules, errors) => current?.onTestRunEnd(modules, errors),
   };
-  // Threads start faster than forked processes. Without isolation a worker keeps the modules it imported (msw, faker,
-  // the mock, the suites' transforms) from one run to the next, so a fault costs its tests, not the imports again;
-  // every suite file still connects afresh to the run's target (`connectTarget` reads it from `provide`).
+  // Files run side by side only when each has a target of its own (`RunContext.files`): one target's hooks are
+  // environment-wide.
   const vitest = await createVitest(
     'test',
-    { ...suiteRunOptions(reporter), pool: 'threads', isolate: false },
+    { ...suiteRunOptions(reporter), ...(workers > 1 ? { fileParallelism: true, maxWorkers: workers } : {}) },
     { logLevel: 'silent' },
   );
   try {
@@ -141,21 +153,24 @@ export async function openSuiteSession(): Promise<SuiteSession> {
     throw error;
   }
   const project = vitest.getRootProject();
+  const specification = (file: string, only: readonly string[]) => {
+    const tagsFilter = tagsFilterOf(only);
+    return project.createSpecification(resolve(packageRoot, file), tagsFilter ? { testTagsFilter: tagsFilter } : {});
+  };
   let running = Promise.resolve();
   const runOnce = async (context: RunContext, selection: Selection): Promise<SuiteResults> => {
+    if (workers > 1 && !context.files) throw new Error('files run side by side need a target each (RunContext.files)');
     const only = selection.only ?? [];
     const collector = collectorFor(only);
-    const tagsFilter = tagsFilterOf(only);
-    const files = selection.files
-      ? selection.files.map((file) => resolve(packageRoot, file))
-      : (await vitest.globTestSpecifications()).map((spec) => spec.moduleId);
-    if (files.length === 0) return { tests: [], errors: [] };
+    const files = selection.files ?? (await vitest.globTestSpecifications()).map((spec) => spec.moduleId);
+    const specifications = selection.plan
+      ? selection.plan.map((entry) => specification(entry.file, entry.only))
+      : files.map((file) => specification(file, only));
+    if (specifications.length === 0) return { tests: [], errors: [] };
     project.provide('conformance', context);
     current = collector;
     try {
-      await vitest.runTestSpecifications(
-        files.map((file) => project.createSpecification(file, tagsFilter ? { testTagsFilter: tagsFilter } : {})),
-      );
+      await vitest.runTestSpecifications(specifications);
     } finally {
       current = undefined;
     }

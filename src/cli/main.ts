@@ -51,7 +51,7 @@ sweep options (deletes organizations, users, roles, permissions, clients, connec
 mutation options:
   --fault ID               Only these faults (repeatable; default: all)
   --full                   Run every suite for every fault (default: only the tests citing the fault's rules)
-  --jobs N                 Spread the faults over N processes sharing one run without faults (default 1)
+  --jobs N                 Run N suite files side by side, each against a mock of its own (default 1)
   --shard K/N              Only every N-th fault starting with the K-th, to split a run across machines
   --baseline PATH          Reuse the run without faults from an earlier mutation --report-json file
   --seed N, --report-json PATH

@@ -1,14 +1,12 @@
-import { spawn } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { type DriftFinding, driftKey } from '../checks/drift.js';
 import { systemClock } from '../clock.js';
 import { defaultProfile, mergeProfile, type Profile } from '../config/profile.js';
 import { ExitCode, UserError } from '../errors.js';
-import { newRunId } from '../harness/context.js';
-import { diagnosticsOf, driftOf, type Fault, type FaultId, faults, isFaultId, profilesOf } from '../mock/faults.js';
+import { newRunId, type RunContext } from '../harness/context.js';
+import { diagnosticsOf, driftOf, type Fault, faults, isFaultId, profilesOf } from '../mock/faults.js';
 import { serveMock } from '../mock/http-server.js';
 import { createMock } from '../mock/index.js';
 import { aggregateRules } from '../reporters/aggregate.js';
@@ -16,7 +14,13 @@ import { rules } from '../rules/catalogue.js';
 import { ensureGeneratedTypes } from '../spec/generate.js';
 import { resolveSpec } from '../spec/resolve.js';
 import { packageRoot } from '../version.js';
-import { cachedSuiteIndex, openSuiteSession, type SuiteSession } from './execute.js';
+import {
+  cachedSuiteIndex,
+  type IndexedTest,
+  openSuiteSession,
+  type SuiteResults,
+  type SuiteSession,
+} from './execute.js';
 
 export interface MutationResult {
   fault: string;
@@ -51,52 +55,131 @@ interface FaultRun extends Baseline {
   diagnosed: string[];
 }
 
-/** Runs the suites against a fresh mock with `faultIds` on (none: the baseline), under the default profile or another. */
-async function runWithFaults(
-  session: SuiteSession,
-  faultIds: FaultId[],
-  options: { specPath: string; seed: number; only: readonly string[]; files?: readonly string[]; profile?: Profile },
-): Promise<FaultRun> {
-  const credentials = { clientId: 'skc_mutation', clientSecret: `mock-${randomUUID()}` };
-  const profile = options.profile ?? defaultProfile;
-  const served = await serveMock(
-    createMock({ clock: systemClock, credentials, faults: faultIds, seed: options.seed, profile }),
-  );
-  try {
-    const { tests, errors } = await session.run(
-      {
-        target: { kind: 'url', baseUrl: served.url, ...credentials },
-        specPath: options.specPath,
-        seed: options.seed,
-        timeoutMs: 10_000,
-        profile,
-        runId: newRunId(),
-        faultProof: faultIds.length > 0,
-      },
-      { only: options.only, ...(options.files ? { files: options.files } : {}) },
-    );
-    const aggregated = aggregateRules(rules, tests);
-    const failed = aggregated.filter((r) => r.status === 'failed').map((r) => r.id);
-    // Rules the profile does not assert (an alternative retry schedule): every citing test skipped.
-    const notAsserted = aggregated.filter((r) => r.status === 'skipped').map((r) => r.id);
-    // A test without an answer proves nothing either way: the run is not judged.
-    const errored = tests.filter((t) => t.state === 'errored').map((t) => `${testKey(t)} errored: ${t.message}`);
-    return {
-      failed,
-      notAsserted,
-      errors: [...errors, ...errored],
-      drift: tests.flatMap((t) => t.drift),
-      failedTests: tests.filter((t) => t.state === 'failed').map(testKey),
-      diagnosed: aggregated.filter((r) => (r.diagnostics?.length ?? 0) > 0).map((r) => r.id),
-    };
-  } finally {
-    await served.close();
-  }
+/**
+ * One suite file against a mock of its own: with a fault on (or none, for the baseline), under the default profile
+ * or another the fault names, running only the tests citing `only` (all when empty).
+ */
+interface ProofJob {
+  fault?: Fault;
+  /** Which of the fault's other profiles (`profilesOf`), if not the default one. */
+  variant?: number;
+  file: string;
+  only: readonly string[];
+  profile: Profile;
 }
 
-/** Runs `work` with one suite session, closed after it whatever happens. */
-async function withSession<T>(work: (session: SuiteSession) => Promise<T>): Promise<T> {
-  const session = await openSuiteSession();
+/** What a job's file left: its tests' outcomes and the errors outside tests that may be its. */
+type JobResult = SuiteResults;
+
+/** Judges the outcomes of one fault's (or the baseline's) files as one run. */
+function judge({ tests, errors }: SuiteResults): FaultRun {
+  const aggregated = aggregateRules(rules, tests);
+  return {
+    failed: aggregated.filter((r) => r.status === 'failed').map((r) => r.id),
+    // Rules the profile does not assert (an alternative retry schedule): every citing test skipped.
+    notAsserted: aggregated.filter((r) => r.status === 'skipped').map((r) => r.id),
+    // A test without an answer proves nothing either way: the run is not judged.
+    errors: [
+      ...errors,
+      ...tests.filter((t) => t.state === 'errored').map((t) => `${testKey(t)} errored: ${t.message}`),
+    ],
+    drift: tests.flatMap((t) => t.drift),
+    failedTests: tests.filter((t) => t.state === 'failed').map(testKey),
+    diagnosed: aggregated.filter((r) => (r.diagnostics?.length ?? 0) > 0).map((r) => r.id),
+  };
+}
+
+/**
+ * Packs jobs into rounds in which each suite file appears at most once, as one vitest run holds a file once. The
+ * rounds are as many as the busiest file has jobs; each job goes to the emptiest round its file is free in, so the
+ * rounds stay even and the workers busy.
+ */
+export function packRounds<T extends { file: string }>(jobs: readonly T[]): T[][] {
+  const perFile = new Map<string, T[]>();
+  for (const job of jobs) perFile.set(job.file, [...(perFile.get(job.file) ?? []), job]);
+  const count = Math.max(0, ...[...perFile.values()].map((list) => list.length));
+  const rounds: T[][] = Array.from({ length: count }, () => []);
+  for (const list of [...perFile.values()].sort((a, b) => b.length - a.length)) {
+    const free = [...rounds.keys()].sort((a, b) => (rounds[a]?.length ?? 0) - (rounds[b]?.length ?? 0) || a - b);
+    for (const [i, job] of list.entries()) rounds[free[i] as number]?.push(job);
+  }
+  return rounds;
+}
+
+/**
+ * Runs the jobs round by round in one suite session, each file against a fresh mock of its own (so the files of a
+ * round may run side by side, and a fault never reaches another file's mock), and hands back each job's results.
+ */
+async function runJobs(
+  session: SuiteSession,
+  jobs: readonly ProofJob[],
+  options: { specPath: string; seed: number },
+  onRound?: (done: ReadonlyMap<ProofJob, JobResult>) => void,
+): Promise<Map<ProofJob, JobResult>> {
+  const results = new Map<ProofJob, JobResult>();
+  const credentials = { clientId: 'skc_mutation', clientSecret: `mock-${randomUUID()}` };
+  for (const round of packRounds(jobs)) {
+    const served = await Promise.all(
+      round.map((job) =>
+        serveMock(
+          createMock({
+            clock: systemClock,
+            credentials,
+            faults: job.fault ? [job.fault.id] : [],
+            seed: options.seed,
+            profile: job.profile,
+          }),
+        ),
+      ),
+    );
+    try {
+      const targets = served.map((s) => ({ kind: 'url' as const, baseUrl: s.url, ...credentials }));
+      const { tests, errors } = await session.run(
+        {
+          target: targets[0] as RunContext['target'],
+          files: Object.fromEntries(
+            round.map((job, i) => [resolve(packageRoot, job.file), { target: targets[i], profile: job.profile }]),
+          ) as RunContext['files'],
+          specPath: options.specPath,
+          seed: options.seed,
+          timeoutMs: 10_000,
+          profile: defaultProfile,
+          runId: newRunId(),
+          faultProof: round.some((job) => job.fault !== undefined),
+        },
+        { plan: round.map((job) => ({ file: job.file, only: job.only })) },
+      );
+      // An error naming a file (it failed to load) is that file's; one naming none (unhandled) is every job's.
+      const named = (error: string) => round.find((job) => error.startsWith(`${job.file} `));
+      for (const job of round) {
+        results.set(job, {
+          tests: tests.filter((t) => t.file === job.file),
+          errors: errors.filter((e) => (named(e) ?? job) === job),
+        });
+      }
+    } finally {
+      await Promise.all(served.map((s) => s.close()));
+    }
+    onRound?.(results);
+  }
+  return results;
+}
+
+/** Every suite file, or the files holding a test that cites one of `only`. */
+function filesCiting(index: readonly IndexedTest[], only: readonly string[] | 'all'): string[] {
+  const citing = only === 'all' ? index : index.filter((t) => t.rules.some((r) => only.includes(r)));
+  return [...new Set(citing.map((t) => t.file))];
+}
+
+/** The results of some jobs merged into one run's. */
+function merged(results: ReadonlyMap<ProofJob, JobResult>, jobs: readonly ProofJob[]): SuiteResults {
+  const parts = jobs.map((job) => results.get(job) ?? { tests: [], errors: [`${job.file}: not run`] });
+  return { tests: parts.flatMap((p) => p.tests), errors: [...new Set(parts.flatMap((p) => p.errors))] };
+}
+
+/** Runs `work` with one suite session of `workers` side by side, closed after it whatever happens. */
+async function withSession<T>(workers: number, work: (session: SuiteSession) => Promise<T>): Promise<T> {
+  const session = await openSuiteSession({ workers });
   try {
     return await work(session);
   } finally {
@@ -104,25 +187,31 @@ async function withSession<T>(work: (session: SuiteSession) => Promise<T>): Prom
   }
 }
 
-/** The run without faults, once more for the rules that failed: a check that fails only under load is named. */
+/** The run without faults: every suite file against its own mock, once more for the files of rules that failed. */
 async function runBaseline(
   session: SuiteSession,
-  specPath: string,
-  seed: number,
+  index: readonly IndexedTest[],
+  options: { specPath: string; seed: number },
   out: (line: string) => void,
 ): Promise<Baseline> {
-  let baseline: Baseline = await runWithFaults(session, [], { specPath, seed, only: [] });
+  const clean = (only: readonly string[] | 'all') =>
+    filesCiting(index, only).map(
+      (file): ProofJob => ({ file, only: only === 'all' ? [] : only, profile: defaultProfile }),
+    );
+  const first = clean('all');
+  let baseline: Baseline = judge(merged(await runJobs(session, first, options), first));
   if (baseline.failed.length > 0 && baseline.errors.length === 0) {
-    const again = await runWithFaults(session, [], { specPath, seed, only: baseline.failed });
-    if (again.failed.length === 0 && again.errors.length === 0) {
+    const again = clean(baseline.failed);
+    const rerun = judge(merged(await runJobs(session, again, options), again));
+    if (rerun.failed.length === 0 && rerun.errors.length === 0) {
       out(`warning: without faults, ${baseline.failed.join(', ')} failed once and passed when run again (flaky)`);
     }
-    baseline = { failed: again.failed, notAsserted: again.notAsserted, errors: again.errors, drift: baseline.drift };
+    baseline = { failed: rerun.failed, notAsserted: rerun.notAsserted, errors: rerun.errors, drift: baseline.drift };
   }
   return baseline;
 }
 
-/** `--baseline FILE`: the baseline of an earlier mutation run's JSON report (as `--jobs` hands it to its children). */
+/** `--baseline FILE`: the baseline of an earlier mutation run's JSON report (to share one across CI shards). */
 function readBaseline(file: string): Baseline {
   let parsed: unknown;
   try {
@@ -138,86 +227,123 @@ function readBaseline(file: string): Baseline {
   return baseline as Baseline;
 }
 
-/** Every selected fault in turn against the mock, judged against the baseline. */
+/** A fault's jobs: its files under the default profile, and under each other profile it names, the files of those rules. */
+function jobsOf(fault: Fault, index: readonly IndexedTest[], full: boolean): ProofJob[] {
+  const only = [...new Set([...fault.rules, ...driftOf(fault).map((d) => d.rule), ...diagnosticsOf(fault)])];
+  const jobsFor = (rulesRun: readonly string[], profile: Profile, variant?: number): ProofJob[] =>
+    filesCiting(index, full ? 'all' : rulesRun).map((file) => ({
+      fault,
+      file,
+      only: full ? [] : rulesRun,
+      profile,
+      ...(variant === undefined ? {} : { variant }),
+    }));
+  return [
+    ...jobsFor(only, defaultProfile),
+    ...profilesOf(fault).flatMap((other, variant) => {
+      const { profile, problems } = mergeProfile(other.profile);
+      if (problems.length > 0) throw new Error(`fault ${fault.id}: ${problems.join('; ')}`);
+      return jobsFor(other.rules, profile, variant);
+    }),
+  ];
+}
+
+/** Judges one fault from its jobs' results against the baseline. */
+function verdictOf(
+  fault: Fault,
+  jobs: readonly ProofJob[],
+  results: ReadonlyMap<ProofJob, JobResult>,
+  baselineDrift: ReadonlySet<string>,
+): MutationResult & { errors: string[] } {
+  const expectedDrift = driftOf(fault);
+  const diagnostics = diagnosticsOf(fault);
+  const run = judge(
+    merged(
+      results,
+      jobs.filter((job) => job.variant === undefined),
+    ),
+  );
+  // test/cli/retry-schedules.test.ts proves the rules a default run does not assert, with their profiles.
+  const asserted = (fault.rules as readonly string[]).filter((id) => !run.notAsserted.includes(id));
+  const newDrift = run.drift.filter((f) => !baselineDrift.has(driftKey(f)));
+  const reported = expectedDrift
+    .filter((d) => newDrift.some((f) => f.kind === d.kind && f.rule === d.rule))
+    .map((d) => d.kind);
+  // A diagnostic fault is caught when it shows up under each of its rules and none of them fails for it.
+  const diagnosed = diagnostics.filter((id) => run.diagnosed.includes(id) && !run.failed.includes(id));
+  let caught =
+    run.errors.length === 0 &&
+    asserted.length + expectedDrift.length + diagnostics.length > 0 &&
+    asserted.every((id) => run.failed.includes(id)) &&
+    reported.length === expectedDrift.length &&
+    diagnosed.length === diagnostics.length;
+  const failedRules = new Set(run.failed);
+  const failedTests = new Set(run.failedTests);
+  const errors = [...run.errors];
+  // The rules another documented choice asserts: the same fault under that profile must fail them too.
+  profilesOf(fault).forEach((other, variant) => {
+    const otherRun = judge(
+      merged(
+        results,
+        jobs.filter((job) => job.variant === variant),
+      ),
+    );
+    caught &&= otherRun.errors.length === 0 && other.rules.every((id) => otherRun.failed.includes(id));
+    for (const id of otherRun.failed) failedRules.add(id);
+    for (const test of otherRun.failedTests) failedTests.add(test);
+    errors.push(...otherRun.errors);
+  });
+  return {
+    fault: fault.id,
+    breaks: [...fault.rules],
+    caught,
+    failedRules: [...failedRules].sort(),
+    failedTests: [...failedTests].sort(),
+    ...(expectedDrift.length > 0 ? { drift: { expected: expectedDrift.map((d) => d.kind), reported } } : {}),
+    ...(diagnostics.length > 0 ? { diagnostics: { expected: [...diagnostics], reported: diagnosed } } : {}),
+    errors,
+  };
+}
+
+/** The line a fault gets as soon as all its files have run. */
+function faultLine(fault: Fault, verdict: MutationResult & { errors: string[] }): string {
+  const claims = [
+    ...fault.rules,
+    ...driftOf(fault).map((d) => `drift ${d.kind}`),
+    ...diagnosticsOf(fault).map((id) => `diagnostic ${id}`),
+  ].join(', ');
+  const driftSeen = verdict.drift ? `; drift: ${verdict.drift.reported.join(', ') || 'none new'}` : '';
+  const diagnosticSeen = verdict.diagnostics
+    ? `; diagnostics under: ${verdict.diagnostics.reported.join(', ') || 'none'}`
+    : '';
+  const erroredSeen = verdict.errors.length > 0 ? `; errors: ${verdict.errors.slice(0, 3).join('; ')}` : '';
+  const failed = verdict.failedRules.join(', ') || 'nothing';
+  return `  ${verdict.caught ? 'caught  ' : 'SURVIVED'} ${fault.id}  breaks ${claims}; failed: ${failed}${driftSeen}${diagnosticSeen}${erroredSeen}`;
+}
+
+/** Every selected fault, its files packed into rounds with the other faults', judged against the baseline. */
 async function runFaults(
   session: SuiteSession,
+  index: readonly IndexedTest[],
   selected: readonly Fault[],
   baseline: Baseline,
   options: { specPath: string; seed: number; full: boolean },
   out: (line: string) => void,
 ): Promise<MutationResult[]> {
   const baselineDrift = new Set(baseline.drift.map(driftKey));
-  const suiteTests = await cachedSuiteIndex();
-  // Focused runs load only the suite files citing the rules they select.
-  const focus = (only: readonly string[]) =>
-    options.full
-      ? { only: [] }
-      : {
-          only,
-          files: [...new Set(suiteTests.filter((t) => t.rules.some((r) => only.includes(r))).map((t) => t.file))],
-        };
-  const results: MutationResult[] = [];
-  for (const fault of selected) {
-    const expectedDrift = driftOf(fault);
-    const diagnostics = diagnosticsOf(fault);
-    const only = [...new Set([...fault.rules, ...expectedDrift.map((d) => d.rule), ...diagnostics])];
-    const run = await runWithFaults(session, [fault.id], {
-      specPath: options.specPath,
-      seed: options.seed,
-      ...focus(only),
-    });
-    // test/cli/retry-schedules.test.ts proves the rules a default run does not assert, with their profiles.
-    const asserted = (fault.rules as readonly string[]).filter((id) => !run.notAsserted.includes(id));
-    const newDrift = run.drift.filter((f) => !baselineDrift.has(driftKey(f)));
-    const reported = expectedDrift
-      .filter((d) => newDrift.some((f) => f.kind === d.kind && f.rule === d.rule))
-      .map((d) => d.kind);
-    // A diagnostic fault is caught when it shows up under each of its rules and none of them fails for it.
-    const diagnosed = diagnostics.filter((id) => run.diagnosed.includes(id) && !run.failed.includes(id));
-    let caught =
-      run.errors.length === 0 &&
-      asserted.length + expectedDrift.length + diagnostics.length > 0 &&
-      asserted.every((id) => run.failed.includes(id)) &&
-      reported.length === expectedDrift.length &&
-      diagnosed.length === diagnostics.length;
-    const failedRules = new Set(run.failed);
-    const failedTests = new Set(run.failedTests);
-    // The rules another documented choice asserts: the same fault under that profile must fail them too.
-    for (const variant of profilesOf(fault)) {
-      const { profile, problems } = mergeProfile(variant.profile);
-      if (problems.length > 0) throw new Error(`fault ${fault.id}: ${problems.join('; ')}`);
-      const other = await runWithFaults(session, [fault.id], {
-        specPath: options.specPath,
-        seed: options.seed,
-        profile,
-        ...focus(variant.rules),
-      });
-      caught &&= other.errors.length === 0 && variant.rules.every((id) => other.failed.includes(id));
-      for (const id of other.failed) failedRules.add(id);
-      for (const test of other.failedTests) failedTests.add(test);
+  const jobsPerFault = new Map(selected.map((fault) => [fault, jobsOf(fault, index, options.full)]));
+  const verdicts = new Map<Fault, MutationResult>();
+  const settle = (results: ReadonlyMap<ProofJob, JobResult>) => {
+    for (const [fault, jobs] of jobsPerFault) {
+      if (verdicts.has(fault) || !jobs.every((job) => results.has(job))) continue;
+      const { errors, ...verdict } = verdictOf(fault, jobs, results, baselineDrift);
+      verdicts.set(fault, verdict);
+      out(faultLine(fault, { ...verdict, errors }));
     }
-    results.push({
-      fault: fault.id,
-      breaks: [...fault.rules],
-      caught,
-      failedRules: [...failedRules].sort(),
-      failedTests: [...failedTests].sort(),
-      ...(expectedDrift.length > 0 ? { drift: { expected: expectedDrift.map((d) => d.kind), reported } } : {}),
-      ...(diagnostics.length > 0 ? { diagnostics: { expected: [...diagnostics], reported: diagnosed } } : {}),
-    });
-    const claims = [
-      ...fault.rules,
-      ...expectedDrift.map((d) => `drift ${d.kind}`),
-      ...diagnostics.map((id) => `diagnostic ${id}`),
-    ].join(', ');
-    const driftSeen = expectedDrift.length > 0 ? `; drift: ${reported.join(', ') || 'none new'}` : '';
-    const diagnosticSeen = diagnostics.length > 0 ? `; diagnostics under: ${diagnosed.join(', ') || 'none'}` : '';
-    const erroredSeen = run.errors.length > 0 ? `; errors: ${run.errors.slice(0, 3).join('; ')}` : '';
-    out(
-      `  ${caught ? 'caught  ' : 'SURVIVED'} ${fault.id}  breaks ${claims}; failed: ${[...failedRules].join(', ') || 'nothing'}${driftSeen}${diagnosticSeen}${erroredSeen}`,
-    );
-  }
-  return results;
+  };
+  const results = await runJobs(session, [...jobsPerFault.values()].flat(), options, settle);
+  settle(results);
+  return selected.map((fault) => verdicts.get(fault) as MutationResult);
 }
 
 /** A suite test with the faults that fail it: the per-test proof that every test can fail. */
@@ -239,68 +365,10 @@ async function testProofs(results: readonly MutationResult[]): Promise<TestProof
 }
 
 /**
- * `--jobs N`: the faults split over N child processes (shards), which share this process's baseline instead of
- * each running its own. Their per-fault lines are passed on as they come; their reports are merged.
- */
-async function runInChildren(
-  jobs: number,
-  baseline: Baseline,
-  flags: { fault?: string[]; full?: boolean },
-  seed: number,
-  env: NodeJS.ProcessEnv,
-  out: (line: string) => void,
-): Promise<MutationResult[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'skc-mutation-jobs-'));
-  try {
-    const baselineFile = join(dir, 'baseline.json');
-    writeFileSync(baselineFile, JSON.stringify({ baseline }));
-    const children = Array.from({ length: jobs }, (_, i) => {
-      const report = join(dir, `shard-${i + 1}.json`);
-      const args = ['mutation', '--seed', String(seed), '--shard', `${i + 1}/${jobs}`, '--baseline', baselineFile];
-      for (const id of flags.fault ?? []) args.push('--fault', id);
-      if (flags.full) args.push('--full');
-      args.push('--report-json', report);
-      return new Promise<MutationResult[]>((resolveChild, reject) => {
-        const child = spawn(process.execPath, [join(packageRoot, 'bin', 'scalekit-conformance.js'), ...args], {
-          cwd: packageRoot,
-          env,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let pending = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-          const lines = (pending + chunk).split('\n');
-          pending = lines.pop() ?? '';
-          for (const line of lines) if (/^\s+(caught|SURVIVED) /.test(line)) out(line);
-        });
-        child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-          stderr += chunk;
-        });
-        child.on('error', reject);
-        child.on('close', (code) => {
-          try {
-            const parsed = JSON.parse(readFileSync(report, 'utf8')) as { faults: MutationResult[] };
-            resolveChild(parsed.faults);
-          } catch {
-            const why = stderr.trim().split('\n')[0] || `exit code ${code}`;
-            reject(new Error(`mutation shard ${i + 1}/${jobs} left no report: ${why}`));
-          }
-        });
-      });
-    });
-    const results = (await Promise.all(children)).flat();
-    const order = faults.map((f) => f.id as string);
-    return results.sort((a, b) => order.indexOf(a.fault) - order.indexOf(b.fault));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/**
  * The mutation run: every seeded fault is switched on in turn and the suites are run against the mock. A fault
  * is caught when every rule it claims to break fails, among those the default profile asserts, and every drift it
  * claims is reported where the run without faults reported none like it. By default only the tests citing those
- * rules run (fast); `--full` runs every suite for every fault; `--jobs N` spreads the faults over N processes.
+ * rules run (fast); `--full` runs every suite for every fault; `--jobs N` runs N suite files side by side.
  */
 export async function mutationCommand(
   flags: {
@@ -325,13 +393,10 @@ export async function mutationCommand(
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 16) {
     throw new UserError(`--jobs must be a whole number from 1 to 16, got "${flags.jobs}"`, 'Pass e.g. --jobs 2');
   }
-  if (jobs > 1 && flags.shard !== undefined) {
-    throw new UserError('--jobs and --shard cannot be combined', 'Split with one or the other');
-  }
   const seed = flags.seed === undefined ? randomInt(2 ** 31 - 1) : Number(flags.seed);
   const shard = /^(\d+)\/(\d+)$/.exec(flags.shard ?? '1/1');
-  const [index, count] = [Number(shard?.[1]), Number(shard?.[2])];
-  if (!shard || count < 1 || index < 1 || index > count) {
+  const [part, count] = [Number(shard?.[1]), Number(shard?.[2])];
+  if (!shard || count < 1 || part < 1 || part > count) {
     throw new UserError(`--shard must be K/N with 1 <= K <= N, got "${flags.shard}"`, 'Pass e.g. --shard 1/2');
   }
   const given = flags.baseline === undefined ? undefined : readBaseline(resolve(io.cwd, flags.baseline));
@@ -340,29 +405,22 @@ export async function mutationCommand(
   // Shards split the faults round-robin, so several processes (or CI jobs) can share one mutation run.
   const selected = faults
     .filter((f) => !flags.fault?.length || flags.fault.includes(f.id))
-    .filter((_, i) => i % count === index - 1);
-  const spread = jobs > 1 ? ` over ${jobs} processes` : '';
-  io.out(`mutation run: ${selected.length} fault(s)${spread}, seed ${seed} (replay with --seed ${seed})`);
+    .filter((_, i) => i % count === part - 1);
+  const workers = jobs > 1 ? ` on ${jobs} workers` : '';
+  io.out(`mutation run: ${selected.length} fault(s)${workers}, seed ${seed} (replay with --seed ${seed})`);
 
-  // One vitest per process for the baseline and every fault (`openSuiteSession`): a fault costs a fresh mock and a
-  // run of the suite files citing its rules, not a vitest start. With --jobs, the baseline's vitest is closed
-  // before the shards start, each with its own.
+  // One vitest for the baseline and every fault (`openSuiteSession`): a fault costs fresh mocks and its suite files'
+  // tests, not a vitest start, and the files of many faults share a run (`packRounds`).
   const clean = (run: Baseline) => run.failed.length === 0 && run.errors.length === 0;
-  let baseline: Baseline;
-  let results: MutationResult[] | undefined;
-  if (jobs > 1) {
-    baseline = given ?? (await withSession((session) => runBaseline(session, spec.localPath, seed, io.out)));
-    if (clean(baseline)) results = await runInChildren(jobs, baseline, flags, seed, io.env, io.out);
-  } else {
-    const options = { specPath: spec.localPath, seed, full: flags.full === true };
-    ({ baseline, results } = await withSession(async (session) => {
-      const baseline = given ?? (await runBaseline(session, spec.localPath, seed, io.out));
-      return {
-        baseline,
-        results: clean(baseline) ? await runFaults(session, selected, baseline, options, io.out) : undefined,
-      };
-    }));
-  }
+  const index = await cachedSuiteIndex();
+  const options = { specPath: spec.localPath, seed, full: flags.full === true };
+  const { baseline, results } = await withSession(jobs, async (session) => {
+    const baseline = given ?? (await runBaseline(session, index, options, io.out));
+    return {
+      baseline,
+      results: clean(baseline) ? await runFaults(session, index, selected, baseline, options, io.out) : undefined,
+    };
+  });
   if (!results) {
     io.out(
       `the mock without faults already fails ${[...baseline.failed, ...baseline.errors].join(', ')}; fix that first`,

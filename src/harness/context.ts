@@ -38,6 +38,11 @@ export interface RunContext {
    * only the verdict. A run against a target always shrinks, so its failures show the smallest input.
    */
   faultProof?: boolean;
+  /**
+   * Set by the fault proof: a target and profile per suite file (keyed by its absolute path), each file against a
+   * mock of its own with its own fault on, so one vitest run proves the faults of many files at once.
+   */
+  files?: Record<string, { target: TargetSpec; profile: Profile }>;
 }
 
 /** A short run identifier (base 36); deliberately not seeded, since it must differ between replays. */

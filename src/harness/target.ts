@@ -80,7 +80,9 @@ export function waitBudgetMs(target: Pick<Target, 'timeoutMs'>, profileMs = 0): 
 
 /** Connects to the target the run was given; `close` stops the in-process mock, if one was started. */
 export function connectTarget(file: string): Promise<{ target: Target; close: () => void }> {
-  return build(inject('conformance'), file);
+  const context = inject('conformance');
+  const own = context.files?.[file];
+  return build(own ? { ...context, ...own } : context, file);
 }
 
 function hash(text: string): number {

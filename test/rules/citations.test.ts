@@ -31,8 +31,9 @@ describe('the rule catalogue', () => {
 
 describe('a test that cites an unknown rule ID', { timeout: 60_000 }, () => {
   it('fails the vitest run with a message naming the file and the ID', async () => {
-    // A real test file under the harness project's include, run with the project's own vitest.config.ts.
-    const dir = join(packageDir, 'test', '__probe__');
+    // A real test file under the harness project's include, run with the project's own vitest.config.ts. Its own
+    // folder: the embedding test builds its probe under test/__probe__ too, perhaps at the same time.
+    const dir = join(packageDir, 'test', '__probe__', 'citations');
     const file = join(dir, 'unknown-rule.test.ts');
     mkdirSync(dir, { recursive: true });
     writeFileSync(
@@ -43,7 +44,13 @@ describe('a test that cites an unknown rule ID', { timeout: 60_000 }, () => {
       const result = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
         const child = spawn(
           process.execPath,
-          [join(packageDir, 'node_modules/vitest/vitest.mjs'), 'run', '--project', 'harness', 'test/__probe__/'],
+          [
+            join(packageDir, 'node_modules/vitest/vitest.mjs'),
+            'run',
+            '--project',
+            'harness',
+            'test/__probe__/citations/',
+          ],
           {
             cwd: packageDir,
             env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
@@ -60,7 +67,7 @@ describe('a test that cites an unknown rule ID', { timeout: 60_000 }, () => {
         child.on('close', (code) => resolve({ code, output }));
       });
       expect(result.code).toBe(1);
-      expect(result.output).toContain('test/__probe__/unknown-rule.test.ts');
+      expect(result.output).toContain('test/__probe__/citations/unknown-rule.test.ts');
       expect(result.output).toContain('The tag "ZZZ-999" is not defined in the configuration');
     } finally {
       rmSync(dir, { recursive: true, force: true });
