@@ -12,10 +12,9 @@ import { runCli } from '../cli/run-cli.js';
 // (a property or content type the spec does not declare) are caught when the run reports it and the run without
 // faults did not.
 
-// One vitest per process, not per fault: a fault costs a fresh mock and a run of the suite files citing its rules
-// (about 2 s of CPU). The run took 3.5 minutes on a 2-core machine with other tests beside it, 7 when they were
-// heavy (CONTRIBUTING.md); the budget is far above that, so a busy machine never decides the verdict, and only a
-// hang ends it.
+// One vitest for the whole proof, each suite file a fault touches against a mock of its own, many faults per run
+// (CONTRIBUTING.md). It takes about 2.5 minutes alone on a 2-core machine and 3 to 6 with the other tests beside
+// it; the budget is far above that, so a busy machine never decides the verdict, and only a hang ends it.
 const mutationBudgetMs = 45 * 60_000;
 
 describe('seeded faults in the mock', { timeout: mutationBudgetMs + 60_000 }, () => {
