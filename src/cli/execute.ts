@@ -1,5 +1,15 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { createVitest, type Reporter } from 'vitest/node';
 import type { RunContext } from '../harness/context.js';
@@ -27,8 +37,20 @@ function baseOptions() {
     strictTags: true,
     pool: 'threads' as const,
     isolate: false,
-    experimental: { fsModuleCache: true, fsModuleCachePath: join(defaultCacheDir(), 'vitest-modules') },
+    ...transformCache(),
   };
+}
+
+/** vitest's transforms kept in the cache folder, when it can be written: a cache only saves time, never fails a run. */
+function transformCache() {
+  const path = join(defaultCacheDir(), 'vitest-modules');
+  try {
+    mkdirSync(path, { recursive: true });
+    accessSync(path, constants.W_OK);
+    return { experimental: { fsModuleCache: true, fsModuleCachePath: path } };
+  } catch {
+    return {};
+  }
 }
 
 /** What a run of the suites leaves: every test's outcome, and the errors outside tests (a suite that failed to load). */
