@@ -179,16 +179,17 @@ function headerValue(value: string): string {
   return /^[\t\x20-\x7e\x80-\xff]*$/.test(value) ? value : value.replace(/[^\t\x20-\x7e]/gu, encodeURIComponent);
 }
 
-/**
- * The handlers that can answer a request, in their order. msw asks every handler in turn, and each parses the
- * request's cookies before it looks at the URL: over the mock's 150 handlers that was most of a request's time. An
- * HTTP handler answers only its method and URL, so leaving the others out changes no answer.
- */
 /** msw's own method test (`HttpHandler.matchMethod`, which it keeps private). */
 function methodMatches(expected: string | RegExp, actual: string): boolean {
   return expected instanceof RegExp ? expected.test(actual) : expected.toUpperCase() === actual.toUpperCase();
 }
 
+/**
+ * The handlers that can answer a request, in their order. msw asks every handler in turn, and each parses the
+ * request's cookies (tough-cookie) before it looks at the URL: over the mock's 150 handlers, the largest share of
+ * the mock's own time in a suite run. An HTTP handler answers only its method and URL, so leaving the others out
+ * changes no answer.
+ */
 function candidatesFor(handlers: readonly RequestHandler[], method: string, url: URL): RequestHandler[] {
   return handlers.filter(
     (handler) =>
