@@ -1,7 +1,7 @@
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose';
 import type { Exchange } from '../client/transport.js';
 import { type Failure, failure } from './failure.js';
-import { bodyPreview, checkStatus, parseJsonBody } from './http.js';
+import { answerPreview, bodyPreview, checkStatus, parseJsonBody } from './http.js';
 import { redirectParameter } from './redirects.js';
 
 // Checks on the tokens a target issues and the keys it publishes (TOK-001, TOK-003, TOK-005, TOK-011). Pure functions
@@ -155,7 +155,7 @@ export function checkTokenRefused(rule: 'TOK-001', what: string, exchange: Excha
     rule,
     `token request with ${what}`,
     '400 or 401 with an OAuth error such as invalid_client, and no token',
-    `${exchange.status} ${bodyPreview(exchange.responseBody)}`,
+    answerPreview(exchange),
     exchange,
   );
 }

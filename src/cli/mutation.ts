@@ -68,9 +68,6 @@ interface ProofJob {
   profile: Profile;
 }
 
-/** What a job's file left: its tests' outcomes and the errors outside tests that may be its. */
-type JobResult = SuiteResults;
-
 /** Judges the outcomes of one fault's (or the baseline's) files as one run. */
 function judge({ tests, errors }: SuiteResults): FaultRun {
   const aggregated = aggregateRules(rules, tests);
@@ -114,9 +111,9 @@ async function runJobs(
   session: SuiteSession,
   jobs: readonly ProofJob[],
   options: { specPath: string; seed: number },
-  onRound?: (done: ReadonlyMap<ProofJob, JobResult>) => void,
-): Promise<Map<ProofJob, JobResult>> {
-  const results = new Map<ProofJob, JobResult>();
+  onRound?: (done: ReadonlyMap<ProofJob, SuiteResults>) => void,
+): Promise<Map<ProofJob, SuiteResults>> {
+  const results = new Map<ProofJob, SuiteResults>();
   const credentials = { clientId: 'skc_mutation', clientSecret: `mock-${randomUUID()}` };
   for (const round of packRounds(jobs)) {
     const served = await Promise.all(
@@ -172,7 +169,7 @@ function filesCiting(index: readonly IndexedTest[], only: readonly string[] | 'a
 }
 
 /** The results of some jobs merged into one run's. */
-function merged(results: ReadonlyMap<ProofJob, JobResult>, jobs: readonly ProofJob[]): SuiteResults {
+function merged(results: ReadonlyMap<ProofJob, SuiteResults>, jobs: readonly ProofJob[]): SuiteResults {
   const parts = jobs.map((job) => results.get(job) ?? { tests: [], errors: [`${job.file}: not run`] });
   return { tests: parts.flatMap((p) => p.tests), errors: [...new Set(parts.flatMap((p) => p.errors))] };
 }
@@ -252,7 +249,7 @@ function jobsOf(fault: Fault, index: readonly IndexedTest[], full: boolean): Pro
 function verdictOf(
   fault: Fault,
   jobs: readonly ProofJob[],
-  results: ReadonlyMap<ProofJob, JobResult>,
+  results: ReadonlyMap<ProofJob, SuiteResults>,
   baselineDrift: ReadonlySet<string>,
 ): MutationResult & { errors: string[] } {
   const expectedDrift = driftOf(fault);
@@ -333,7 +330,7 @@ async function runFaults(
   const baselineDrift = new Set(baseline.drift.map(driftKey));
   const jobsPerFault = new Map(selected.map((fault) => [fault, jobsOf(fault, index, options.full)]));
   const verdicts = new Map<Fault, MutationResult>();
-  const settle = (results: ReadonlyMap<ProofJob, JobResult>) => {
+  const settle = (results: ReadonlyMap<ProofJob, SuiteResults>) => {
     for (const [fault, jobs] of jobsPerFault) {
       if (verdicts.has(fault) || !jobs.every((job) => results.has(job))) continue;
       const { errors, ...verdict } = verdictOf(fault, jobs, results, baselineDrift);
