@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The CLI is TypeScript; tsx loads it without a build step, so the published files and the repository are one.
-import { register } from 'tsx/esm/api';
+// The CLI is TypeScript, run from its sources without a build step, so the published files and the repository are
+// one; load-cli.js says how it starts fast all the same.
+import { loadCli } from './load-cli.js';
 
-register();
-const { runCli } = await import('../src/cli/main.ts');
+const { runCli } = await loadCli();
 await runCli(process.argv.slice(2));

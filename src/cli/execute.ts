@@ -142,14 +142,21 @@ export async function executeSuites(
   return { tests: collector.tests, errors: collector.errors };
 }
 
+type FileEndListener = (file: string, loaded: boolean, soFar: SuiteResults) => void;
+
 /**
- * One vitest for many runs of the suites, each against its own targets: what `mutation` runs once per round of
- * faults. The vite server, its transforms of the suites and the harness, and the config are made once; each run
- * hands the workers its targets through `provide` and its tag filters through the test specifications, so a run
+ * One vitest for many runs of the suites, each against its own targets: what `mutation` runs for the baseline and
+ * for the faults. The vite server, its transforms of the suites and the harness, and the config are made once; each
+ * run hands the workers its targets through `provide` and its tag filters through the test specifications, so a run
  * costs its suite files' workers and tests, not a vitest start. Runs take turns; close the session when done.
  */
+
 export interface SuiteSession {
-  run(context: RunContext, selection?: Selection): Promise<SuiteResults>;
+  /**
+   * `onFileEnd` hears of each test file as it ends: its path, whether it loaded (its tests' outcomes are then all
+   * in), and the outcomes so far.
+   */
+  run(context: RunContext, selection?: Selection, onFileEnd?: FileEndListener): Promise<SuiteResults>;
   close(): Promise<void>;
 }
 
@@ -157,8 +164,12 @@ export async function openSuiteSession(options: { workers?: number } = {}): Prom
   const workers = options.workers ?? 1;
   // The reporter is fixed when vitest is made: it hands each run's events to that run's collector.
   let current: OutcomeCollector | undefined;
+  let fileEnded: FileEndListener | undefined;
   const reporter: Reporter = {
     onTestCaseResult: (testCase) => current?.onTestCaseResult(testCase),
+    onTestModuleEnd: (module) =>
+      current &&
+      fileEnded?.(module.moduleId, module.errors().length === 0, { tests: current.tests, errors: current.errors }),
     onTestRunEnd: (modules, errors) => current?.onTestRunEnd(modules, errors),
   };
   // Files run side by side only when each has a target of its own (`RunContext.files`): one target's hooks are
@@ -180,7 +191,11 @@ export async function openSuiteSession(options: { workers?: number } = {}): Prom
     return project.createSpecification(resolve(packageRoot, file), tagsFilter ? { testTagsFilter: tagsFilter } : {});
   };
   let running = Promise.resolve();
-  const runOnce = async (context: RunContext, selection: Selection): Promise<SuiteResults> => {
+  const runOnce = async (
+    context: RunContext,
+    selection: Selection,
+    onFileEnd?: FileEndListener,
+  ): Promise<SuiteResults> => {
     if (workers > 1 && !context.files) throw new Error('files run side by side need a target each (RunContext.files)');
     const only = selection.only ?? [];
     const collector = collectorFor(only);
@@ -191,16 +206,18 @@ export async function openSuiteSession(options: { workers?: number } = {}): Prom
     if (specifications.length === 0) return { tests: [], errors: [] };
     project.provide('conformance', context);
     current = collector;
+    fileEnded = onFileEnd;
     try {
       await vitest.runTestSpecifications(specifications);
     } finally {
       current = undefined;
+      fileEnded = undefined;
     }
     return { tests: collector.tests, errors: collector.errors };
   };
   return {
-    run(context, selection = {}) {
-      const result = running.then(() => runOnce(context, selection));
+    run(context, selection = {}, onFileEnd) {
+      const result = running.then(() => runOnce(context, selection, onFileEnd));
       running = result.then(
         () => {},
         () => {},

@@ -1,14 +1,16 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { type DriftFinding, driftKey } from '../checks/drift.js';
 import { systemClock } from '../clock.js';
 import { defaultProfile, mergeProfile, type Profile } from '../config/profile.js';
 import { ExitCode, UserError } from '../errors.js';
-import { newRunId, type RunContext } from '../harness/context.js';
+import { newRunId } from '../harness/context.js';
 import { diagnosticsOf, driftOf, type Fault, faults, isFaultId, profilesOf } from '../mock/faults.js';
 import { serveMock } from '../mock/http-server.js';
-import { createMock } from '../mock/index.js';
+import { createMock, type Mock } from '../mock/index.js';
 import { aggregateRules } from '../reporters/aggregate.js';
 import { rules } from '../rules/catalogue.js';
 import { ensureGeneratedTypes } from '../spec/generate.js';
@@ -87,77 +89,93 @@ function judge({ tests, errors }: SuiteResults): FaultRun {
 }
 
 /**
- * Packs jobs into rounds in which each suite file appears at most once, as one vitest run holds a file once. The
- * rounds are as many as the busiest file has jobs; each job goes to the emptiest round its file is free in, so the
- * rounds stay even and the workers busy.
- */
-export function packRounds<T extends { file: string }>(jobs: readonly T[]): T[][] {
-  const perFile = new Map<string, T[]>();
-  for (const job of jobs) perFile.set(job.file, [...(perFile.get(job.file) ?? []), job]);
-  const count = Math.max(0, ...[...perFile.values()].map((list) => list.length));
-  const rounds: T[][] = Array.from({ length: count }, () => []);
-  for (const list of [...perFile.values()].sort((a, b) => b.length - a.length)) {
-    const free = [...rounds.keys()].sort((a, b) => (rounds[a]?.length ?? 0) - (rounds[b]?.length ?? 0) || a - b);
-    for (const [i, job] of list.entries()) rounds[free[i] as number]?.push(job);
-  }
-  return rounds;
-}
-
-/**
- * Runs the jobs round by round in one suite session, each file against a fresh mock of its own (so the files of a
- * round may run side by side, and a fault never reaches another file's mock), and hands back each job's results.
+ * Runs every job in one vitest run of the suite session, each suite file against a fresh mock of its own with the
+ * job's fault on (so jobs may run side by side, and a fault never reaches another job's mock), and hands back each
+ * job's results. vitest runs a file once per run, so each job runs its suite file through a file of its own in a
+ * temporary folder that imports it (a query makes each import a module of its own): one run, its workers started
+ * once, not once per round of files. `onDone` hears of the jobs whose files have ended, as they end.
  */
 async function runJobs(
   session: SuiteSession,
   jobs: readonly ProofJob[],
   options: { specPath: string; seed: number },
-  onRound?: (done: ReadonlyMap<ProofJob, SuiteResults>) => void,
+  onDone?: (done: ReadonlyMap<ProofJob, SuiteResults>) => void,
 ): Promise<Map<ProofJob, SuiteResults>> {
-  const results = new Map<ProofJob, SuiteResults>();
   const credentials = { clientId: 'skc_mutation', clientSecret: `mock-${randomUUID()}` };
-  for (const round of packRounds(jobs)) {
-    const served = await Promise.all(
-      round.map((job) =>
-        serveMock(
-          createMock({
+  const folder = mkdtempSync(join(tmpdir(), 'skc-proof-'));
+  const runs = jobs.map((job, n) => {
+    const suite = resolve(packageRoot, job.file);
+    const file = join(folder, `${n}-${basename(job.file)}`);
+    const from = relative(folder, suite).split(sep).join('/');
+    writeFileSync(file, `import ${JSON.stringify(`${from}?proof=${n}`)};\n`);
+    return { job, suite, file, name: relative(packageRoot, file), mock: undefined as Mock | undefined };
+  });
+  // The mocks are made when their file first calls, and dropped when it ends: a few are alive at a time, not all.
+  const served = await Promise.all(
+    runs.map((run) =>
+      serveMock({
+        // Read on every request: the mock is made by the first.
+        get handlers() {
+          run.mock ??= createMock({
             clock: systemClock,
             credentials,
-            faults: job.fault ? [job.fault.id] : [],
+            faults: run.job.fault ? [run.job.fault.id] : [],
             seed: options.seed,
-            profile: job.profile,
-          }),
-        ),
-      ),
-    );
-    try {
-      const targets = served.map((s) => ({ kind: 'url' as const, baseUrl: s.url, ...credentials }));
-      const { tests, errors } = await session.run(
-        {
-          target: targets[0] as RunContext['target'],
-          files: Object.fromEntries(
-            round.map((job, i) => [resolve(packageRoot, job.file), { target: targets[i], profile: job.profile }]),
-          ) as RunContext['files'],
-          specPath: options.specPath,
-          seed: options.seed,
-          timeoutMs: 10_000,
-          profile: defaultProfile,
-          runId: newRunId(),
-          faultProof: round.some((job) => job.fault !== undefined),
+            profile: run.job.profile,
+          });
+          return run.mock.handlers;
         },
-        { plan: round.map((job) => ({ file: job.file, only: job.only })) },
-      );
-      // An error naming a file (it failed to load) is that file's; one naming none (unhandled) is every job's.
-      const named = (error: string) => round.find((job) => error.startsWith(`${job.file} `));
-      for (const job of round) {
-        results.set(job, {
-          tests: tests.filter((t) => t.file === job.file),
-          errors: errors.filter((e) => (named(e) ?? job) === job),
-        });
-      }
-    } finally {
-      await Promise.all(served.map((s) => s.close()));
-    }
-    onRound?.(results);
+      }),
+    ),
+  );
+  const byFile = new Map(runs.map((run, n) => [run.file, { run, served: served[n] }]));
+  const results = new Map<ProofJob, SuiteResults>();
+  // A job's outcomes under its suite file's name, as the index and the report name them.
+  const resultsOf = (run: (typeof runs)[number], { tests, errors }: SuiteResults): SuiteResults => ({
+    tests: tests.filter((t) => t.file === run.name).map((t) => ({ ...t, file: run.job.file })),
+    // An error naming a file (it failed to load) is that file's; one naming none (unhandled) is every job's.
+    errors: errors
+      .filter((e) => e.startsWith(`${run.name} `) || !runs.some((other) => e.startsWith(`${other.name} `)))
+      .map((e) => (e.startsWith(`${run.name} `) ? `${run.job.file}${e.slice(run.name.length)}` : e)),
+  });
+  try {
+    const outcome = await session.run(
+      {
+        target: { kind: 'url', baseUrl: served[0]?.url ?? '', ...credentials },
+        files: Object.fromEntries(
+          runs.map((run, n) => [
+            run.file,
+            {
+              target: { kind: 'url' as const, baseUrl: served[n]?.url ?? '', ...credentials },
+              profile: run.job.profile,
+              suite: run.suite,
+            },
+          ]),
+        ),
+        specPath: options.specPath,
+        seed: options.seed,
+        timeoutMs: 10_000,
+        profile: defaultProfile,
+        runId: newRunId(),
+        faultProof: jobs.some((job) => job.fault !== undefined),
+      },
+      { plan: runs.map((run) => ({ file: run.file, only: run.job.only })) },
+      (file, loaded, soFar) => {
+        const ended = byFile.get(file);
+        if (!ended) return;
+        void ended.served?.close();
+        void ended.run.mock?.webhooks.close();
+        ended.run.mock = undefined;
+        // A file that failed to load is judged with the run's errors, once the run is over.
+        if (!loaded || !onDone) return;
+        results.set(ended.run.job, resultsOf(ended.run, soFar));
+        onDone(results);
+      },
+    );
+    for (const run of runs) results.set(run.job, resultsOf(run, outcome));
+  } finally {
+    await Promise.all(served.map((s) => s.close()));
+    rmSync(folder, { recursive: true, force: true });
   }
   return results;
 }
@@ -318,7 +336,7 @@ function faultLine(fault: Fault, verdict: MutationResult & { errors: string[] })
   return `  ${verdict.caught ? 'caught  ' : 'SURVIVED'} ${fault.id}  breaks ${claims}; failed: ${failed}${driftSeen}${diagnosticSeen}${erroredSeen}`;
 }
 
-/** Every selected fault, its files packed into rounds with the other faults', judged against the baseline. */
+/** Every selected fault, its files run in one run with the other faults', judged against the baseline. */
 async function runFaults(
   session: SuiteSession,
   index: readonly IndexedTest[],
@@ -339,7 +357,12 @@ async function runFaults(
     }
   };
   const results = await runJobs(session, [...jobsPerFault.values()].flat(), options, settle);
-  settle(results);
+  // Judged again on the whole run: an error outside every test comes with its end and undoes an early verdict.
+  for (const [fault, jobs] of jobsPerFault) {
+    const { errors, ...verdict } = verdictOf(fault, jobs, results, baselineDrift);
+    if (!isDeepStrictEqual(verdicts.get(fault), verdict)) out(faultLine(fault, { ...verdict, errors }));
+    verdicts.set(fault, verdict);
+  }
   return selected.map((fault) => verdicts.get(fault) as MutationResult);
 }
 
@@ -406,8 +429,8 @@ export async function mutationCommand(
   const workers = jobs > 1 ? ` on ${jobs} workers` : '';
   io.out(`mutation run: ${selected.length} fault(s)${workers}, seed ${seed} (replay with --seed ${seed})`);
 
-  // One vitest for the baseline and every fault (`openSuiteSession`): a fault costs fresh mocks and its suite files'
-  // tests, not a vitest start, and the files of many faults share a run (`packRounds`).
+  // One vitest for the baseline and every fault (`openSuiteSession`), one run for each (`runJobs`): a fault costs
+  // fresh mocks and its suite files' tests, not a vitest start nor a worker start.
   const clean = (run: Baseline) => run.failed.length === 0 && run.errors.length === 0;
   const index = await cachedSuiteIndex();
   const options = { specPath: spec.localPath, seed, full: flags.full === true };

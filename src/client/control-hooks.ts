@@ -249,6 +249,18 @@ export class ControlHooks {
     return ((await this.#json('webhooks', response, 200)) as { deliveries: DeliveryRecord[] }).deliveries;
   }
 
+  /**
+   * Whether the target owes nothing for the requests it has answered (the `idle` hook): every webhook delivery and
+   * back-channel logout due on its clock has been sent and answered, every log entry written. Then a reading is
+   * final, and a wait for more can end at once.
+   */
+  async idle(): Promise<boolean> {
+    const body = (await this.#json('idle', await this.#request('GET', '/idle'), 200)) as { idle?: unknown };
+    if (typeof body?.idle !== 'boolean')
+      throw new ControlHookError('idle', 200, `no boolean "idle": ${JSON.stringify(body)}`);
+    return body.idle;
+  }
+
   /** The target's clock, in milliseconds since the epoch. */
   async now(): Promise<number> {
     const body = (await this.#json('clock', await this.#request('GET', '/clock'), 200)) as { now: string };

@@ -39,10 +39,12 @@ export interface RunContext {
    */
   faultProof?: boolean;
   /**
-   * Set by the fault proof: a target and profile per suite file (keyed by its absolute path), each file against a
-   * mock of its own with its own fault on, so one vitest run proves the faults of many files at once.
+   * Set by the fault proof: a target and profile per test file (keyed by its absolute path), each file against a
+   * mock of its own with its own fault on, so one vitest run proves the faults of many files at once. The proof runs
+   * a suite file once per fault through a file of its own that imports it; `suite` names the suite file, whose path
+   * seeds the data as in any other run.
    */
-  files?: Record<string, { target: TargetSpec; profile: Profile }>;
+  files?: Record<string, { target: TargetSpec; profile: Profile; suite?: string }>;
 }
 
 /** A short run identifier (base 36); deliberately not seeded, since it must differ between replays. */

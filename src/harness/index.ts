@@ -154,14 +154,22 @@ export async function requireHook(target: Target, hook: HookName, skip: (note?: 
  * Reads again until `done` holds or `budgetMs` has passed, and returns the last reading. Between readings it pauses,
  * from 20 ms doubling up to 500 ms, so a target that takes seconds to write an entry is not asked hundreds of times
  * a second (a shared environment's rate limit, the CPU of the machine serving the mock). The budget decides, never
- * the pauses: the last reading is taken at the deadline.
+ * the pauses: the last reading is taken at the deadline. With `idle` (`targetIdle`), a reading taken once the target
+ * says it owes nothing more is final: no need to wait out the budget for what will not come (a hook that fails
+ * says nothing, and the budget decides as before).
  */
-export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, budgetMs: number): Promise<T> {
+export async function pollUntil<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  budgetMs: number,
+  idle?: () => Promise<boolean>,
+): Promise<T> {
   const deadline = Date.now() + budgetMs;
   for (let wait = 20; ; wait = Math.min(wait * 2, 500)) {
+    const wasIdle = idle !== undefined && (await idle().catch(() => false));
     const value = await read();
     const left = deadline - Date.now();
-    if (done(value) || left <= 0) return value;
+    if (done(value) || left <= 0 || wasIdle) return value;
     await pause(Math.min(wait, left));
   }
 }

@@ -78,11 +78,21 @@ export function waitBudgetMs(target: Pick<Target, 'timeoutMs'>, profileMs = 0): 
   return Math.max(profileMs, target.timeoutMs);
 }
 
+/**
+ * Whether the target says it owes nothing for what it has answered (its `idle` hook): a wait for a delivery or a
+ * log entry may end at once. Always false on a target without the hook, which is then waited for to the budget.
+ */
+export function targetIdle(target: Pick<Target, 'hooks'>): () => Promise<boolean> {
+  return async () => (await target.hooks.has('idle')) && (await target.hooks.idle());
+}
+
 /** Connects to the target the run was given; `close` stops the in-process mock, if one was started. */
 export function connectTarget(file: string): Promise<{ target: Target; close: () => void }> {
   const context = inject('conformance');
   const own = context.files?.[file];
-  return build(own ? { ...context, ...own } : context, file);
+  if (!own) return build(context, file);
+  const { suite, ...settings } = own;
+  return build({ ...context, ...settings }, suite ?? file);
 }
 
 function hash(text: string): number {

@@ -17,11 +17,24 @@ export interface EndedSession {
   clientIds: string[];
 }
 
+// Per mock, the notifications not answered yet; kept beside the state, so the reset hook does not lose count of them.
+const unanswered = new WeakMap<MockState, number>();
+
 /** Notifies the registered URLs without holding up the logout; a receiver that fails is not retried (G-27). */
 export function notifyBackChannelLogout(state: MockState, session: EndedSession, issuer: string): void {
   // A wildcard registration names no one URL to call.
   const urls = redirectRegistry(state).back_channel_logout.filter((uri) => !uri.includes('*'));
-  for (const url of urls) void send(state, url, session, issuer).catch(() => undefined);
+  for (const url of urls) {
+    unanswered.set(state, (unanswered.get(state) ?? 0) + 1);
+    void send(state, url, session, issuer)
+      .catch(() => undefined)
+      .finally(() => unanswered.set(state, (unanswered.get(state) ?? 1) - 1));
+  }
+}
+
+/** Whether every back-channel logout sent has been answered (or has failed): what the `idle` hook reports of them. */
+export function backChannelLogoutsAnswered(state: MockState): boolean {
+  return (unanswered.get(state) ?? 0) === 0;
 }
 
 async function send(state: MockState, url: string, session: EndedSession, issuer: string): Promise<void> {

@@ -44,7 +44,11 @@ const allowedMethods = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
  * built from the address the mock listens on, never from its `Host` header: the OAuth issuer, the discovery
  * document and every absolute URL the mock writes name that address whatever the client sent as `Host`.
  */
-export async function serveMock(mock: Mock, port = 0, options: ServeOptions = {}): Promise<ServedMock> {
+export async function serveMock(
+  mock: Pick<Mock, 'handlers'>,
+  port = 0,
+  options: ServeOptions = {},
+): Promise<ServedMock> {
   let base = 'http://127.0.0.1';
   const log = (entry: RequestLogEntry) => {
     try {
@@ -200,7 +204,7 @@ function candidatesFor(handlers: readonly RequestHandler[], method: string, url:
 }
 
 async function handle(
-  mock: Mock,
+  mock: Pick<Mock, 'handlers'>,
   base: string,
   target: { pathname: string; search: string } | undefined,
   req: IncomingMessage,

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'msw';
+import { backChannelLogoutsAnswered } from './back-channel-logout.js';
 import { authLogHandlers } from './handlers/auth-logs.js';
 import { clientHandlers } from './handlers/clients.js';
 import { conformanceHookHandlers } from './handlers/conformance-hooks.js';
@@ -60,6 +61,7 @@ export function createMock(options: MockOptions): Mock {
       ...conformanceHookHandlers(state, {
         outbox: () => passwordlessOutbox(state),
         webhooks,
+        idle: () => webhooks.idle() && backChannelLogoutsAnswered(state),
         ...(options.disabledHooks ? { disabled: options.disabledHooks } : {}),
       }),
     ],

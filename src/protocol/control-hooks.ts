@@ -18,6 +18,7 @@ export const hookNames = [
   'webhooks',
   'clock',
   'passwordless',
+  'idle',
 ] as const;
 export type HookName = (typeof hookNames)[number];
 

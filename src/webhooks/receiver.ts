@@ -50,8 +50,15 @@ export interface Receiver {
   script(steps: Answer[], options?: { eventId?: string }): void;
   /** The answer once the script is used up; `{ status: 200 }` until set. */
   setDefault(answer: Answer): void;
-  /** Resolves with the attempts once `count` have arrived; rejects at the deadline or on close, saying how many did. */
-  waitForAttempts(count: number, options?: { timeoutMs?: number }): Promise<DeliveryAttempt[]>;
+  /**
+   * Resolves with the attempts once `count` have arrived; rejects at the deadline or on close, saying how many did.
+   * With `idle` (the target's `idle` hook), it also rejects as soon as the target says it owes nothing more: every
+   * attempt it made was recorded here before it was answered, so none is still on its way.
+   */
+  waitForAttempts(
+    count: number,
+    options?: { timeoutMs?: number; idle?: () => Promise<boolean> },
+  ): Promise<DeliveryAttempt[]>;
   /** Forgets the attempts and scripts, and answers 200 by default again. */
   clear(): void;
   /** Drops hanging and delayed answers and stops the server; the attempts stay readable. Idempotent. */
@@ -94,6 +101,18 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const settle = (waiter: Waiter) => {
     clearTimeout(waiter.timer);
     waiters.delete(waiter);
+  };
+
+  // Asks the target, from 20 ms doubling up to 500 ms apart, while the waiter waits. A hook that fails says nothing:
+  // the wait goes on to its deadline.
+  const endWhenIdle = async (waiter: Waiter, idle: () => Promise<boolean>) => {
+    for (let pause = 20; waiters.has(waiter); pause = Math.min(pause * 2, 500)) {
+      await new Promise((resolve) => setTimeout(resolve, pause).unref());
+      if (!waiters.has(waiter) || !(await idle().catch(() => false)) || !waiters.has(waiter)) continue;
+      settle(waiter);
+      if (recorded.length >= waiter.count) waiter.resolve(snapshot());
+      else waiter.reject(new Error(shortfall(waiter.count, snapshot(), 'before the target said it was idle', url)));
+    }
   };
 
   const nextAnswer = (eventId: string | undefined): Answer => {
@@ -199,6 +218,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
           }, timeoutMs),
         };
         waiters.add(waiter);
+        if (waitOptions.idle) void endWhenIdle(waiter, waitOptions.idle);
       });
     },
     clear() {

@@ -21,7 +21,7 @@ import {
   type Target,
   test,
 } from '../../src/harness/index.js';
-import { waitBudgetMs } from '../../src/harness/target.js';
+import { targetIdle, waitBudgetMs } from '../../src/harness/target.js';
 import type { RuleId } from '../../src/rules/catalogue.js';
 
 let flows = 0;
@@ -50,7 +50,7 @@ async function pollEntries(target: Target, email: string, done: (items: AuthLogI
     assertConforms(problem);
     return page;
   };
-  return pollUntil(read, (page) => done(page.items), pollBudgetMs(target));
+  return pollUntil(read, (page) => done(page.items), pollBudgetMs(target), targetIdle(target));
 }
 
 /** The IDs of the INITIATED entries of a client, newest first (the first page is enough: nothing older matters). */
@@ -93,6 +93,7 @@ describe('auth-log entries follow the OAuth flow', () => {
       async () => [...(await initiatedIds(target, client.id))].filter((id) => !before.has(id)),
       (ids) => ids.length > 0,
       pollBudgetMs(target),
+      targetIdle(target),
     );
     assertConforms(oneNewInitiatedEntry('ALG-002', fresh, client.id, pollBudgetMs(target), target.exchanges.at(-1)));
   });

@@ -3,7 +3,7 @@
 import { describe } from 'vitest';
 import { deliveredInCreationOrder, onlySubscribedTypesDelivered } from '../../src/checks/webhooks.js';
 import { assertConforms, assertPrecondition, exchangeOf, requireHook, test } from '../../src/harness/index.js';
-import { waitBudgetMs } from '../../src/harness/target.js';
+import { targetIdle, waitBudgetMs } from '../../src/harness/target.js';
 import { withWebhookEndpoint } from '../../src/harness/webhooks.js';
 import { emitEvent, eventType } from './support/deliveries.js';
 
@@ -25,7 +25,9 @@ describe('order and subscriptions', () => {
         names.push(display);
         await exchangeOf(target, () => target.api.POST('/api/v1/organizations', { body: { display_name: display } }));
       }
-      const arrived = (await session.receiver.waitForAttempts(4, { timeoutMs: waitBudgetMs(target) })).slice(1);
+      const arrived = (
+        await session.receiver.waitForAttempts(4, { timeoutMs: waitBudgetMs(target), idle: targetIdle(target) })
+      ).slice(1);
       assertConforms(deliveredInCreationOrder('WHD-005', names, arrived));
     });
   });
@@ -48,7 +50,9 @@ describe('order and subscriptions', () => {
         }),
       );
       // The update is the one subscribed event: once it is in, anything unsubscribed sent before it is too.
-      await session.receiver.waitForAttempts(1, { timeoutMs: waitBudgetMs(target) }).catch(() => []);
+      await session.receiver
+        .waitForAttempts(1, { timeoutMs: waitBudgetMs(target), idle: targetIdle(target) })
+        .catch(() => []);
       assertConforms(onlySubscribedTypesDelivered('WHD-016', ['organization.updated'], session.receiver.attempts()));
     });
   });

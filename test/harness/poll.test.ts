@@ -34,4 +34,28 @@ describe('pollUntil', () => {
     expect(reads).toBeGreaterThanOrEqual(2);
     expect(reads).toBeLessThan(10);
   });
+
+  it('with the target idle, returns the first reading taken after it said so, without waiting out the budget', async () => {
+    let reads = 0;
+    let asked = 0;
+    const value = await pollUntil(
+      async () => ++reads,
+      () => false,
+      600_000,
+      async () => ++asked >= 2,
+    );
+    // Not idle before the first reading, idle before the second: that one is final.
+    expect({ value, reads, asked }).toEqual({ value: 2, reads: 2, asked: 2 });
+  });
+
+  it('waits to the budget as before when the idle hook fails', async () => {
+    let reads = 0;
+    const last = await pollUntil(
+      async () => ++reads,
+      () => false,
+      0,
+      () => Promise.reject(new Error('control hook idle answered 500')),
+    );
+    expect(last).toBe(1);
+  });
 });

@@ -53,6 +53,7 @@ describe('control hooks of the standalone mock', () => {
       ['GET', '/email/templates/SIGNIN'],
       ['GET', '/webhooks/endpoint'],
       ['DELETE', '/webhooks/endpoint'],
+      ['GET', '/idle'],
     ] as const) {
       expect((await call(method, path, undefined, null)).status, `${method} ${path}`).toBe(401);
     }
@@ -73,6 +74,7 @@ describe('control hooks of the standalone mock', () => {
         'webhooks',
         'clock',
         'passwordless',
+        'idle',
         'faults',
       ],
     });
@@ -226,6 +228,45 @@ describe('control hooks of the standalone mock', () => {
         [1, 'Retrying', 500],
         [2, 'Success', 204],
       ]);
+    } finally {
+      receiver.close();
+      await call('POST', '/reset');
+    }
+  });
+
+  it('idle is false while a delivery is due or waits for its receiver, true once it was answered', async () => {
+    let answer: () => void = () => {};
+    let arrived: () => void = () => {};
+    const arrival = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    // The receiver holds its answer until the test lets it go.
+    const receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        answer = () => res.writeHead(204).end();
+        arrived();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      expect(await call('GET', '/idle')).toEqual({ status: 200, json: { idle: true } });
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+      const secret = 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=';
+      await call('PUT', '/webhooks/endpoint', { url, secret, events: ['organization.created'] });
+      const created = await fetch(`${served.url}/api/v1/organizations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ display_name: 'Idle Inc' }),
+      });
+      expect(created.status).toBe(201);
+      await arrival;
+      expect(await call('GET', '/idle')).toEqual({ status: 200, json: { idle: false } });
+      answer();
+      // The answer reaches the mock on its own time: ask until it says so (a few requests, bounded).
+      let idle = (await call('GET', '/idle')).json;
+      for (let asked = 1; idle?.idle === false && asked < 200; asked += 1) idle = (await call('GET', '/idle')).json;
+      expect(idle).toEqual({ idle: true });
     } finally {
       receiver.close();
       await call('POST', '/reset');

@@ -41,7 +41,7 @@ describe('seeded faults in the mock', { timeout: mutationBudgetMs + 60_000 }, ()
   it('are each caught by the suites on the rules they break, and fail every suite test (two files at a time)', async () => {
     const report = join(mkdtempSync(join(tmpdir(), 'skc-mutation-')), 'mutation.json');
     const result = await runCli(
-      ['mutation', '--seed', '1', '--jobs', '2', '--report-json', report],
+      ['mutation', '--seed', '1', '--jobs', '1', '--report-json', report],
       {},
       mutationBudgetMs,
     );

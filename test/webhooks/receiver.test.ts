@@ -273,6 +273,42 @@ describe('waitForAttempts', () => {
     );
   });
 
+  it('rejects as soon as the target says it is idle, long before the deadline', async () => {
+    const receiver = await open();
+    await post(receiver.url, event('evt_1'));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let asked = 0;
+    const waiting = receiver.waitForAttempts(2, { timeoutMs: 60_000, idle: async () => ++asked >= 2 }).then(
+      () => 'resolved',
+      (error: Error) => error.message,
+    );
+    // Asked after 20 ms (busy), then 40 ms later (idle).
+    await vi.advanceTimersByTimeAsync(60);
+    expect(await waiting).toMatch(
+      /^webhook receiver: 1 of 2 expected delivery attempts arrived before the target said/,
+    );
+    expect(asked).toBe(2);
+  });
+
+  it('waits to the deadline when the idle hook fails', async () => {
+    const receiver = await open();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let outcome: unknown;
+    const waiting = receiver
+      .waitForAttempts(1, { timeoutMs: 5_000, idle: () => Promise.reject(new Error('answered 500')) })
+      .then(
+        () => 'resolved',
+        (error: Error) => error.message,
+      );
+    void waiting.then((value) => {
+      outcome = value;
+    });
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(outcome).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await waiting).toMatch(/0 of 1 expected delivery attempts arrived within 5000 ms/);
+  });
+
   it('rejects a waiter when the receiver closes, and any later wait at once', async () => {
     const receiver = await open();
     const waiting = receiver.waitForAttempts(1, { timeoutMs: 60_000 });

@@ -39,6 +39,8 @@ export interface HookServices {
     deliveries(eventId?: string): unknown[];
     afterClockAdvance(): Promise<void>;
   };
+  /** Whether the mock owes nothing for the requests it answered (no delivery or notification due and unanswered). */
+  idle?(): boolean;
   /** Hooks switched off (not advertised, answered 404), to show how the suites behave on a target without them. */
   disabled?: readonly string[];
 }
@@ -362,6 +364,12 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
         const eventId = new URL(request.url).searchParams.get('event_id') ?? undefined;
         return HttpResponse.json({ deliveries: services.webhooks?.deliveries(eventId) ?? [] });
       }),
+    ),
+
+    // Log entries are written before the request that makes them is answered: only what is sent out can be owed.
+    http.get(
+      hook('/idle'),
+      guarded(() => HttpResponse.json({ idle: services.idle?.() ?? true })),
     ),
 
     http.get(

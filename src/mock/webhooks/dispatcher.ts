@@ -52,6 +52,8 @@ export interface WebhookDispatcher {
    * clock (WHD-010); then everything due is sent, and awaited unless an attempt still waits for its receiver.
    */
   afterClockAdvance(graceMs?: number): Promise<void>;
+  /** No attempt in flight and none due on the mock clock: what the `idle` hook reports of the deliveries. */
+  idle(): boolean;
   /** The profile for events queued from now on; queued deliveries keep theirs. */
   setProfile(name: RetryProfileName): void;
   /** Stops delivering; resolves once an attempt in flight is over. */
@@ -231,6 +233,7 @@ export function createWebhookDispatcher(state: MockState, options: DispatcherOpt
       if (inFlight) void runDue();
       else await runDue();
     },
+    idle: () => inFlight === undefined && !store().pending.some((p) => p.dueAt <= state.clock.now()),
     setProfile: (name) => {
       profile = retryProfiles[name];
     },

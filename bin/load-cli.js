@@ -1,0 +1,106 @@
+// Loads the CLI from its TypeScript sources. Through tsx's loader hooks a start costs about 3 s of CPU (every module,
+// the dependencies' too, passes through a hooks thread); a bundle of the same sources made by esbuild starts in about
+// half of that. So the first start after the sources change bundles src/ into the package's node_modules/.cache,
+// named by a hash of the sources' content, and every later start imports that bundle: never stale, no build step to
+// forget. Where the cache cannot be written (a read-only install) or the bundle fails, tsx loads the sources.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const sources = join(root, 'src');
+const entry = join(sources, 'cli', 'main.ts');
+const cacheDir = join(root, 'node_modules', '.cache', 'scalekit-conformance-cli');
+// Bundles older than this that other starts are not using are removed when a new one is made.
+const keepOldMs = 24 * 3_600_000;
+
+/**
+ * The sources' content, the manifest and the lockfile (dependency versions) and the compiler options, as a short
+ * hash: any change makes a new bundle.
+ */
+function sourcesHash() {
+  const hash = createHash('sha256');
+  for (const file of ['package.json', 'package-lock.json', 'tsconfig.json']) {
+    if (existsSync(join(root, file))) hash.update(readFileSync(join(root, file)));
+  }
+  for (const file of readdirSync(sources, { recursive: true }).sort()) {
+    if (!file.endsWith('.ts')) continue;
+    hash.update(`${file}\0`);
+    hash.update(readFileSync(join(sources, file)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * Each module keeps its own `import.meta.url` (src/version.ts finds the package root from it), as if it were loaded
+ * from src/ and not from a chunk in the cache.
+ */
+const ownImportMetaUrl = {
+  name: 'own-import-meta-url',
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replaceAll(
+        'import.meta.url',
+        JSON.stringify(pathToFileURL(args.path).href),
+      ),
+      loader: 'ts',
+    }));
+  },
+};
+
+async function bundle(dir) {
+  const { build } = await import('esbuild');
+  const partial = `${dir}.${process.pid}.tmp`;
+  await build({
+    entryPoints: [entry],
+    outdir: partial,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'silent',
+    plugins: [ownImportMetaUrl],
+  });
+  try {
+    renameSync(partial, dir);
+  } catch (error) {
+    // Another start made the same bundle first.
+    rmSync(partial, { recursive: true, force: true });
+    if (!existsSync(join(dir, 'main.js'))) throw error;
+  }
+  for (const old of readdirSync(cacheDir)) {
+    const path = join(cacheDir, old);
+    if (path !== dir && Date.now() - statSync(path).mtimeMs > keepOldMs) rmSync(path, { recursive: true, force: true });
+  }
+}
+
+/** The CLI's module: from the bundle of the current sources when there is one or it can be made, else through tsx. */
+export async function loadCli() {
+  if (!process.env.SCALEKIT_CONFORMANCE_NO_BUNDLE) {
+    try {
+      const dir = join(cacheDir, sourcesHash());
+      if (!existsSync(join(dir, 'main.js'))) {
+        mkdirSync(cacheDir, { recursive: true });
+        await bundle(dir);
+      }
+      const cli = await import(pathToFileURL(join(dir, 'main.js')).href);
+      debug(`the bundle in ${dir}`);
+      return cli;
+    } catch {
+      // Not writable, or esbuild is missing: the sources through tsx work everywhere, only slower to start.
+    }
+  }
+  const { register } = await import('tsx/esm/api');
+  register();
+  const cli = await import('../src/cli/main.ts');
+  debug('the sources, through tsx');
+  return cli;
+}
+
+/** With SCALEKIT_CONFORMANCE_DEBUG set, says where the CLI was loaded from. */
+function debug(from) {
+  if (process.env.SCALEKIT_CONFORMANCE_DEBUG) process.stderr.write(`scalekit-conformance: loaded from ${from}\n`);
+}

@@ -1,0 +1,38 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cliBudgetMs, packageDir, runCli } from './run-cli.js';
+
+// How the CLI starts (bin/load-cli.js): from a bundle of its current sources kept in the package's cache, or through
+// tsx from the sources themselves; either way the same CLI.
+
+const bundles = join(packageDir, 'node_modules', '.cache', 'scalekit-conformance-cli');
+
+describe('the CLI start', { timeout: cliBudgetMs }, () => {
+  it('keeps a bundle of the sources in the package cache, named by their hash, and starts from it', async () => {
+    const result = await runCli(['run', '--bogus']);
+    expect(result.code).toBe(2);
+    const made = readdirSync(bundles).filter((name) => /^[0-9a-f]{16}$/.test(name));
+    expect(made.length).toBeGreaterThan(0);
+    expect(made.some((name) => existsSync(join(bundles, name, 'main.js')))).toBe(true);
+  });
+
+  it('answers the same through tsx from the sources (SCALEKIT_CONFORMANCE_NO_BUNDLE, or a cache it cannot write)', async () => {
+    const debug = { SCALEKIT_CONFORMANCE_DEBUG: '1' };
+    const [bundled, fromSources] = await Promise.all([
+      runCli(['run', '--seed=x'], debug),
+      runCli(['run', '--seed=x'], { ...debug, SCALEKIT_CONFORMANCE_NO_BUNDLE: '1' }),
+    ]);
+    const [bundleLine, ...bundledRest] = bundled.stderr.split('\n');
+    const [sourcesLine, ...fromSourcesRest] = fromSources.stderr.split('\n');
+    expect(bundleLine).toMatch(/^scalekit-conformance: loaded from the bundle in .*scalekit-conformance-cli/);
+    expect(sourcesLine).toBe('scalekit-conformance: loaded from the sources, through tsx');
+    expect({ code: fromSources.code, stdout: fromSources.stdout, stderr: fromSourcesRest }).toEqual({
+      code: bundled.code,
+      stdout: bundled.stdout,
+      stderr: bundledRest,
+    });
+    expect(fromSources.code).toBe(2);
+    expect(fromSourcesRest[0]).toMatch(/--seed must be a whole number/);
+  });
+});
