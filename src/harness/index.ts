@@ -166,10 +166,11 @@ export async function pollUntil<T>(
 ): Promise<T> {
   const deadline = Date.now() + budgetMs;
   for (let wait = 20; ; wait = Math.min(wait * 2, 500)) {
-    const wasIdle = idle !== undefined && (await idle().catch(() => false));
     const value = await read();
     const left = deadline - Date.now();
-    if (done(value) || left <= 0 || wasIdle) return value;
+    if (done(value) || left <= 0) return value;
+    // Idle now, so the next reading holds everything the target will write.
+    if (idle && (await idle().catch(() => false))) return read();
     await pause(Math.min(wait, left));
   }
 }
