@@ -89,11 +89,17 @@ function judge({ tests, errors }: SuiteResults): FaultRun {
 }
 
 /**
- * Runs every job in one vitest run of the suite session, each suite file against a fresh mock of its own with the
- * job's fault on (so jobs may run side by side, and a fault never reaches another job's mock), and hands back each
- * job's results. vitest runs a file once per run, so each job runs its suite file through a file of its own in a
- * temporary folder that imports it (a query makes each import a module of its own): one run, its workers started
- * once, not once per round of files. `onDone` hears of the jobs whose files have ended, as they end.
+ * Jobs per vitest run: each holds a listening socket for the whole run, and a machine may allow a process as few as
+ * 256 open files (macOS); 64 keeps the worker starts few (about 5 for the 171 faults) and the sockets well below.
+ */
+const jobsPerRun = 64;
+
+/**
+ * Runs the jobs in the suite session, each suite file against a fresh mock of its own with the job's fault on (so
+ * jobs may run side by side, and a fault never reaches another job's mock), and hands back each job's results.
+ * vitest runs a file once per run, so each job runs its suite file through a file of its own in a temporary folder
+ * that imports it (a query makes each import a module of its own): many jobs of one file share a run, its workers
+ * started once. `onDone` hears of the jobs whose files have ended, as they end.
  */
 async function runJobs(
   session: SuiteSession,
@@ -101,6 +107,21 @@ async function runJobs(
   options: { specPath: string; seed: number },
   onDone?: (done: ReadonlyMap<ProofJob, SuiteResults>) => void,
 ): Promise<Map<ProofJob, SuiteResults>> {
+  const results = new Map<ProofJob, SuiteResults>();
+  for (let from = 0; from < jobs.length; from += jobsPerRun) {
+    await runBatch(session, jobs.slice(from, from + jobsPerRun), options, results, onDone);
+  }
+  return results;
+}
+
+/** One vitest run of `runJobs`: its jobs' results go into `results`. */
+async function runBatch(
+  session: SuiteSession,
+  jobs: readonly ProofJob[],
+  options: { specPath: string; seed: number },
+  results: Map<ProofJob, SuiteResults>,
+  onDone?: (done: ReadonlyMap<ProofJob, SuiteResults>) => void,
+): Promise<void> {
   const credentials = { clientId: 'skc_mutation', clientSecret: `mock-${randomUUID()}` };
   const folder = mkdtempSync(join(tmpdir(), 'skc-proof-'));
   const runs = jobs.map((job, n) => {
@@ -129,7 +150,6 @@ async function runJobs(
     ),
   );
   const byFile = new Map(runs.map((run, n) => [run.file, { run, served: served[n] }]));
-  const results = new Map<ProofJob, SuiteResults>();
   // A job's outcomes under its suite file's name, as the index and the report name them.
   const resultsOf = (run: (typeof runs)[number], { tests, errors }: SuiteResults): SuiteResults => ({
     tests: tests.filter((t) => t.file === run.name).map((t) => ({ ...t, file: run.job.file })),
@@ -177,7 +197,6 @@ async function runJobs(
     await Promise.all(served.map((s) => s.close()));
     rmSync(folder, { recursive: true, force: true });
   }
-  return results;
 }
 
 /** Every suite file, or the files holding a test that cites one of `only`. */
