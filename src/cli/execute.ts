@@ -20,6 +20,7 @@ import { ruleSelector } from '../rules/selector.js';
 import { ruleTags } from '../rules/tags.js';
 import { defaultCacheDir } from '../spec/resolve.js';
 import { packageRoot } from '../version.js';
+import { markPhase, noteFile, notingPhases } from './phases.js';
 
 /**
  * The vitest options every programmatic run shares: the suites, the rule tags, no config file. Worker threads
@@ -68,6 +69,15 @@ interface Selection {
   files?: readonly string[];
   plan?: readonly { file: string; only: readonly string[] }[];
 }
+
+/** What each suite file spent importing (with its set-up) and testing, for `SCALEKIT_CONFORMANCE_PHASES`. */
+const filePhases: Reporter = {
+  onTestModuleEnd(module) {
+    const d = module.diagnostic();
+    const importMs = d.environmentSetupDuration + d.prepareDuration + d.setupDuration + d.collectDuration;
+    noteFile(relative(packageRoot, module.moduleId), importMs, d.duration);
+  },
+};
 
 /** The collector of one run, judging "not selected" by the run's rule globs. */
 function collectorFor(only: readonly string[], onTest?: (test: TestOutcome) => void): OutcomeCollector {
@@ -128,9 +138,11 @@ export async function executeSuites(
       ...(options.files ? { include: [...options.files] } : {}),
       provide: { conformance: context },
       ...(tagsFilter ? { tagsFilter } : {}),
+      ...(notingPhases ? { reporters: [collector, filePhases] } : {}),
     },
     { logLevel: 'silent' },
   );
+  markPhase('vitest started');
   const cancel = () => void vitest.cancelCurrentRun('keyboard-input');
   options.signal?.addEventListener('abort', cancel, { once: true });
   try {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { describeError, ExitCode, UserError } from '../errors.js';
 import { toolName, toolVersion } from '../version.js';
+import { markPhase } from './phases.js';
 
 const usage = `Usage: ${toolName} <command> [options]
 
@@ -225,6 +226,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
 
 /** Runs the CLI and exits: a UserError prints one line (no stack), anything else is reported as a bug. */
 export async function runCli(argv: string[]): Promise<void> {
+  markPhase('CLI loaded');
   // A reader that stops early (`| head`) closes the pipe: that ends the output, it is not an error.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);

@@ -5,6 +5,7 @@ import type { Redactor } from '../reporters/redact.js';
 import { ensureGeneratedTypes } from '../spec/generate.js';
 import { resolveSpec } from '../spec/resolve.js';
 import type { SuiteResults } from './execute.js';
+import { markPhase } from './phases.js';
 import { prepareCleanup } from './run-cleanup.js';
 import { watchRunInterrupts } from './run-interrupts.js';
 import { printPlan } from './run-plan.js';
@@ -26,6 +27,7 @@ export async function runWithSettings(
   if (settings.target.kind === 'url') redactor.addSecret(settings.target.clientSecret);
   const spec = await resolveSpec({ flag: settings.spec, env: io.env.SCALEKIT_OPENAPI, cwd: io.cwd });
   await ensureGeneratedTypes(spec);
+  markPhase('spec and generated types');
   if (settings.plan) return printPlan(settings, spec, io.out);
 
   const target = await openTarget(settings, redactor);
@@ -33,12 +35,14 @@ export async function runWithSettings(
   const restoreOutput = redactor.guardProcessOutput();
   try {
     await preflight(target.connection.baseUrl, target.connection, settings.timeoutMs);
+    markPhase('target served and answering');
     reporters.header(settings, spec, target);
     const cleanup = await prepareCleanup(settings, target, io.out);
     let results: SuiteResults | undefined;
     let targetSettings: HookStateOutcome | undefined;
     try {
       results = await runSuites(settings, spec, target, interrupts, io.out);
+      markPhase('suites');
     } finally {
       // After vitest, whatever happened: no suite is sending any more, so the sweep sees all the run created.
       targetSettings = await cleanup.afterSuites(interrupts.interrupted);
@@ -57,6 +61,7 @@ export async function runWithSettings(
       targetSettings,
     });
     reporters.publish(report);
+    markPhase('report');
     return exitCodeOf(report);
   } finally {
     interrupts.stopWatching();

@@ -4,6 +4,7 @@
 // steps after the settings are run-steps.ts, loaded once the settings are known good.
 import { describeError, ExitCode, UserError } from '../errors.js';
 import { Redactor } from '../reporters/redact.js';
+import { markPhase } from './phases.js';
 import { type RunIo, RunReporters } from './run-reporters.js';
 import { type RunFlags, resolveRunSettings } from './run-settings.js';
 
@@ -19,6 +20,7 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
   const reporters = new RunReporters(flags, io, started, redactor);
   try {
     const settings = resolveRunSettings(flags, io.env, io.cwd);
+    markPhase('settings');
     reporters.useSettings(settings);
     // The steps load only now (vitest and the mock take seconds to load), so a mistyped flag is answered at once.
     const { runWithSettings } = await import('./run-steps.js');
