@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PhaseRecord } from '../../src/cli/phases.js';
 import { systemClock } from '../../src/clock.js';
 import { operationsOf } from '../../src/contract/operations.js';
 import { type ServedMock, serveMock } from '../../src/mock/http-server.js';
@@ -175,8 +176,25 @@ describe('scalekit-conformance run', { timeout: cliBudgetMs }, () => {
 
   it('runs only the tests citing --only rules and reports the others as not selected', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'skc-only-'));
-    const result = await runCli(['run', '--only', 'ALG-01?', '--report-json', join(dir, 'r.json')]);
+    const phases = join(dir, 'phases.json');
+    const result = await runCli(['run', '--only', 'ALG-01?', '--report-json', join(dir, 'r.json')], {
+      SCALEKIT_CONFORMANCE_PHASES: phases,
+    });
     expect(result.code).toBe(0);
+    // The steps `npm run bench:run` reads, in order, and the files that ran.
+    const noted = JSON.parse(readFileSync(phases, 'utf8')) as PhaseRecord;
+    expect(noted.marks.map((m) => m.phase)).toEqual([
+      'CLI loaded',
+      'settings',
+      'spec and generated types',
+      'target served and answering',
+      'vitest started',
+      'suites',
+      'report',
+      'exit',
+    ]);
+    expect(noted.marks.map((m) => m.atMs)).toEqual([...noted.marks.map((m) => m.atMs)].sort((x, y) => x - y));
+    expect(noted.files.map((f) => f.file)).toContain('suites/auth-logs/list-auth-requests.test.ts');
     const report = readReport(dir);
     expect(report.rules.find((r) => r.id === 'ALG-010')?.status).toBe('passed');
     expect(report.rules.find((r) => r.id === 'ALG-007')).toMatchObject({
