@@ -52,7 +52,7 @@ const ownImportMetaUrl = {
 async function bundle(dir) {
   const { build } = await import('esbuild');
   const partial = `${dir}.${process.pid}.tmp`;
-  await build({
+  const { metafile } = await build({
     entryPoints: [entry],
     outdir: partial,
     bundle: true,
@@ -63,7 +63,14 @@ async function bundle(dir) {
     packages: 'external',
     logLevel: 'silent',
     plugins: [ownImportMetaUrl],
+    metafile: true,
   });
+  // The hash covers src/ only: a module from elsewhere could change without a new bundle, so tsx loads such a CLI.
+  const outside = Object.keys(metafile.inputs).find((input) => !input.startsWith('src/'));
+  if (outside) {
+    rmSync(partial, { recursive: true, force: true });
+    throw new Error(`the CLI imports ${outside}, outside src/`);
+  }
   try {
     renameSync(partial, dir);
   } catch (error) {
@@ -92,20 +99,21 @@ export async function loadCli() {
         await bundle(dir);
       }
       const cli = await import(pathToFileURL(join(dir, 'main.js')).href);
-      debug(`the bundle in ${dir}`);
+      debug(`loaded from the bundle in ${dir}`);
       return cli;
-    } catch {
-      // Not writable, or esbuild is missing: the sources through tsx work everywhere, only slower to start.
+    } catch (error) {
+      // Not writable, esbuild missing, or a source outside src/: tsx works everywhere, only slower to start.
+      debug(`no bundle: ${error instanceof Error ? error.message : error}`);
     }
   }
   const { register } = await import('tsx/esm/api');
   register();
   const cli = await import('../src/cli/main.ts');
-  debug('the sources, through tsx');
+  debug('loaded from the sources, through tsx');
   return cli;
 }
 
-/** With SCALEKIT_CONFORMANCE_DEBUG set, says where the CLI was loaded from. */
-function debug(from) {
-  if (process.env.SCALEKIT_CONFORMANCE_DEBUG) process.stderr.write(`scalekit-conformance: loaded from ${from}\n`);
+/** With SCALEKIT_CONFORMANCE_DEBUG set, says where the CLI was loaded from, and why not from a bundle. */
+function debug(line) {
+  if (process.env.SCALEKIT_CONFORMANCE_DEBUG) process.stderr.write(`scalekit-conformance: ${line}\n`);
 }
