@@ -16,7 +16,11 @@ const record: PhaseRecord = { marks: [], files: [] };
 if (path) {
   process.once('exit', () => {
     record.marks.push({ phase: 'exit', atMs: Math.round(performance.now()) });
-    writeFileSync(path, `${JSON.stringify(record, null, 2)}\n`);
+    try {
+      writeFileSync(path, `${JSON.stringify(record, null, 2)}\n`);
+    } catch (error) {
+      process.stderr.write(`SCALEKIT_CONFORMANCE_PHASES: cannot write ${path}: ${(error as Error).message}\n`);
+    }
   });
 }
 
