@@ -60,15 +60,14 @@ export interface SuiteResults {
   errors: string[];
 }
 
-/**
- * What selects the tests of a run: rule-ID globs (`only`) and the suite files holding them (`files`); or, for the
- * fault proof, a plan of suite files each with the rule IDs whose tests it runs (all when empty).
- */
+/** What selects the tests of a run: rule-ID globs (`only`) and the suite files holding them (`files`). */
 interface Selection {
   only?: readonly string[];
   files?: readonly string[];
-  plan?: readonly { file: string; only: readonly string[] }[];
 }
+
+/** The fault proof's selection: test files, each with the rule IDs whose tests it runs (all when empty). */
+type Plan = readonly { file: string; only: readonly string[] }[];
 
 /** What each suite file spent importing (with its set-up) and testing, for `SCALEKIT_CONFORMANCE_PHASES`. */
 const filePhases: Reporter = {
@@ -162,13 +161,12 @@ type FileEndListener = (file: string, loaded: boolean, soFar: SuiteResults) => v
  * run hands the workers its targets through `provide` and its tag filters through the test specifications, so a run
  * costs its suite files' workers and tests, not a vitest start. Runs take turns; close the session when done.
  */
-
 export interface SuiteSession {
   /**
    * `onFileEnd` hears of each test file as it ends: its path, whether it loaded (its tests' outcomes are then all
    * in), and the outcomes so far.
    */
-  run(context: RunContext, selection?: Selection, onFileEnd?: FileEndListener): Promise<SuiteResults>;
+  run(context: RunContext, plan: Plan, onFileEnd?: FileEndListener): Promise<SuiteResults>;
   close(): Promise<void>;
 }
 
@@ -203,24 +201,15 @@ export async function openSuiteSession(options: { workers?: number } = {}): Prom
     return project.createSpecification(resolve(packageRoot, file), tagsFilter ? { testTagsFilter: tagsFilter } : {});
   };
   let running = Promise.resolve();
-  const runOnce = async (
-    context: RunContext,
-    selection: Selection,
-    onFileEnd?: FileEndListener,
-  ): Promise<SuiteResults> => {
+  const runOnce = async (context: RunContext, plan: Plan, onFileEnd?: FileEndListener): Promise<SuiteResults> => {
     if (workers > 1 && !context.files) throw new Error('files run side by side need a target each (RunContext.files)');
-    const only = selection.only ?? [];
-    const collector = collectorFor(only);
-    const files = selection.files ?? (await vitest.globTestSpecifications()).map((spec) => spec.moduleId);
-    const specifications = selection.plan
-      ? selection.plan.map((entry) => specification(entry.file, entry.only))
-      : files.map((file) => specification(file, only));
-    if (specifications.length === 0) return { tests: [], errors: [] };
+    const collector = collectorFor([]);
+    if (plan.length === 0) return { tests: [], errors: [] };
     project.provide('conformance', context);
     current = collector;
     fileEnded = onFileEnd;
     try {
-      await vitest.runTestSpecifications(specifications);
+      await vitest.runTestSpecifications(plan.map((entry) => specification(entry.file, entry.only)));
     } finally {
       current = undefined;
       fileEnded = undefined;
@@ -228,8 +217,8 @@ export async function openSuiteSession(options: { workers?: number } = {}): Prom
     return { tests: collector.tests, errors: collector.errors };
   };
   return {
-    run(context, selection = {}, onFileEnd) {
-      const result = running.then(() => runOnce(context, selection, onFileEnd));
+    run(context, plan, onFileEnd) {
+      const result = running.then(() => runOnce(context, plan, onFileEnd));
       running = result.then(
         () => {},
         () => {},

@@ -9,7 +9,7 @@ import { defaultProfile, mergeProfile, type Profile } from '../config/profile.js
 import { ExitCode, UserError } from '../errors.js';
 import { newRunId } from '../harness/context.js';
 import { diagnosticsOf, driftOf, type Fault, faults, isFaultId, profilesOf } from '../mock/faults.js';
-import { serveMock } from '../mock/http-server.js';
+import { type ServedMock, serveMock } from '../mock/http-server.js';
 import { createMock, type Mock } from '../mock/index.js';
 import { aggregateRules } from '../reporters/aggregate.js';
 import { rules } from '../rules/catalogue.js';
@@ -124,17 +124,31 @@ async function runBatch(
 ): Promise<void> {
   const credentials = { clientId: 'skc_mutation', clientSecret: `mock-${randomUUID()}` };
   const folder = mkdtempSync(join(tmpdir(), 'skc-proof-'));
-  const runs = jobs.map((job, n) => {
-    const suite = resolve(packageRoot, job.file);
+  const runs: {
+    job: ProofJob;
+    /** The job's own test file, which imports the suite file, and its name as the collector gives it. */
+    file: string;
+    name: string;
+    served?: ServedMock;
+    mock?: Mock;
+  }[] = jobs.map((job, n) => {
     const file = join(folder, `${n}-${basename(job.file)}`);
-    const from = relative(folder, suite).split(sep).join('/');
+    const from = relative(folder, resolve(packageRoot, job.file)).split(sep).join('/');
     writeFileSync(file, `import ${JSON.stringify(`${from}?proof=${n}`)};\n`);
-    return { job, suite, file, name: relative(packageRoot, file), mock: undefined as Mock | undefined };
+    return { job, file, name: relative(packageRoot, file) };
   });
-  // The mocks are made when their file first calls, and dropped when it ends: a few are alive at a time, not all.
-  const served = await Promise.all(
-    runs.map((run) =>
-      serveMock({
+  // A job's outcomes under its suite file's name, as the index and the report name them.
+  const resultsOf = (run: (typeof runs)[number], { tests, errors }: SuiteResults): SuiteResults => ({
+    tests: tests.filter((t) => t.file === run.name).map((t) => ({ ...t, file: run.job.file })),
+    // An error naming a file (it failed to load) is that file's; one naming none (unhandled) is every job's.
+    errors: errors
+      .filter((e) => e.startsWith(`${run.name} `) || !runs.some((other) => e.startsWith(`${other.name} `)))
+      .map((e) => (e.startsWith(`${run.name} `) ? `${run.job.file}${e.slice(run.name.length)}` : e)),
+  });
+  try {
+    // The mocks are made when their file first calls, and dropped when it ends: a few are alive at a time, not all.
+    for (const run of runs) {
+      run.served = await serveMock({
         // Read on every request: the mock is made by the first.
         get handlers() {
           run.mock ??= createMock({
@@ -146,30 +160,21 @@ async function runBatch(
           });
           return run.mock.handlers;
         },
-      }),
-    ),
-  );
-  const byFile = new Map(runs.map((run, n) => [run.file, { run, served: served[n] }]));
-  // A job's outcomes under its suite file's name, as the index and the report name them.
-  const resultsOf = (run: (typeof runs)[number], { tests, errors }: SuiteResults): SuiteResults => ({
-    tests: tests.filter((t) => t.file === run.name).map((t) => ({ ...t, file: run.job.file })),
-    // An error naming a file (it failed to load) is that file's; one naming none (unhandled) is every job's.
-    errors: errors
-      .filter((e) => e.startsWith(`${run.name} `) || !runs.some((other) => e.startsWith(`${other.name} `)))
-      .map((e) => (e.startsWith(`${run.name} `) ? `${run.job.file}${e.slice(run.name.length)}` : e)),
-  });
-  try {
+      });
+    }
+    const target = (run: (typeof runs)[number]) => ({
+      kind: 'url' as const,
+      baseUrl: run.served?.url ?? '',
+      ...credentials,
+    });
+    const byFile = new Map(runs.map((run) => [run.file, run]));
     const outcome = await session.run(
       {
-        target: { kind: 'url', baseUrl: served[0]?.url ?? '', ...credentials },
+        target: target(runs[0] as (typeof runs)[number]),
         files: Object.fromEntries(
-          runs.map((run, n) => [
+          runs.map((run) => [
             run.file,
-            {
-              target: { kind: 'url' as const, baseUrl: served[n]?.url ?? '', ...credentials },
-              profile: run.job.profile,
-              suite: run.suite,
-            },
+            { target: target(run), profile: run.job.profile, suite: resolve(packageRoot, run.job.file) },
           ]),
         ),
         specPath: options.specPath,
@@ -179,22 +184,22 @@ async function runBatch(
         runId: newRunId(),
         faultProof: jobs.some((job) => job.fault !== undefined),
       },
-      { plan: runs.map((run) => ({ file: run.file, only: run.job.only })) },
+      runs.map((run) => ({ file: run.file, only: run.job.only })),
       (file, loaded, soFar) => {
-        const ended = byFile.get(file);
-        if (!ended) return;
-        void ended.served?.close();
-        void ended.run.mock?.webhooks.close();
-        ended.run.mock = undefined;
+        const run = byFile.get(file);
+        if (!run) return;
+        void run.served?.close();
+        void run.mock?.webhooks.close();
+        run.mock = undefined;
         // A file that failed to load is judged with the run's errors, once the run is over.
         if (!loaded || !onDone) return;
-        results.set(ended.run.job, resultsOf(ended.run, soFar));
+        results.set(run.job, resultsOf(run, soFar));
         onDone(results);
       },
     );
     for (const run of runs) results.set(run.job, resultsOf(run, outcome));
   } finally {
-    await Promise.all(served.map((s) => s.close()));
+    await Promise.all(runs.map((run) => run.served?.close()));
     rmSync(folder, { recursive: true, force: true });
   }
 }
@@ -355,7 +360,7 @@ function faultLine(fault: Fault, verdict: MutationResult & { errors: string[] })
   return `  ${verdict.caught ? 'caught  ' : 'SURVIVED'} ${fault.id}  breaks ${claims}; failed: ${failed}${driftSeen}${diagnosticSeen}${erroredSeen}`;
 }
 
-/** Every selected fault, its files run in one run with the other faults', judged against the baseline. */
+/** Every selected fault, its files run beside the other faults' (`runJobs`), judged against the baseline. */
 async function runFaults(
   session: SuiteSession,
   index: readonly IndexedTest[],

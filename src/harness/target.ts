@@ -86,6 +86,17 @@ export function targetIdle(target: Pick<Target, 'hooks'>): () => Promise<boolean
   return async () => (await target.hooks.has('idle')) && (await target.hooks.idle());
 }
 
+/**
+ * The wait for something the target sends on its own (a delivery, a back-channel notice), as the receiver takes it:
+ * `budgetMs` (by default `waitBudgetMs`), ended early once the target's `idle` hook says nothing more is coming.
+ */
+export function targetWait(
+  target: Pick<Target, 'hooks' | 'timeoutMs'>,
+  budgetMs = waitBudgetMs(target),
+): { timeoutMs: number; idle: () => Promise<boolean> } {
+  return { timeoutMs: budgetMs, idle: targetIdle(target) };
+}
+
 /** Connects to the target the run was given; `close` stops the in-process mock, if one was started. */
 export function connectTarget(file: string): Promise<{ target: Target; close: () => void }> {
   const context = inject('conformance');

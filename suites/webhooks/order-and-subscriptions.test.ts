@@ -3,7 +3,7 @@
 import { describe } from 'vitest';
 import { deliveredInCreationOrder, onlySubscribedTypesDelivered } from '../../src/checks/webhooks.js';
 import { assertConforms, assertPrecondition, exchangeOf, requireHook, test } from '../../src/harness/index.js';
-import { targetIdle, waitBudgetMs } from '../../src/harness/target.js';
+import { targetWait } from '../../src/harness/target.js';
 import { withWebhookEndpoint } from '../../src/harness/webhooks.js';
 import { emitEvent, eventType } from './support/deliveries.js';
 
@@ -25,9 +25,7 @@ describe('order and subscriptions', () => {
         names.push(display);
         await exchangeOf(target, () => target.api.POST('/api/v1/organizations', { body: { display_name: display } }));
       }
-      const arrived = (
-        await session.receiver.waitForAttempts(4, { timeoutMs: waitBudgetMs(target), idle: targetIdle(target) })
-      ).slice(1);
+      const arrived = (await session.receiver.waitForAttempts(4, targetWait(target))).slice(1);
       assertConforms(deliveredInCreationOrder('WHD-005', names, arrived));
     });
   });
@@ -50,9 +48,7 @@ describe('order and subscriptions', () => {
         }),
       );
       // The update is the one subscribed event: once it is in, anything unsubscribed sent before it is too.
-      await session.receiver
-        .waitForAttempts(1, { timeoutMs: waitBudgetMs(target), idle: targetIdle(target) })
-        .catch(() => []);
+      await session.receiver.waitForAttempts(1, targetWait(target)).catch(() => []);
       assertConforms(onlySubscribedTypesDelivered('WHD-016', ['organization.updated'], session.receiver.attempts()));
     });
   });

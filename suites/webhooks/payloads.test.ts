@@ -17,7 +17,7 @@ import {
   undeclaredEventTypes,
 } from '../../src/checks/webhooks.js';
 import { assertConforms, noteDrift, requireHook, type Target, test } from '../../src/harness/index.js';
-import { targetIdle, waitBudgetMs } from '../../src/harness/target.js';
+import { targetWait } from '../../src/harness/target.js';
 import { withWebhookEndpoint } from '../../src/harness/webhooks.js';
 import { dereferencedSpec } from '../../src/spec/document.js';
 import type { DeliveryAttempt } from '../../src/webhooks/receiver.js';
@@ -38,9 +38,7 @@ function collect(target: Target, skip: (note?: string) => never): Promise<Collec
       const arrivedTypes = () => new Set(receiver.attempts().map(eventTypeOf));
       // Deliveries leave one at a time; wait until every triggered type has arrived, or the deadline.
       for (let seen = receiver.attempts().length; !run.triggered.every((t) => arrivedTypes().has(t)); seen += 1) {
-        const more = await receiver
-          .waitForAttempts(seen + 1, { timeoutMs: waitBudgetMs(target), idle: targetIdle(target) })
-          .catch(() => undefined);
+        const more = await receiver.waitForAttempts(seen + 1, targetWait(target)).catch(() => undefined);
         if (!more) break;
       }
       await cleanupTriggers(target, run.context);

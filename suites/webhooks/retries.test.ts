@@ -17,7 +17,7 @@ import {
   sameEventOnRetries,
 } from '../../src/checks/webhooks.js';
 import { assertConforms, type Target, test } from '../../src/harness/index.js';
-import { targetIdle, waitBudgetMs } from '../../src/harness/target.js';
+import { targetWait } from '../../src/harness/target.js';
 import { withWebhookEndpoint } from '../../src/harness/webhooks.js';
 import { expectedAttemptCount, type RetryProfileName, retryProfiles } from '../../src/oracles/retry-schedule.js';
 import type { RuleId } from '../../src/rules/catalogue.js';
@@ -140,10 +140,7 @@ describe('what counts as delivered', () => {
       // On the target's clock the retry is due by now, so an idle target has sent all it will; in real time it is not.
       const clock = await target.hooks.has('clock');
       const arrived = await session.receiver
-        .waitForAttempts(
-          2,
-          clock ? { timeoutMs: waitBudgetMs(target), idle: targetIdle(target) } : { timeoutMs: timeoutMs + retryAt },
-        )
+        .waitForAttempts(2, clock ? targetWait(target) : { timeoutMs: timeoutMs + retryAt })
         .catch(() => session.receiver.attempts());
       assertConforms(retriedAfterTimeout('WHD-010', arrived, { timeoutMs, retryDueMs: retryAt }));
     });

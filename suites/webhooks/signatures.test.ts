@@ -25,7 +25,7 @@ import {
   type Target,
   test,
 } from '../../src/harness/index.js';
-import { targetIdle, targetNow, waitBudgetMs } from '../../src/harness/target.js';
+import { targetNow, targetWait } from '../../src/harness/target.js';
 import { withWebhookEndpoint } from '../../src/harness/webhooks.js';
 import type { DeliveryAttempt } from '../../src/webhooks/receiver.js';
 import { verifyAttempt } from '../../src/webhooks/verify.js';
@@ -48,10 +48,7 @@ function signedDelivery(target: Target, skip: (note?: string) => never): Promise
         target.api.POST('/api/v1/organizations', { body: { display_name: `Signatures ${target.runTag}` } }),
       );
       assertPrecondition('creating an organization', exchange, [200, 201]);
-      const [delivery] = await receiver.waitForAttempts(1, {
-        timeoutMs: waitBudgetMs(target),
-        idle: targetIdle(target),
-      });
+      const [delivery] = await receiver.waitForAttempts(1, targetWait(target));
       return { delivery: delivery as DeliveryAttempt, secret, now: await targetNow(target) };
     });
   })();

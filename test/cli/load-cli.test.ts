@@ -1,5 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliBudgetMs, packageDir, runCli } from './run-cli.js';
 
@@ -10,11 +10,13 @@ const bundles = join(packageDir, 'node_modules', '.cache', 'scalekit-conformance
 
 describe('the CLI start', { timeout: cliBudgetMs }, () => {
   it('keeps a bundle of the sources in the package cache, named by their hash, and starts from it', async () => {
-    const result = await runCli(['run', '--bogus']);
+    const result = await runCli(['run', '--bogus'], { SCALEKIT_CONFORMANCE_DEBUG: '1' });
     expect(result.code).toBe(2);
-    const made = readdirSync(bundles).filter((name) => /^[0-9a-f]{16}$/.test(name));
-    expect(made.length).toBeGreaterThan(0);
-    expect(made.some((name) => existsSync(join(bundles, name, 'main.js')))).toBe(true);
+    const from = /^scalekit-conformance: loaded from the bundle in (.+)$/m.exec(result.stderr)?.[1];
+    expect(from, result.stderr).toBeDefined();
+    expect(dirname(from ?? '')).toBe(bundles);
+    expect(basename(from ?? '')).toMatch(/^[0-9a-f]{16}$/);
+    expect(existsSync(join(from ?? '', 'main.js'))).toBe(true);
   });
 
   it('answers the same through tsx from the sources (SCALEKIT_CONFORMANCE_NO_BUNDLE, or a cache it cannot write)', async () => {

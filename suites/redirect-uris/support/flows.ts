@@ -17,7 +17,7 @@ import type { ScriptedLogin } from '../../../src/client/control-hooks.js';
 import type { Exchange } from '../../../src/client/transport.js';
 import { navigate, oauthClient, postForm } from '../../../src/harness/browser.js';
 import { assertConforms, exchangeOf, requireHook, type Target } from '../../../src/harness/index.js';
-import { targetIdle } from '../../../src/harness/target.js';
+import { targetWait } from '../../../src/harness/target.js';
 import type { RuleId } from '../../../src/rules/catalogue.js';
 import { type Receiver, startReceiver } from '../../../src/webhooks/receiver.js';
 
@@ -149,9 +149,7 @@ export async function logoutNotices(
   receiver: Receiver,
 ): Promise<{ received: ReceivedLogoutNotice[]; waitMs: number }> {
   const waitMs = target.profile.redirects.backChannelLogoutWaitMs;
-  const received = await receiver
-    .waitForAttempts(1, { timeoutMs: waitMs, idle: targetIdle(target) })
-    .catch(() => receiver.attempts());
+  const received = await receiver.waitForAttempts(1, targetWait(target, waitMs)).catch(() => receiver.attempts());
   return { received, waitMs };
 }
 

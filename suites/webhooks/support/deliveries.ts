@@ -2,7 +2,7 @@
 // event emitted by creating an organization, and a whole retry schedule observed on the target's clock. They drive
 // the target; src/checks/webhooks.ts decides.
 import { assertPrecondition, exchangeOf, requireHook, type Target } from '../../../src/harness/index.js';
-import { targetIdle, waitBudgetMs } from '../../../src/harness/target.js';
+import { targetWait } from '../../../src/harness/target.js';
 import { observeSchedule, type WebhookSession, withWebhookEndpoint } from '../../../src/harness/webhooks.js';
 import { attemptOffsets, type RetryProfileName, retryProfiles } from '../../../src/oracles/retry-schedule.js';
 import type { Answer, DeliveryAttempt } from '../../../src/webhooks/receiver.js';
@@ -28,10 +28,7 @@ export async function emitEvent(target: Target, session: WebhookSession): Promis
     target.api.POST('/api/v1/organizations', { body: { display_name: `Webhooks ${target.runTag} ${emitted}` } }),
   );
   assertPrecondition(`creating an organization to emit ${eventType}`, exchange, [200, 201]);
-  const attempts = await session.receiver.waitForAttempts(before + 1, {
-    timeoutMs: waitBudgetMs(target),
-    idle: targetIdle(target),
-  });
+  const attempts = await session.receiver.waitForAttempts(before + 1, targetWait(target));
   return attempts[before] as DeliveryAttempt;
 }
 
