@@ -2,6 +2,7 @@
 // and execution (run-suites.ts) → clean-up (run-cleanup.ts) → aggregation (run-report.ts) → reporters
 // (run-reporters.ts); interrupts (run-interrupts.ts) are watched from the target's start to the run's end. The
 // steps after the settings are run-steps.ts, loaded once the settings are known good.
+import { setFlagsFromString } from 'node:v8';
 import { describeError, ExitCode, UserError } from '../errors.js';
 import { Redactor } from '../reporters/redact.js';
 import { markPhase } from './phases.js';
@@ -22,6 +23,7 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
     const settings = resolveRunSettings(flags, io.env, io.cwd);
     markPhase('settings');
     reporters.useSettings(settings);
+    favourMemory();
     // The steps load only now (vitest and the mock take seconds to load), so a mistyped flag is answered at once.
     const { runWithSettings } = await import('./run-steps.js');
     const code = await runWithSettings(settings, reporters, redactor, started, io);
@@ -32,3 +34,24 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
     throw error;
   }
 }
+
+/**
+ * A full run's process (the vite server, the mock, the suites' worker thread) peaks near 260 MB instead of 320 to
+ * 350 (`npm run bench:memory`), for about 0.8 s more of garbage collection. Set before vitest loads and before its
+ * worker thread starts. (`--optimize-for-size` gets to 210 MB, for 2 to 3 s.)
+ */
+function favourMemory(): void {
+  // Each heap grows by half of what it holds after a collection instead of up to four times it, and the worker's
+  // young generation stays at 8 MB a semi-space instead of 16 (a new isolate reads it; the main one keeps its own).
+  setFlagsFromString('--heap-growing-percent=50');
+  setFlagsFromString('--max-semi-space-size=8');
+  // vite's native transformer (rolldown) allocates with mimalloc, which reads these when vite loads it: memory it
+  // frees goes back to the system at once instead of staying resident (about 90 MB when no transform is cached).
+  for (const [name, value] of Object.entries(mimallocReturnsMemory)) process.env[name] ??= value;
+}
+
+const mimallocReturnsMemory = {
+  MIMALLOC_PURGE_DELAY: '0',
+  MIMALLOC_PURGE_DECOMMITS: '1',
+  MIMALLOC_ARENA_EAGER_COMMIT: '0',
+};

@@ -1,6 +1,4 @@
-import { en, Faker } from '@faker-js/faker';
-import { http } from 'msw';
-import { setupServer } from 'msw/node';
+import type { Faker } from '@faker-js/faker';
 import { inject, TestRunner } from 'vitest';
 import { type ApiClient, createApiClient, createTokenSession } from '../client/api.js';
 import { ControlHooks } from '../client/control-hooks.js';
@@ -18,8 +16,7 @@ import {
 import { createTransport, type Exchange } from '../client/transport.js';
 import { systemClock } from '../clock.js';
 import type { Profile } from '../config/profile.js';
-import { isFaultId } from '../mock/faults.js';
-import { createMock, noRoute } from '../mock/index.js';
+import { seededFaker } from '../generation/faker.js';
 import { readSpecFile } from '../spec/document.js';
 import { type SchemaRegistry, schemaRegistryFor } from '../spec/schemas.js';
 import type { RunContext, TargetSpec } from './context.js';
@@ -169,22 +166,13 @@ async function build(context: RunContext, file: string): Promise<{ target: Targe
   if (target.kind === 'in-process-mock') {
     baseUrl = inProcessMockUrl;
     credentials = { clientId: 'skc_in_process_mock', clientSecret: `mock-${crypto.randomUUID()}` };
-    const mock = createMock({
-      clock: systemClock,
+    const { interceptWithMock } = await import('./in-process-mock.js');
+    close = interceptWithMock(inProcessMockUrl, {
       credentials,
-      faults: target.faults.filter(isFaultId),
+      faults: target.faults,
       seed: context.seed,
       profile: context.profile,
     });
-    // A path of the mock no handler serves gets the socket's 404, so both ways of serving answer alike; a request
-    // to any other host is an error, never a silent pass (and never a real network call).
-    const fallback = http.all(new RegExp(`^${inProcessMockUrl.replace(/\./g, '\\.')}/`), ({ request }) => {
-      const url = new URL(request.url);
-      return noRoute(request.method, `${url.pathname}${url.search}`);
-    });
-    const server = setupServer(...mock.handlers, fallback);
-    server.listen({ onUnhandledRequest: 'error' });
-    close = () => server.close();
   } else {
     baseUrl = target.baseUrl;
     credentials = { clientId: target.clientId, clientSecret: target.clientSecret };
@@ -209,7 +197,7 @@ async function build(context: RunContext, file: string): Promise<{ target: Targe
     exchanges,
     seed: context.seed,
     profile: context.profile,
-    faker: new Faker({ locale: [en], seed: fileSeed }),
+    faker: seededFaker(fileSeed),
     runTag,
     credentials,
     writesAllowed: traffic.allowWrites,

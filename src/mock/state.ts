@@ -1,7 +1,8 @@
-import { en, Faker } from '@faker-js/faker';
+import type { Faker } from '@faker-js/faker';
 import type { components } from '../../generated/openapi.js';
 import { type Clock, OffsetClock } from '../clock.js';
 import { defaultProfile, type Profile } from '../config/profile.js';
+import { seededFaker } from '../generation/faker.js';
 import type { FaultId } from './faults.js';
 import type { DispatcherOptions } from './webhooks/dispatcher.js';
 
@@ -57,7 +58,7 @@ export class MockState {
     this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 86_399;
     this.environment = options.environment ?? 'development';
     this.profile = options.profile ?? defaultProfile;
-    this.#faker = new Faker({ locale: [en], seed: options.seed ?? 1 });
+    this.#faker = seededFaker(options.seed ?? 1);
     this.environmentId = this.id('env_');
   }
 
