@@ -20,6 +20,7 @@ run options:
   --spec PATH|URL          OpenAPI spec, JSON or YAML (default: SCALEKIT_OPENAPI, else the pinned download)
   --only RULE-GLOB         Run only tests citing matching rules, e.g. ALG-010 or 'ALG-*' (repeatable, or comma-separated)
   --seed N                 Seed for every generated value (printed on each run)
+  --runs N                 Run every property with N times its number of cases (default 1; up to 100)
   --report-json PATH       Write the JSON report
   --report-junit PATH      Write a JUnit XML report
   --client-id ID           Default: SCALEKIT_CLIENT_ID
@@ -112,6 +113,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
         spec: { type: 'string' },
         only: { type: 'string', multiple: true },
         seed: { type: 'string' },
+        runs: { type: 'string' },
         'report-json': { type: 'string' },
         'report-junit': { type: 'string' },
         'client-id': { type: 'string' },

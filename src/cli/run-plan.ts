@@ -16,7 +16,7 @@ export async function printPlan(
   out(`${toolName} ${toolVersion}: plan only, nothing is sent to the target`);
   out(`target: ${target} (from ${settings.targetSource})`);
   out(specLine(spec));
-  out(`seed:   ${settings.seed}`);
+  out(`seed:   ${settings.seed}${settings.runs === 1 ? '' : `, each property with ${settings.runs}× its cases`}`);
   out(writesLine(settings));
   out(rateLine(settings));
   if (settings.only.length > 0) out(`only:   ${settings.only.join(', ')}`);

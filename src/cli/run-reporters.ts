@@ -71,7 +71,8 @@ export class RunReporters {
     out(`${toolName} ${toolVersion}`);
     out(`target: ${target.label} (from ${settings.targetSource})`);
     out(specLine(spec));
-    out(`seed:   ${settings.seed} (replay with --seed ${settings.seed})`);
+    const replay = `--seed ${settings.seed}${settings.runs === 1 ? '' : ` --runs ${settings.runs}`}`;
+    out(`seed:   ${settings.seed} (replay with ${replay})`);
     out(`run id: ${target.runId} (what the run creates is tagged ${target.tag}…)`);
     out(writesLine(settings));
     out(rateLine(settings));

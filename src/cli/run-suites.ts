@@ -55,6 +55,7 @@ function runContext(
     target: target.connection,
     specPath: spec.localPath,
     seed: settings.seed,
+    ...(settings.runs === 1 ? {} : { runs: settings.runs }),
     timeoutMs: settings.timeoutMs,
     profile: settings.profile,
     runId: target.runId,

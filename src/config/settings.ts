@@ -14,6 +14,7 @@ export interface RunFlags {
   spec?: string | undefined;
   only?: string[] | undefined;
   seed?: string | undefined;
+  runs?: string | undefined;
   'client-id'?: string | undefined;
   'client-secret'?: string | undefined;
   config?: string | undefined;
@@ -47,6 +48,8 @@ export interface RunSettings<Fault extends string = string> {
   spec: string | undefined;
   only: string[];
   seed: number;
+  /** Each property runs this many times its default number of cases (`--runs`); 1 by default. */
+  runs: number;
   timeoutMs: number;
   /** The longest response body read; a longer one is no usable answer (the test is errored). */
   maxBodyBytes: number;
@@ -66,6 +69,7 @@ const configKeys = [
   'spec',
   'only',
   'seed',
+  'runs',
   'clientId',
   'clientSecret',
   'timeoutMs',
@@ -78,6 +82,20 @@ const configKeys = [
   'maxRps',
 ] as const;
 type ConfigFile = Partial<Record<(typeof configKeys)[number], unknown>>;
+
+/** `--runs` beyond this would turn a run of seconds into hours. */
+const maxRunsFactor = 100;
+
+function runsFactor(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 1 || value > maxRunsFactor) {
+    throw new UserError(
+      `--runs must be a whole number from 1 to ${maxRunsFactor}, got "${text}"`,
+      'Pass --runs N, e.g. --runs 4 for four times the cases',
+    );
+  }
+  return value;
+}
 
 const defaultConfigName = 'scalekit-conformance.config.json';
 
@@ -290,6 +308,8 @@ export function resolveRunSettings(flags: RunFlags, env: NodeJS.ProcessEnv, cwd 
   const seedText =
     flags.seed ?? (file.seed === undefined ? undefined : String(file.seed)) ?? env.SCALEKIT_CONFORMANCE_SEED;
   const seed = seedText === undefined ? randomInt(2 ** 31 - 1) : positiveInteger(seedText, '--seed', 2 ** 31 - 1);
+  const runsText = flags.runs ?? (file.runs === undefined ? undefined : String(file.runs));
+  const runs = runsText === undefined ? 1 : runsFactor(runsText);
   const timeoutMs = timeoutSetting(flags['timeout-ms'], file);
   const maxBodyBytes = maxBodySetting(flags['max-body-bytes'], file);
 
@@ -299,6 +319,7 @@ export function resolveRunSettings(flags: RunFlags, env: NodeJS.ProcessEnv, cwd 
     spec: flags.spec ?? stringSetting(file.spec, 'spec'),
     only,
     seed,
+    runs,
     timeoutMs,
     maxBodyBytes,
     reportJson: flags['report-json'] ?? stringSetting(file.reportJson, 'reportJson'),

@@ -24,6 +24,8 @@ export interface RunContext {
    * replaying a seed against the same live target never collides with what the first run left there.
    */
   runId: string;
+  /** Each property runs this many times its default number of cases; absent, 1 (`run --runs`). */
+  runs?: number;
   /** Per-request timeout. */
   timeoutMs: number;
   /** Write guard, rate limit and stop switch for the run; absent, they follow from the target (safe by default). */

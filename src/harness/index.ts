@@ -210,14 +210,23 @@ export function conformsOrThrow(...results: (Failure | undefined)[]): void {
 }
 
 /**
- * Runs a fast-check property with the run's seed. On failure, the shrunk counterexample's failures are recorded
+ * How many cases a property or a sampler with `defaultCount` cases runs: `run --runs N` multiplies them all, for a
+ * deeper run with the same suites.
+ */
+export function caseCount(defaultCount: number): number {
+  return Math.max(1, Math.round(defaultCount * (inject('conformance').runs ?? 1)));
+}
+
+/**
+ * Runs a fast-check property with the run's seed, with `caseCount` of its cases. On failure, the shrunk counterexample's failures are recorded
  * with the seed and path that replay it exactly, and the test fails with them.
  */
 export async function assertProperty<T>(
   property: fc.IAsyncPropertyWithHooks<T>,
   params: fc.Parameters<T> = {},
 ): Promise<void> {
-  const details = await fc.check(property, params);
+  const numRuns = caseCount(params.numRuns ?? fc.readConfigureGlobal().numRuns ?? 100);
+  const details = await fc.check(property, { ...params, numRuns });
   if (!details.failed) return;
   const replay = `fast-check seed=${details.seed} path=${details.counterexamplePath ?? ''} counterexample=${fc.stringify(details.counterexample)}`;
   const cause = details.errorInstance;

@@ -21,7 +21,7 @@ import {
   pageSizeBounds,
 } from '../../src/contract/operations.js';
 import { confirmedNegatives } from '../../src/generation/negative.js';
-import { assertConforms, noteDrift, type Target, test } from '../../src/harness/index.js';
+import { assertConforms, caseCount, noteDrift, type Target, test } from '../../src/harness/index.js';
 import { type DereferencedDocument, dereferencedSpec } from '../../src/spec/document.js';
 import { sampleFromSchema } from '../../src/spec/sample.js';
 
@@ -187,12 +187,13 @@ function exercise(target: Target): Promise<Recorded[]> {
         // The file's one registry: Ajv compiles each schema once, not once per operation.
         const { instances } = confirmedNegatives(document, operation.body.schema, {
           seed: target.seed,
-          perCase: 1,
+          perCase: caseCount(1),
           location: 'body',
           registry: target.schemas,
         });
-        // One instance per broken constraint: every constraint of the body is tried once. A null where an optional
-        // field wants a value is what the profile forgives unless strictNulls (G-21): not a negative case then.
+        // One instance per broken constraint (more with `run --runs`): every constraint of the body is tried. A null
+        // where an optional field wants a value is what the profile forgives unless strictNulls (G-21): not a
+        // negative case then.
         const strictNulls = target.profile.schema.strictNulls;
         for (const negative of instances.filter((n) => strictNulls || valueAt(n.value, n.case.pointer) !== null)) {
           keep('negative', operation, await send(target, operation, { path, query, body: negative.value }));

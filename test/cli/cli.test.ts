@@ -213,6 +213,8 @@ describe('scalekit-conformance run', { timeout: cliBudgetMs }, () => {
     [['frobnicate'], /unknown command "frobnicate"/],
     [['mutation', '--jobs', '0'], /--jobs must be a whole number from 1 to 16/],
     [['mutation', '--baseline', 'package.json'], /--baseline .*package\.json holds no baseline/],
+    [['run', '--runs', '0'], /--runs must be a whole number from 1 to 100, got "0"/],
+    [['run', '--runs', '2.5'], /--runs must be a whole number from 1 to 100/],
   ])('rejects %j with exit 2 and one line', async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);
@@ -239,6 +241,24 @@ describe('scalekit-conformance run', { timeout: cliBudgetMs }, () => {
         .join('\n');
     expect(details('a.json')).toContain('fast-check seed=4242');
     expect(details('a.json')).toBe(details('b.json'));
+  });
+
+  it('runs every property with --runs times its cases, and says how to replay that', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skc-runs-'));
+    // EPT-006's property: 19 cases by default (7 hand-picked, 12 generated), one authorize request each.
+    const requestsWith = async (runs: string) => {
+      const report = join(dir, `runs-${runs}.json`);
+      const result = await runCli(['run', '--only', 'EPT-006', '--seed', '5', '--runs', runs, '--report-json', report]);
+      expect(result.code).toBe(0);
+      const tests = JSON.parse(readFileSync(report, 'utf8')).tests as { name: string; requests?: number }[];
+      const property = tests.find((t) => t.name.includes('state comes back unchanged'));
+      return { requests: property?.requests ?? 0, stdout: result.stdout };
+    };
+    const once = await requestsWith('1');
+    const thrice = await requestsWith('3');
+    expect(once.requests).toBeGreaterThanOrEqual(19);
+    expect(thrice.requests - once.requests).toBeGreaterThanOrEqual(2 * 19);
+    expect(thrice.stdout).toContain('seed:   5 (replay with --seed 5 --runs 3)');
   });
 });
 
