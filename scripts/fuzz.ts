@@ -219,31 +219,35 @@ export function fuzzRequest(seed: number, index: number, host: string, token: st
   return { index, head: `${method} ${target} ${version}\r\n${headers.join('\r\n')}\r\n\r\n`, body, chunked };
 }
 
-/** Sends one request on its own connection; resolves with its status, 0 when the connection ended unanswered. */
-export function send(url: string, request: FuzzRequest, timeoutMs = 10_000): Promise<number> {
+/**
+ * Sends one raw request on its own connection and resolves with what came back (as latin1) once the server closes,
+ * `timeoutMs` passes, or `enough` makes something of what arrived so far (the rest is not read).
+ */
+export function rawExchange(
+  url: string,
+  request: Pick<FuzzRequest, 'head' | 'body' | 'chunked'>,
+  timeoutMs: number,
+  enough: (received: string) => string | undefined = () => undefined,
+): Promise<string> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
     const socket = connect(Number(port), hostname);
     let received = '';
-    const finish = () => {
+    const finish = (answer = received) => {
       clearTimeout(timer);
       socket.destroy();
-      resolve(Number(/^HTTP\/1\.[01] (\d{3})/.exec(received)?.[1] ?? 0));
+      resolve(answer);
     };
     const timer = setTimeout(finish, timeoutMs);
     socket.on('data', (chunk) => {
       received += chunk.toString('latin1');
-      // The status line is all that is needed; the rest may be a large body or a half-read request.
-      if (/^HTTP\/1\.[01] \d{3}/.test(received) && !received.startsWith('HTTP/1.1 100')) finish();
-      else if (received.startsWith('HTTP/1.1 100') && /\r\n\r\nHTTP\/1\.[01] \d{3}/.test(received)) {
-        received = received.slice(received.indexOf('\r\n\r\n') + 4);
-        finish();
-      }
+      const answer = enough(received);
+      if (answer !== undefined) finish(answer);
     });
     // A write that fails (the mock answered and closed before the body was sent) is no verdict yet: the answer may
     // already be read; 'close' follows every error and decides.
     socket.on('error', () => {});
-    socket.on('close', finish);
+    socket.on('close', () => finish());
     socket.on('connect', () => {
       socket.write(request.head, 'latin1');
       if (request.body.length > 0) {
@@ -253,6 +257,22 @@ export function send(url: string, request: FuzzRequest, timeoutMs = 10_000): Pro
       }
     });
   });
+}
+
+/** What came back once its final status line is in (a `100 Continue` before it is dropped); undefined before. */
+function statusLineIn(received: string): string | undefined {
+  if (/^HTTP\/1\.[01] \d{3}/.test(received) && !received.startsWith('HTTP/1.1 100')) return received;
+  if (received.startsWith('HTTP/1.1 100') && /\r\n\r\nHTTP\/1\.[01] \d{3}/.test(received)) {
+    return received.slice(received.indexOf('\r\n\r\n') + 4);
+  }
+  return undefined;
+}
+
+/** Sends one request on its own connection; resolves with its status, 0 when the connection ended unanswered. */
+export async function send(url: string, request: FuzzRequest, timeoutMs = 10_000): Promise<number> {
+  // The status line is all that is needed; the rest may be a large body or a half-read request.
+  const received = await rawExchange(url, request, timeoutMs, statusLineIn);
+  return Number(/^HTTP\/1\.[01] (\d{3})/.exec(received)?.[1] ?? 0);
 }
 
 /** A client-credentials token from the mock, or undefined when it does not answer one. */

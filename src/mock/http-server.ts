@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { getResponse, HttpHandler, matchRequestUrl, type RequestHandler } from 'msw';
 import type { Mock } from './index.js';
 import { errorInfoBody, noRoute } from './responses.js';
+import { type Answer, type DirectRoute, directRoutes, type RouteRequest } from './route.js';
 
 /** One line of the request log: what was asked and what was answered (0: no answer was sent). */
 export interface RequestLogEntry {
@@ -16,6 +17,12 @@ export interface RequestLogEntry {
 export interface ServeOptions {
   /** Called once per request when its exchange ends, answered or not. A callback that throws is ignored. */
   onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * Whether an operation's request is answered by the operation's own answer function, found by a route table,
+   * instead of through msw (default true; the answers are the same). false sends every request through msw's
+   * `getResponse`, as the in-process mode does: test/mock/direct-answers.test.ts compares the two.
+   */
+  direct?: boolean;
 }
 
 export interface ServedMock {
@@ -43,6 +50,11 @@ const allowedMethods = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
  * a body, a body over `maxBodyBytes` is 413, headers over `maxHeaderBytes` are 431 (Node). The request's URL is
  * built from the address the mock listens on, never from its `Host` header: the OAuth issuer, the discovery
  * document and every absolute URL the mock writes name that address whatever the client sent as `Host`.
+ *
+ * A request to one of the spec's operations (a `route` handler) is answered by that operation's answer function,
+ * found in a route table (`RouteTable`): no fetch Request or Response unless a handler asks for one, and a JSON
+ * answer serialised once. Everything else (OAuth, control hooks, unknown paths) goes through msw's `getResponse`.
+ * The answers are the same either way (test/mock/direct-answers.test.ts).
  */
 export async function serveMock(
   mock: Pick<Mock, 'handlers'>,
@@ -50,6 +62,7 @@ export async function serveMock(
   options: ServeOptions = {},
 ): Promise<ServedMock> {
   let base = 'http://127.0.0.1';
+  const routes = options.direct === false ? undefined : new RouteTable();
   const log = (entry: RequestLogEntry) => {
     try {
       options.onRequest?.(entry);
@@ -67,7 +80,7 @@ export async function serveMock(
         log({ time, method: req.method ?? 'GET', path, status: res.headersSent ? res.statusCode : 0 });
       });
     }
-    handle(mock, base, target, req, res).catch((error: unknown) => {
+    handle(mock, routes, base, target, req, res).catch((error: unknown) => {
       // Only a bug in a handler gets here; the fuzz (npm run fuzz) reports every such answer.
       if (res.destroyed) return;
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
@@ -195,16 +208,120 @@ function methodMatches(expected: string | RegExp, actual: string): boolean {
  * changes no answer.
  */
 function candidatesFor(handlers: readonly RequestHandler[], method: string, url: URL): RequestHandler[] {
-  return handlers.filter(
-    (handler) =>
-      !(handler instanceof HttpHandler) ||
-      typeof handler.info.path === 'function' ||
-      (methodMatches(handler.info.method, method) && matchRequestUrl(url, handler.info.path).matches),
+  return handlers.filter((handler) => mayAnswer(handler, method, url));
+}
+
+function mayAnswer(handler: RequestHandler, method: string, url: URL): boolean {
+  return (
+    !(handler instanceof HttpHandler) ||
+    typeof handler.info.path === 'function' ||
+    (methodMatches(handler.info.method, method) && matchRequestUrl(url, handler.info.path).matches)
   );
+}
+
+/** Requests resolved to their operation (or to msw), remembered by method and path up to this many. */
+const maxRemembered = 4096;
+
+/**
+ * Which handler answers a request, found without msw: the first candidate (`candidatesFor`) in the handlers'
+ * order. When that is an operation's handler (`route`), it always answers, so the server calls its answer function
+ * directly: no fetch Request or Response, no pass through msw's handler chain. When it is any other handler (the
+ * OAuth endpoints, the control hooks, the undeclared-method handlers, which may pass), msw answers as before. The
+ * answer depends on the method and the path only (msw matches origin + path), so it is remembered by them.
+ */
+class RouteTable {
+  #handlers: readonly RequestHandler[] | undefined;
+  #length = 0;
+  readonly #byMethod = new Map<string, readonly RequestHandler[]>();
+  readonly #resolved = new Map<string, DirectRoute | null>();
+
+  /** The operation that answers this method and URL, or undefined when msw must (or no handler matches). */
+  find(handlers: readonly RequestHandler[], method: string, url: URL): DirectRoute | undefined {
+    // Handlers may be read from a getter (src/cli/mutation.ts makes the mock on the first request): any change
+    // to the list forgets what was found in the old one.
+    if (handlers !== this.#handlers || handlers.length !== this.#length) {
+      this.#handlers = handlers;
+      this.#length = handlers.length;
+      this.#byMethod.clear();
+      this.#resolved.clear();
+    }
+    const key = `${method} ${url.pathname}`;
+    let found = this.#resolved.get(key);
+    if (found === undefined) {
+      found = this.#resolve(handlers, method, url);
+      if (this.#resolved.size >= maxRemembered) this.#resolved.clear();
+      this.#resolved.set(key, found);
+    }
+    return found ?? undefined;
+  }
+
+  #resolve(handlers: readonly RequestHandler[], method: string, url: URL): DirectRoute | null {
+    let forMethod = this.#byMethod.get(method);
+    if (!forMethod) {
+      forMethod = handlers.filter(
+        (handler) =>
+          !(handler instanceof HttpHandler) ||
+          typeof handler.info.path === 'function' ||
+          methodMatches(handler.info.method, method),
+      );
+      this.#byMethod.set(method, forMethod);
+    }
+    const cleanUrl = `${url.origin}${url.pathname}`;
+    for (const handler of forMethod) {
+      const direct = directRoutes.get(handler);
+      if (direct) {
+        if (direct.matcher.test(cleanUrl)) return direct;
+      } else if (mayAnswer(handler, method, url)) {
+        return null;
+      }
+    }
+    return null;
+  }
+}
+
+const utf8 = new TextDecoder();
+
+/** A header's value as a fetch `Headers` gives it: leading and trailing HTTP whitespace removed. */
+function headerText(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  return /^[\t\n\r ]|[\t\n\r ]$/.test(value) ? value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '') : value;
+}
+
+/** The fetch `Request` the handlers get for this exchange. Throws when the request cannot be one (400). */
+function fetchRequest(req: IncomingMessage, url: string, method: string, body: Buffer): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  return new Request(url, {
+    method,
+    headers,
+    ...(body.length > 0 && method !== 'GET' ? { body: new Uint8Array(body) } : {}),
+  });
+}
+
+function parseUrl(href: string): URL | undefined {
+  try {
+    return new URL(href);
+  } catch {
+    return undefined;
+  }
+}
+
+const emptyBody = Buffer.alloc(0);
+
+/**
+ * A request without Content-Length and Transfer-Encoding has no body (RFC 9112 §6.3): nothing to wait for. Node
+ * reads and drops what is left of a request its handler did not read.
+ */
+function hasNoBody(req: IncomingMessage): boolean {
+  return req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined;
 }
 
 async function handle(
   mock: Pick<Mock, 'handlers'>,
+  routes: RouteTable | undefined,
   base: string,
   target: { pathname: string; search: string } | undefined,
   req: IncomingMessage,
@@ -213,7 +330,11 @@ async function handle(
   const method = req.method ?? 'GET';
   const declared = Number(req.headers['content-length'] ?? 0);
   // A body declared larger than can be drained is not waited for: the answer goes out and the connection closes.
-  const body = declared > maxDrainBytes ? 'too-large' : await readBody(req, target ? maxBodyBytes : 0);
+  const body = hasNoBody(req)
+    ? emptyBody
+    : declared > maxDrainBytes
+      ? 'too-large'
+      : await readBody(req, target ? maxBodyBytes : 0);
   if (!target) {
     send(res, 400, 'INVALID_ARGUMENT', 'the request-target must be a path (origin form) or an absolute http URL');
     return;
@@ -228,27 +349,49 @@ async function handle(
   }
   // HEAD is answered like GET, without the body (RFC 9110 §9.3.2).
   const asMethod = method === 'HEAD' ? 'GET' : method;
+  const href = `${base}${target.pathname}${target.search}`;
+  // The URL the Request would have; one that cannot be parsed gets the Request's own complaint below.
+  const url = parseUrl(href);
+  const direct = url && routes?.find(mock.handlers, asMethod, url);
+  if (url && direct) {
+    let request: Request | undefined;
+    const input: RouteRequest = {
+      url,
+      authorization: headerText(req.headers.authorization),
+      text: async () => (asMethod === 'GET' ? '' : utf8.decode(body)),
+      get request() {
+        request ??= fetchRequest(req, url.href, asMethod, body);
+        return request;
+      },
+    };
+    await write(res, method, await direct.answer(input));
+    return;
+  }
   let request: Request;
   try {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value === undefined) continue;
-      for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
-    }
-    request = new Request(`${base}${target.pathname}${target.search}`, {
-      method: asMethod,
-      headers,
-      ...(body.length > 0 && asMethod !== 'GET' ? { body: new Uint8Array(body) } : {}),
-    });
+    request = fetchRequest(req, href, asMethod, body);
   } catch (error) {
     send(res, 400, 'INVALID_ARGUMENT', `the request cannot be read (${String(error)})`);
     return;
   }
   const handlers = candidatesFor(mock.handlers, asMethod, new URL(request.url));
-  const response = (await getResponse(handlers, request)) ?? noRoute(method, target.pathname);
-  const payload = Buffer.from(await response.arrayBuffer());
+  await write(res, method, (await getResponse(handlers, request)) ?? noRoute(method, target.pathname));
+}
+
+/** Sends an answer: a JSON one serialised as `HttpResponse.json` does, without making a Response of it first. */
+async function write(res: ServerResponse, method: string, answer: Answer): Promise<void> {
+  if (!(answer instanceof Response)) {
+    const payload = JSON.stringify(answer.json) ?? '';
+    res.writeHead(answer.status, {
+      'content-length': Buffer.byteLength(payload),
+      'content-type': 'application/json',
+    });
+    res.end(method === 'HEAD' ? undefined : payload);
+    return;
+  }
+  const payload = Buffer.from(await answer.arrayBuffer());
   const headers: Record<string, string> = {};
-  for (const [name, value] of response.headers) headers[name] = headerValue(value);
-  res.writeHead(response.status, headers);
+  for (const [name, value] of answer.headers) headers[name] = headerValue(value);
+  res.writeHead(answer.status, headers);
   res.end(method === 'HEAD' ? undefined : payload);
 }

@@ -30,9 +30,18 @@ export interface PaginationQuirks {
   trailingEmptyPage?: boolean;
 }
 
+/**
+ * What `paginate` reads of a list: its length and one slice (the page). An array is one; a store can be one
+ * without copying itself into an array per request.
+ */
+export interface Listing<T> {
+  readonly length: number;
+  slice(start: number, end: number): T[];
+}
+
 /** Cursor pagination over an already filtered and ordered list; `page_size` 0 or absent means the default. */
 export function paginate<T>(
-  items: readonly T[],
+  items: Listing<T>,
   query: URLSearchParams,
   limits: { defaultSize: number; maxSize: number } = { defaultSize: 10, maxSize: 100 },
   quirks: PaginationQuirks = {},

@@ -1,4 +1,5 @@
 import { HttpResponse } from 'msw';
+import type { FaultId } from './faults.js';
 import type { Method } from './route.js';
 import type { MockState } from './state.js';
 
@@ -19,43 +20,53 @@ async function jsonOf(response: Response): Promise<Record<string, unknown> | und
   }
 }
 
-export async function withResponseFaults(
-  state: MockState,
-  method: Method,
-  path: string,
-  response: Response,
-): Promise<Response> {
-  const { status } = response;
-  if (state.has('contract.undocumented-property') && method === 'get' && path === '/api/v1/organizations/{id}') {
-    const body = await jsonOf(response);
-    const organization = body?.organization as Record<string, unknown> | undefined;
-    if (status === 200 && body && organization) {
+/**
+ * One response fault: with its fault on, `rewrite` gives the answer that replaces the handler's, or undefined to
+ * leave it (to the next one). They are tried in this order; the first that rewrites wins.
+ */
+interface ResponseFault {
+  fault: FaultId;
+  rewrite(method: Method, path: string, response: Response): Promise<Response | undefined> | Response | undefined;
+}
+
+const responseFaults: readonly ResponseFault[] = [
+  {
+    fault: 'contract.undocumented-property',
+    async rewrite(method, path, response) {
+      if (method !== 'get' || path !== '/api/v1/organizations/{id}') return undefined;
+      const { status } = response;
+      const body = await jsonOf(response);
+      const organization = body?.organization as Record<string, unknown> | undefined;
+      if (status !== 200 || !body || !organization) return undefined;
       return HttpResponse.json({ ...body, organization: { ...organization, data_residency: 'eu-west-1' } }, { status });
-    }
-  }
+    },
+  },
   // The spec declares no 401 for deleting an organization: what an auth proxy in front of a server might answer.
-  if (
-    state.has('contract.undeclared-status-html') &&
-    status === 401 &&
-    method === 'delete' &&
-    path === '/api/v1/organizations/{id}'
-  ) {
-    return new HttpResponse('<html><body><h1>401 Unauthorized</h1></body></html>', {
-      status,
-      headers: { 'content-type': 'text/html; charset=utf-8' },
-    });
-  }
+  {
+    fault: 'contract.undeclared-status-html',
+    rewrite(method, path, { status }) {
+      if (status !== 401 || method !== 'delete' || path !== '/api/v1/organizations/{id}') return undefined;
+      return new HttpResponse('<html><body><h1>401 Unauthorized</h1></body></html>', {
+        status,
+        headers: { 'content-type': 'text/html; charset=utf-8' },
+      });
+    },
+  },
   // The one error schema the spec declares here (OAS-005) wants a string error_code.
-  if (
-    state.has('contract.domain-error-code-number') &&
-    status === 400 &&
-    path === '/api/v1/organizations/{organization_id}/domains'
-  ) {
-    return HttpResponse.json({ error_code: status }, { status });
-  }
-  if (status >= 400 && state.has('contract.error-status-envelope')) {
-    const body = await jsonOf(response);
-    if (body && typeof body.error_code === 'string') {
+  {
+    fault: 'contract.domain-error-code-number',
+    rewrite(_method, path, { status }) {
+      if (status !== 400 || path !== '/api/v1/organizations/{organization_id}/domains') return undefined;
+      return HttpResponse.json({ error_code: status }, { status });
+    },
+  },
+  {
+    fault: 'contract.error-status-envelope',
+    async rewrite(_method, _path, response) {
+      const { status } = response;
+      if (status < 400) return undefined;
+      const body = await jsonOf(response);
+      if (!body || typeof body.error_code !== 'string') return undefined;
       const message = (body.localized_message_info as { message?: string } | undefined)?.message ?? '';
       return HttpResponse.json(
         {
@@ -65,14 +76,43 @@ export async function withResponseFaults(
         },
         { status },
       );
-    }
-  }
+    },
+  },
   // Validation refusals as 422, the status the documented table has no row for (TOK-007).
-  if (status === 400 && state.has('contract.validation-422') && method === 'post' && path === '/api/v1/organizations') {
-    return new HttpResponse(await response.clone().text(), { status: 422, headers: response.headers });
-  }
-  if (status === 401 && state.has('contract.error-body-unrecognised')) {
-    return HttpResponse.json({ error: 'unauthorized', error_description: 'missing or invalid token' }, { status });
+  {
+    fault: 'contract.validation-422',
+    async rewrite(method, path, response) {
+      if (response.status !== 400 || method !== 'post' || path !== '/api/v1/organizations') return undefined;
+      return new HttpResponse(await response.clone().text(), { status: 422, headers: response.headers });
+    },
+  },
+  {
+    fault: 'contract.error-body-unrecognised',
+    rewrite(_method, _path, { status }) {
+      if (status !== 401) return undefined;
+      return HttpResponse.json({ error: 'unauthorized', error_description: 'missing or invalid token' }, { status });
+    },
+  },
+];
+
+/**
+ * Whether any response fault is on: when none is, every answer goes out as its handler built it, and the socket
+ * server can write a JSON answer without making a fetch Response of it first.
+ */
+export function responseFaultsActive(state: MockState): boolean {
+  return responseFaults.some(({ fault }) => state.has(fault));
+}
+
+export async function withResponseFaults(
+  state: MockState,
+  method: Method,
+  path: string,
+  response: Response,
+): Promise<Response> {
+  for (const { fault, rewrite } of responseFaults) {
+    if (!state.has(fault)) continue;
+    const rewritten = await rewrite(method, path, response);
+    if (rewritten) return rewritten;
   }
   return response;
 }

@@ -20,8 +20,12 @@ export function noRoute(method: string, path: string): Response {
 
 /** The bearer token of a request if the mock issued it and it has not expired on the mock's clock. */
 export function authenticate(request: Request, state: MockState): string | undefined {
-  const header = request.headers.get('authorization') ?? '';
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return authenticateHeader(request.headers.get('authorization'), state);
+}
+
+/** `authenticate` on the value of the request's Authorization header (null: none). */
+export function authenticateHeader(authorization: string | null, state: MockState): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
   if (!match?.[1]) return undefined;
   const token = state.tokens.get(match[1]);
   if (!token || token.expiresAt <= state.clock.now()) return undefined;

@@ -1,7 +1,7 @@
-import { type HttpHandler, HttpResponse, http } from 'msw';
+import { type HttpHandler, HttpResponse, http, type RequestHandler } from 'msw';
 import type { paths } from '../../generated/openapi.js';
-import { withResponseFaults } from './response-faults.js';
-import { authenticate, errorInfo, unauthenticated } from './responses.js';
+import { responseFaultsActive, withResponseFaults } from './response-faults.js';
+import { authenticateHeader, errorInfo, unauthenticated } from './responses.js';
 import type { MockState } from './state.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -94,6 +94,52 @@ export const operationsWithoutBody: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * A request as an operation's answer reads it: the parts both msw's `Request` and the socket server's own parse give
+ * cheaply. The socket server makes the fetch `Request` only for the few resolvers that read it.
+ */
+export interface RouteRequest {
+  /** The request's URL, as `new URL(request.url)` reads it. */
+  readonly url: URL;
+  /** The Authorization header as `request.headers.get('authorization')` reads it (null: none). */
+  readonly authorization: string | null;
+  /** The body as `request.text()` reads it. */
+  text(): Promise<string>;
+  /** The request itself. */
+  readonly request: Request;
+}
+
+/** An operation's answer before it is a `Response`: a JSON body and its status, or a ready-made `Response`. */
+export type Answer = { status: number; json: unknown } | Response;
+
+/** The JSON answer as msw sends it (`HttpResponse.json`: content type and length set). */
+export const toResponse = (answer: Answer): Response =>
+  answer instanceof Response ? answer : HttpResponse.json(answer.json as object, { status: answer.status });
+
+/** An operation's own answer function, for a server that finds the operation itself instead of asking msw. */
+export interface DirectRoute {
+  /** The handler's URL test, as msw applies it: against origin + path. */
+  readonly matcher: RegExp;
+  /**
+   * What the msw handler answers for the same request, response faults included; a JSON answer stays a plain body
+   * when no response fault is on, so the caller serialises it once instead of going through a `Response`.
+   */
+  answer(request: RouteRequest): Promise<Answer>;
+}
+
+/** The handlers `route` made, with their answer functions (src/mock/http-server.ts serves them without msw). */
+export const directRoutes: WeakMap<RequestHandler, DirectRoute> = new WeakMap();
+
+/** A fetch `Request` as a `RouteRequest`. */
+function fromFetch(request: Request): RouteRequest {
+  return {
+    url: new URL(request.url),
+    authorization: request.headers.get('authorization'),
+    text: () => request.text(),
+    request,
+  };
+}
+
+/**
  * One typed handler for one spec operation: bearer authentication (401 otherwise), JSON body parsing (400 on
  * malformed JSON, never a 500), and MockErrors turned into ErrorInfo bodies. The resolver's reply is type-checked
  * against the generated `paths`, so the mock cannot drift from the spec unnoticed.
@@ -106,17 +152,16 @@ export function route<P extends keyof paths, M extends Method & keyof paths[P]>(
   options: { skipAuth?: () => boolean } = {},
 ): HttpHandler {
   const matcher = pathMatcher(path);
-  const answer = async (request: Request): Promise<Response> => {
+  const answer = async (input: RouteRequest): Promise<Answer> => {
     // The auth faults (TOK-004, TOK-005) open one operation: the organization list.
     const open =
       path === '/api/v1/organizations' &&
       method === 'get' &&
       (state.has('contract.ignored-auth') ||
-        (state.has('contract.forged-token-accepted') && request.headers.has('authorization')));
-    if (!open && !options.skipAuth?.() && !authenticate(request, state)) return unauthenticated();
-    const url = new URL(request.url);
+        (state.has('contract.forged-token-accepted') && input.authorization !== null));
+    if (!open && !options.skipAuth?.() && !authenticateHeader(input.authorization, state)) return unauthenticated();
     const params: Record<string, string> = {};
-    for (const [name, raw] of Object.entries(matcher.exec(request.url)?.groups ?? {})) {
+    for (const [name, raw] of Object.entries(matcher.exec(input.url.href)?.groups ?? {})) {
       const value = decodePathSegment(raw);
       // `%E0%A4%A` and the like name nothing: a 400, as for any malformed parameter.
       if (value === undefined)
@@ -124,7 +169,7 @@ export function route<P extends keyof paths, M extends Method & keyof paths[P]>(
       params[name] = value;
     }
     let body: unknown = {};
-    const text = method === 'get' || method === 'delete' ? '' : await request.text();
+    const text = method === 'get' || method === 'delete' ? '' : await input.text();
     if (text.trim() !== '') {
       try {
         body = JSON.parse(text);
@@ -144,19 +189,39 @@ export function route<P extends keyof paths, M extends Method & keyof paths[P]>(
     }
     try {
       const reply = await resolve({
-        request,
+        // Read through the getter: the socket server makes the Request only for a resolver that takes it.
+        get request() {
+          return input.request;
+        },
         params,
-        query: url.searchParams,
+        query: input.url.searchParams,
         body: body as RequestBody<P, M>,
       });
       if (reply instanceof Response) return reply;
-      return HttpResponse.json(reply.body as object, { status: reply.status });
+      return { status: reply.status, json: reply.body };
     } catch (error) {
       if (error instanceof MockError) return errorInfo(error.status, error.code, error.message);
       throw error;
     }
   };
-  return http[method](pathMatcher(path, false), async ({ request }) =>
-    withResponseFaults(state, method, path, await answer(request)),
+  const urlMatcher = pathMatcher(path, false);
+  const handler = http[method](urlMatcher, async ({ request }) =>
+    withResponseFaults(state, method, path, toResponse(await answer(fromFetch(request)))),
   );
+  directRoutes.set(handler, {
+    matcher: urlMatcher,
+    async answer(input) {
+      let reply: Answer;
+      try {
+        reply = await answer(input);
+      } catch (error) {
+        // msw answers with a Response a resolver throws, past the response faults.
+        if (error instanceof Response) return error;
+        throw error;
+      }
+      if (!(reply instanceof Response) && !responseFaultsActive(state)) return reply;
+      return withResponseFaults(state, method, path, toResponse(reply));
+    },
+  });
+  return handler;
 }

@@ -1,7 +1,7 @@
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { type HttpHandler, HttpResponse, http } from 'msw';
 import type { components } from '../../../generated/openapi.js';
-import { paginate } from '../pagination.js';
+import { type Listing, paginate } from '../pagination.js';
 import { badRequest, conflict, notFound, pathMatcher, route } from '../route.js';
 import type { MockState } from '../state.js';
 
@@ -166,13 +166,44 @@ export function organizationUserLimit(state: MockState, id: string): number | un
 /** Deleted organizations the `contract.deleted-still-listed` fault keeps showing in the list. */
 const ghosts = (state: MockState) => state.slice('contract.ghost-organizations', () => [] as Organization[]);
 
+/**
+ * The unfiltered list (every organization in creation order, then the ghosts) as `paginate` reads it: a page costs
+ * the organizations before it and its own, not a copy of the whole store.
+ */
+function listing(state: MockState): Listing<Readonly<Organization>> {
+  const records = store(state);
+  const ghostList = ghosts(state);
+  return {
+    length: records.size + ghostList.length,
+    slice(start, end) {
+      const page: Readonly<Organization>[] = [];
+      let index = 0;
+      for (const { organization } of records.values()) {
+        if (index >= end) return page;
+        if (index >= start) page.push(organization);
+        index += 1;
+      }
+      return page.concat(ghostList.slice(Math.max(0, start - index), Math.max(0, end - index)));
+    },
+  };
+}
+
 function requireRecord(state: MockState, id: string): OrganizationRecord {
   const record = store(state).get(id);
   if (!record) throw notFound(`organization ${id}`);
   return record;
 }
 
-const copy = (organization: Organization): Organization => structuredClone(organization);
+/** A deep copy of JSON data, as `structuredClone` makes it of the plain objects the store holds, a tenth of its cost. */
+function cloneJson<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(cloneJson) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const copied: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) copied[key] = cloneJson((value as Record<string, unknown>)[key]);
+  return copied as T;
+}
+
+const copy = (organization: Organization): Organization => cloneJson(organization);
 
 /** OrganizationEventData: the organization as webhook events carry it. */
 export function organizationEventData(organization: Readonly<Organization>): Record<string, unknown> {
@@ -278,10 +309,12 @@ export function organizationHandlers(state: MockState): HttpHandler[] {
         throw badRequest('page_size must be at most 50');
       }
       const externalId = query.get('external_id');
-      const matching = [...organizationStore(state), ...ghosts(state)].filter(
-        (o) => !externalId || o.external_id === externalId,
+      const page = paginate(
+        externalId
+          ? [...organizationStore(state), ...ghosts(state)].filter((o) => o.external_id === externalId)
+          : listing(state),
+        query,
       );
-      const page = paginate(matching, query);
       const body = {
         organizations: page.items.map(copy),
         next_page_token: page.next_page_token,
