@@ -143,6 +143,17 @@ describe('resolveRunSettings config file', () => {
     expect(settings.seed).toBe(99);
     expect(settings.target).toEqual({ kind: 'mock', faults: [] });
   });
+
+  it('takes the case factor from --runs over the config file, 1 without either, and refuses one out of range', () => {
+    const cwd = emptyCwd();
+    expect(resolveRunSettings({}, {}, cwd).runs).toBe(1);
+    writeFileSync(join(cwd, 'scalekit-conformance.config.json'), JSON.stringify({ runs: 4, target: 'mock' }));
+    expect(resolveRunSettings({}, {}, cwd).runs).toBe(4);
+    expect(resolveRunSettings({ runs: '2' }, {}, cwd).runs).toBe(2);
+    expect(userErrorOf(() => resolveRunSettings({ runs: '101' }, {}, cwd)).message).toBe(
+      '--runs must be a whole number from 1 to 100, got "101"',
+    );
+  });
 });
 
 describe('resolveRunSettings --only, --seed and --fault', () => {
