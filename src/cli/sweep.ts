@@ -25,6 +25,11 @@ export interface TagPattern {
   prefix?: string | undefined;
   /** Whether a field's value carries the tag as a whole word. */
   matches(text: string | undefined): boolean;
+  /**
+   * Whether the ledger of the run with this tag is read. A ledger names by ID what a run on this machine created,
+   * so it needs no guard against real data whose name looks like a tag: without a prefix, every run's ledger is.
+   */
+  takesLedgerOf(runTag: string): boolean;
   /** Narrows server-side searches (users, connected accounts); the pattern still decides. */
   searchTerm: string;
   description: string;
@@ -34,7 +39,8 @@ export interface TagPattern {
 const tagLength = { min: 11, max: 17 };
 const notAlphanumeric = { before: '(?<![0-9A-Za-z])', after: '(?![0-9A-Za-z])' };
 // Words that start with "conf": without a run ID given, "configuration2" or "conference2024" must never pass for a
-// tag. A tag whose run ID happens to start like one (under 1%) is only swept by `--tag` or by its own run.
+// tag. A tag whose run ID happens to start like one (under 1%) is only swept by `--tag`, by its own run, or from
+// its ledger (`takesLedgerOf`).
 const englishStem = /^(?:ab|ect|ed|er|ess|id|ig|in|ir|isc|lict|lu|orm|ound|ront|us)/;
 
 /**
@@ -48,6 +54,7 @@ export function tagPattern(prefix?: string): TagPattern {
     return {
       prefix,
       matches: (text) => text !== undefined && word.test(text),
+      takesLedgerOf: (runTag) => word.test(runTag),
       searchTerm: prefix,
       description: prefix,
     };
@@ -56,6 +63,7 @@ export function tagPattern(prefix?: string): TagPattern {
   return {
     matches: (text) =>
       [...(text ?? '').matchAll(word)].some(([, rest = '']) => /\d/.test(rest) && !englishStem.test(rest)),
+    takesLedgerOf: () => true,
     searchTerm: 'conf',
     description: "any run's tag (conf + run ID + file seed)",
   };
@@ -398,7 +406,7 @@ export function ledgersFor(
   const target = normalBaseUrl(baseUrl);
   return ledgerFiles(cacheDir).flatMap((file) => {
     const entries = readLedger(file).filter(
-      (entry) => entry.baseUrl === target && pattern.matches(entry.runTag ?? `conf${entry.runId}0`),
+      (entry) => entry.baseUrl === target && pattern.takesLedgerOf(entry.runTag ?? `conf${entry.runId}0`),
     );
     return entries.length > 0 ? [{ file, entries }] : [];
   });

@@ -218,8 +218,8 @@ export function caseCount(defaultCount: number): number {
 }
 
 /**
- * Runs a fast-check property with the run's seed, with `caseCount` of its cases. On failure, the shrunk counterexample's failures are recorded
- * with the seed and path that replay it exactly, and the test fails with them.
+ * Runs a fast-check property with the run's seed and `caseCount` of its cases. On failure, the shrunk
+ * counterexample's failures are recorded with the seed and path that replay it exactly, and the test fails with them.
  */
 export async function assertProperty<T>(
   property: fc.IAsyncPropertyWithHooks<T>,

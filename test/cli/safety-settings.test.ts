@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tagPattern } from '../../src/cli/sweep.js';
+import { ledgersFor, tagPattern } from '../../src/cli/sweep.js';
+import { appendEntry, ledgerFileFor } from '../../src/client/ledger.js';
 import { resolveRunSettings, resolveSweepSettings } from '../../src/config/settings.js';
 import { userErrorOf } from '../support/user-error.js';
 
@@ -120,6 +121,36 @@ describe('tag patterns', () => {
   it('leaves a tag that reads like an English word to its own run', () => {
     expect(anyRun.matches('Webhooks confabcd12x')).toBe(false);
     expect(tagPattern('confabcd12').matches('Webhooks confabcd12x')).toBe(true);
+  });
+
+  it("reads every run's ledger without a run ID, also one whose tag reads like a word; with one, that run's", () => {
+    // The English-word guard is for names on the target; a ledger names by ID what a run of this machine created.
+    const cache = mkdtempSync(join(tmpdir(), 'skc-ledger-tags-'));
+    try {
+      const baseUrl = 'http://127.0.0.1:4010';
+      for (const [runId, runTag] of [
+        ['idu00b', 'confidu00bwpy3g0'],
+        ['q7w2e9', 'confq7w2e9x4k'],
+      ] as const) {
+        appendEntry(ledgerFileFor(cache, runId), {
+          runId,
+          runTag,
+          baseUrl,
+          method: 'POST',
+          path: '/api/v1/organizations',
+          kind: 'organization',
+          id: `org_${runId}`,
+          at: '2026-12-07T03:13:12.225Z',
+        });
+      }
+      const runsRead = (pattern: ReturnType<typeof tagPattern>) =>
+        ledgersFor(cache, baseUrl, pattern).flatMap(({ entries }) => entries.map((entry) => entry.runId));
+      expect(runsRead(anyRun).sort()).toEqual(['idu00b', 'q7w2e9']);
+      expect(anyRun.matches('Org confidu00bwpy3g0')).toBe(false);
+      expect(runsRead(tagPattern('confidu00b'))).toEqual(['idu00b']);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   it('with a run ID, takes that run only, whatever its letters', () => {
