@@ -45,6 +45,9 @@ function favourMemory(): void {
   // young generation stays at 8 MB a semi-space instead of 16 (a new isolate reads it; the main one keeps its own).
   setFlagsFromString('--heap-growing-percent=50');
   setFlagsFromString('--max-semi-space-size=8');
+  // From Node 24, V8 sizes each young generation from the machine's memory (134 MB on 24 GB, not 34), and the main
+  // isolate's is fixed by now; optimizing for size reaches it: about 245 MB instead of 300 to 340, for about 0.5 s.
+  if (Number(process.versions.node.split('.')[0]) >= 24) setFlagsFromString('--optimize-for-size');
   // vite's native transformer (rolldown) allocates with mimalloc, which reads these when vite loads it: memory it
   // frees goes back to the system at once instead of staying resident (about 90 MB when no transform is cached).
   for (const [name, value] of Object.entries(mimallocReturnsMemory)) process.env[name] ??= value;
