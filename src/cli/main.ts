@@ -36,6 +36,7 @@ run options:
   --read-only              Send no POST, PUT, PATCH or DELETE (bar the token request), even to the mock or loopback
   --max-rps N              Requests per second (default: no limit for the mock and loopback, 20 otherwise; 0: none)
   --plan                   Print the settings, the write decision and the tests that would run; contact nothing
+  --wait-for-target S      Wait up to S seconds for a URL target that does not answer yet (one that is starting)
 
 mock options:
   --port N                 Port on 127.0.0.1 (default: a free port)
@@ -128,6 +129,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
         'read-only': { type: 'boolean' },
         'max-rps': { type: 'string' },
         plan: { type: 'boolean' },
+        'wait-for-target': { type: 'string' },
       });
       const { runCommand } = await import('./run.js');
       return runCommand(values as Parameters<typeof runCommand>[0], { out, env: process.env, cwd: process.cwd() });

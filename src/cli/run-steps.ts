@@ -34,7 +34,17 @@ export async function runWithSettings(
   const interrupts = watchRunInterrupts(target, (reason) => reporters.incomplete(reason), io.out);
   const restoreOutput = redactor.guardProcessOutput();
   try {
-    await preflight(target.connection.baseUrl, target.connection, settings.timeoutMs);
+    try {
+      await preflight(target.connection.baseUrl, target.connection, settings.timeoutMs, {
+        seconds: settings.target.kind === 'url' ? settings.waitForTargetSeconds : 0,
+        signal: interrupts.signal,
+        out: io.out,
+      });
+    } catch (error) {
+      // Ctrl-C while waiting for the target: nothing was sent yet, nothing to clean up.
+      if (interrupts.interrupted) return ExitCode.interrupted;
+      throw error;
+    }
     markPhase('target served and answering');
     reporters.header(settings, spec, target);
     const cleanup = await prepareCleanup(settings, target, io.out);

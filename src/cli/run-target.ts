@@ -1,6 +1,7 @@
 // The target of a run: the embedded mock served on loopback, or a URL; the run's ID and tag; and, decided once here,
 // whether the run must clean up after itself. `preflight` proves the target answers before anything else is sent.
 import { randomUUID } from 'node:crypto';
+import { setTimeout as pause } from 'node:timers/promises';
 import { createTokenSession } from '../client/api.js';
 import { TokenError } from '../client/oauth.js';
 import { TransportError } from '../client/transport.js';
@@ -73,34 +74,55 @@ async function serveEmbeddedMock(settings: RunSettings, { faults }: MockTarget, 
   };
 }
 
-/** Checks that a URL target answers and accepts the credentials; every problem becomes a one-line UserError. */
+/** How often a target that does not answer yet is asked again (`--wait-for-target`). */
+const waitPollMs = 500;
+
+/**
+ * Checks that a URL target answers and accepts the credentials; every problem becomes a one-line UserError. With
+ * `wait.seconds`, a target that gives no answer at all (refused, timed out: one still starting) is asked again
+ * until it answers or the time is up; any answer, a refusal of the credentials included, decides at once.
+ */
 export async function preflight(
   baseUrl: string,
   credentials: { clientId: string; clientSecret: string },
   timeoutMs: number,
-) {
-  const session = createTokenSession({ baseUrl, credentials, timeoutMs, clock: systemClock });
-  try {
-    await session.token();
-  } catch (error) {
-    if (error instanceof TokenError && error.kind === 'unreachable') {
-      throw new UserError(
-        `cannot reach the target ${baseUrl}: ${error.cause instanceof TransportError ? error.cause.reason : describeError(error.cause)}`,
-        'Check --target and that the server is running and reachable',
-      );
+  wait: { seconds: number; signal?: AbortSignal; out?: (line: string) => void } = { seconds: 0 },
+): Promise<void> {
+  const deadline = systemClock.now() + wait.seconds * 1000;
+  for (let said = false; ; said = true) {
+    try {
+      await createTokenSession({ baseUrl, credentials, timeoutMs, clock: systemClock }).token();
+      return;
+    } catch (error) {
+      const unanswered = error instanceof TokenError && error.kind === 'unreachable';
+      if (!unanswered || wait.signal?.aborted || systemClock.now() + waitPollMs > deadline) {
+        throw preflightError(baseUrl, error);
+      }
+      if (!said) wait.out?.(`waiting up to ${wait.seconds} s for ${baseUrl} to answer…`);
+      await pause(waitPollMs, undefined, wait.signal ? { signal: wait.signal } : {}).catch(() => {});
     }
-    if (error instanceof TokenError && error.kind === 'rejected') {
-      throw new UserError(
-        `authentication failed: ${error.message}`,
-        'Check SCALEKIT_CLIENT_ID and SCALEKIT_CLIENT_SECRET (or --client-id/--client-secret) for this environment',
-      );
-    }
-    if (error instanceof TokenError) {
-      throw new UserError(
-        `the target's token endpoint misbehaved: ${error.message}`,
-        'Check that --target is a Scalekit environment URL',
-      );
-    }
-    throw error;
   }
+}
+
+/** What a failed token request says about the target, as a one-line UserError (anything else as it is). */
+function preflightError(baseUrl: string, error: unknown): unknown {
+  if (error instanceof TokenError && error.kind === 'unreachable') {
+    return new UserError(
+      `cannot reach the target ${baseUrl}: ${error.cause instanceof TransportError ? error.cause.reason : describeError(error.cause)}`,
+      'Check --target and that the server is running and reachable (--wait-for-target S waits for one starting)',
+    );
+  }
+  if (error instanceof TokenError && error.kind === 'rejected') {
+    return new UserError(
+      `authentication failed: ${error.message}`,
+      'Check SCALEKIT_CLIENT_ID and SCALEKIT_CLIENT_SECRET (or --client-id/--client-secret) for this environment',
+    );
+  }
+  if (error instanceof TokenError) {
+    return new UserError(
+      `the target's token endpoint misbehaved: ${error.message}`,
+      'Check that --target is a Scalekit environment URL',
+    );
+  }
+  return error;
 }

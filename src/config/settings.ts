@@ -29,6 +29,7 @@ export interface RunFlags {
   'read-only'?: boolean | undefined;
   'max-rps'?: string | undefined;
   plan?: boolean | undefined;
+  'wait-for-target'?: string | undefined;
 }
 
 /**
@@ -61,6 +62,8 @@ export interface RunSettings<Fault extends string = string> {
   maxRps: number | undefined;
   /** `--plan`: print what the run would do and stop, without contacting the target. */
   plan: boolean;
+  /** How long the preflight waits for a URL target that does not answer yet (`--wait-for-target`); 0: not at all. */
+  waitForTargetSeconds: number;
 }
 
 /** Keys a config file may set; anything else is a typo and is rejected. */
@@ -80,6 +83,7 @@ const configKeys = [
   'allowWrites',
   'writeAllowlist',
   'maxRps',
+  'waitForTarget',
 ] as const;
 type ConfigFile = Partial<Record<(typeof configKeys)[number], unknown>>;
 
@@ -311,6 +315,9 @@ export function resolveRunSettings(flags: RunFlags, env: NodeJS.ProcessEnv, cwd 
   const runsText = flags.runs ?? (file.runs === undefined ? undefined : String(file.runs));
   const runs = runsText === undefined ? 1 : runsFactor(runsText);
   const timeoutMs = timeoutSetting(flags['timeout-ms'], file);
+  const waitText =
+    flags['wait-for-target'] ?? (file.waitForTarget === undefined ? undefined : String(file.waitForTarget));
+  const waitForTargetSeconds = waitText === undefined ? 0 : positiveInteger(waitText, '--wait-for-target', 3_600);
   const maxBodyBytes = maxBodySetting(flags['max-body-bytes'], file);
 
   return {
@@ -328,6 +335,7 @@ export function resolveRunSettings(flags: RunFlags, env: NodeJS.ProcessEnv, cwd 
     writes,
     maxRps,
     plan: flags.plan ?? false,
+    waitForTargetSeconds,
   };
 }
 

@@ -10,7 +10,7 @@ import { createMock } from '../../src/mock/index.js';
 import type { RunReport } from '../../src/reporters/model.js';
 import { dereferencedSpec } from '../../src/spec/document.js';
 import { specPath } from '../support/generation.js';
-import { cliBudgetMs, runCli } from './run-cli.js';
+import { cliBudgetMs, runCli, startCli } from './run-cli.js';
 
 const canary = 's3cr3t-canary';
 const noStackTrace = (text: string) => expect(text).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
@@ -104,6 +104,54 @@ describe('scalekit-conformance run', { timeout: cliBudgetMs }, () => {
     oneLine(result.stderr);
     noStackTrace(result.stderr);
     expect(result.stderr).toMatch(message);
+  });
+
+  it('with --wait-for-target, waits for a target that starts after the run, then runs against it', async () => {
+    const credentials = { clientId: 'skc_late', clientSecret: 'late-secret-123' };
+    const probe = await serveMock(createMock({ clock: systemClock, credentials }));
+    const port = Number(new URL(probe.url).port);
+    await probe.close();
+    let late: Promise<ServedMock> | undefined;
+    // The target starts once the run says it waits: no timing guess decides the test.
+    const run = startCli(
+      ['run', '--target', `http://127.0.0.1:${port}`, '--wait-for-target', '600', '--only', 'ALG-010'],
+      { SCALEKIT_CLIENT_ID: credentials.clientId, SCALEKIT_CLIENT_SECRET: credentials.clientSecret },
+      (stdout) => {
+        if (!late && stdout.includes(`waiting up to 600 s for http://127.0.0.1:${port} to answer`)) {
+          late = serveMock(createMock({ clock: systemClock, credentials }), port);
+        }
+      },
+    );
+    const result = await run.done;
+    await (await late)?.close();
+    expect(late, result.stdout + result.stderr).toBeDefined();
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^rules: \d+ passed, 0 failed/m);
+  });
+
+  it('with --wait-for-target, stops waiting at Ctrl-C and exits 130', async () => {
+    const run = startCli(
+      ['run', '--target', `http://127.0.0.1:${closedPort}`, '--wait-for-target', '600'],
+      { SCALEKIT_CLIENT_ID: 'x', SCALEKIT_CLIENT_SECRET: 'y'.repeat(8) },
+      (stdout) => {
+        if (stdout.includes('waiting up to 600 s')) run.child.kill('SIGINT');
+      },
+    );
+    const result = await run.done;
+    expect(result.code, result.stdout + result.stderr).toBe(130);
+    expect(result.stderr).not.toContain('cannot reach');
+  });
+
+  it('with --wait-for-target, still exits 2 naming the target once the time is up', async () => {
+    const credentials = { SCALEKIT_CLIENT_ID: 'x', SCALEKIT_CLIENT_SECRET: 'y'.repeat(8) };
+    const result = await runCli(
+      ['run', '--target', `http://127.0.0.1:${closedPort}`, '--wait-for-target', '1'],
+      credentials,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain(`waiting up to 1 s for http://127.0.0.1:${closedPort} to answer`);
+    oneLine(result.stderr);
+    expect(result.stderr).toMatch(/cannot reach the target .*ECONNREFUSED/);
   });
 
   it('exits 2 with a clear authentication error when the client secret is wrong', async () => {
@@ -215,6 +263,8 @@ describe('scalekit-conformance run', { timeout: cliBudgetMs }, () => {
     [['mutation', '--baseline', 'package.json'], /--baseline .*package\.json holds no baseline/],
     [['run', '--runs', '0'], /--runs must be a whole number from 1 to 100, got "0"/],
     [['run', '--runs', '2.5'], /--runs must be a whole number from 1 to 100/],
+    [['run', '--wait-for-target', '-1'], /Option '--wait-for-target' needs a value|--wait-for-target must be/],
+    [['run', '--wait-for-target', '3601'], /--wait-for-target must be a whole number between 0 and 3600/],
   ])('rejects %j with exit 2 and one line', async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);

@@ -144,6 +144,14 @@ describe('resolveRunSettings config file', () => {
     expect(settings.target).toEqual({ kind: 'mock', faults: [] });
   });
 
+  it('takes the wait for the target from --wait-for-target over the config file, no wait without either', () => {
+    const cwd = emptyCwd();
+    expect(resolveRunSettings({}, {}, cwd).waitForTargetSeconds).toBe(0);
+    writeFileSync(join(cwd, 'scalekit-conformance.config.json'), JSON.stringify({ waitForTarget: 90 }));
+    expect(resolveRunSettings({}, {}, cwd).waitForTargetSeconds).toBe(90);
+    expect(resolveRunSettings({ 'wait-for-target': '5' }, {}, cwd).waitForTargetSeconds).toBe(5);
+  });
+
   it('takes the case factor from --runs over the config file, 1 without either, and refuses one out of range', () => {
     const cwd = emptyCwd();
     expect(resolveRunSettings({}, {}, cwd).runs).toBe(1);
