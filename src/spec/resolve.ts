@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { describeError, UserError } from '../errors.js';
@@ -52,6 +52,9 @@ export async function resolveSpec(options: ResolveSpecOptions = {}): Promise<Res
     const path = resolve(options.cwd ?? process.cwd(), given);
     if (!existsSync(path)) {
       throw new UserError(`the spec file ${given} (from ${sourceName}) does not exist`, howToSupply);
+    }
+    if (statSync(path).isDirectory()) {
+      throw new UserError(`the spec ${given} (from ${sourceName}) is a directory, not a file`, howToSupply);
     }
     const bytes = readFileSync(path);
     return { ...parse(bytes, given), origin: given, localPath: path };

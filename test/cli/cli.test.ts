@@ -261,6 +261,7 @@ describe('scalekit-conformance run', { timeout: cliBudgetMs }, () => {
     [['frobnicate'], /unknown command "frobnicate"/],
     [['mutation', '--jobs', '0'], /--jobs must be a whole number from 1 to 16/],
     [['mutation', '--baseline', 'package.json'], /--baseline .*package\.json holds no baseline/],
+    [['run', '--spec', 'src'], /the spec src \(from --spec\) is a directory, not a file/],
     [['run', '--runs', '0'], /--runs must be a whole number from 1 to 100, got "0"/],
     [['run', '--runs', '2.5'], /--runs must be a whole number from 1 to 100/],
     [['run', '--wait-for-target', '-1'], /Option '--wait-for-target' needs a value|--wait-for-target must be/],

@@ -86,6 +86,13 @@ describe('resolveSpec from a local file', () => {
     expect(error.exitCode).toBe(2);
   });
 
+  it('reports a directory given as the spec as a UserError, not an internal error', async () => {
+    const dir = tempDir();
+    const error = await userErrorOfAsync(() => resolveSpec({ flag: '.', cwd: dir, cacheDir: dir }));
+    expect(error.message).toBe('the spec . (from --spec) is a directory, not a file');
+    expect(error.exitCode).toBe(2);
+  });
+
   it('reads a YAML OpenAPI document', async () => {
     const dir = tempDir();
     const path = join(dir, 'spec.yaml');
