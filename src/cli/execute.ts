@@ -14,9 +14,9 @@ import { join, relative, resolve } from 'node:path';
 import { createVitest, type Reporter } from 'vitest/node';
 import type { RunContext } from '../harness/context.js';
 import type { TestOutcome } from '../reporters/model.js';
-import { notSelectedNote, OutcomeCollector } from '../reporters/vitest-collector.js';
+import { excludedNote, notSelectedNote, OutcomeCollector } from '../reporters/vitest-collector.js';
 import { rules } from '../rules/catalogue.js';
-import { ruleSelector } from '../rules/selector.js';
+import { leftOutBy, type RuleSelection, ruleSelector } from '../rules/selector.js';
 import { ruleTags } from '../rules/tags.js';
 import { defaultCacheDir } from '../spec/resolve.js';
 import { packageRoot } from '../version.js';
@@ -60,9 +60,10 @@ export interface SuiteResults {
   errors: string[];
 }
 
-/** What selects the tests of a run: rule-ID globs (`only`) and the suite files holding them (`files`). */
+/** What selects the tests of a run: rule-ID globs (`only`, `exclude`) and the suite files holding them (`files`). */
 interface Selection {
   only?: readonly string[];
+  exclude?: readonly string[];
   files?: readonly string[];
 }
 
@@ -78,25 +79,25 @@ const filePhases: Reporter = {
   },
 };
 
-/** The collector of one run, judging "not selected" by the run's rule globs. */
-function collectorFor(only: readonly string[], onTest?: (test: TestOutcome) => void): OutcomeCollector {
-  const selected = ruleSelector(only);
-  return new OutcomeCollector(packageRoot, {
-    ...(onTest ? { onTest } : {}),
-    selected: (ids) => ids.some(selected),
-  });
+/** The collector of one run, judging "not selected" and "left out" by the run's rule globs. */
+function collectorFor(selection: RuleSelection, onTest?: (test: TestOutcome) => void): OutcomeCollector {
+  return new OutcomeCollector(packageRoot, { ...(onTest ? { onTest } : {}), leftOut: leftOutBy(selection) });
 }
 
-/** The vitest tag filter selecting `only`; vitest's tag expressions know `*` but not `?`, so globs are expanded. */
-function tagsFilterOf(only: readonly string[]): string[] | undefined {
-  if (only.length === 0) return undefined;
-  const selected = ruleSelector(only);
-  return [
-    rules
+/**
+ * The vitest tag filter of a selection: a test runs when it cites a rule of `only` and none of `exclude` (vitest
+ * takes every expression of the list). Its expressions know `*` but not `?`, so globs are expanded to rule IDs.
+ */
+function tagsFilterOf({ only, exclude }: RuleSelection): string[] | undefined {
+  const ids = (globs: readonly string[]) => {
+    const selected = ruleSelector(globs);
+    return rules
       .map((r) => r.id)
       .filter(selected)
-      .join(' || '),
-  ];
+      .join(' || ');
+  };
+  const filter = [...(only.length > 0 ? [ids(only)] : []), ...(exclude.length > 0 ? [`!(${ids(exclude)})`] : [])];
+  return filter.length > 0 ? filter : undefined;
 }
 
 /** The vitest options of a suite run beyond the shared ones: setup, the collecting reporter, turns, timeouts. */
@@ -126,9 +127,9 @@ export async function executeSuites(
     signal?: AbortSignal;
   } = {},
 ): Promise<SuiteResults> {
-  const only = options.only ?? [];
-  const collector = collectorFor(only, options.onTest);
-  const tagsFilter = tagsFilterOf(only);
+  const selection = { only: options.only ?? [], exclude: options.exclude ?? [] };
+  const collector = collectorFor(selection, options.onTest);
+  const tagsFilter = tagsFilterOf(selection);
   const vitest = await createVitest(
     'test',
     {
@@ -197,13 +198,13 @@ export async function openSuiteSession(options: { workers?: number } = {}): Prom
   }
   const project = vitest.getRootProject();
   const specification = (file: string, only: readonly string[]) => {
-    const tagsFilter = tagsFilterOf(only);
+    const tagsFilter = tagsFilterOf({ only, exclude: [] });
     return project.createSpecification(resolve(packageRoot, file), tagsFilter ? { testTagsFilter: tagsFilter } : {});
   };
   let running = Promise.resolve();
   const runOnce = async (context: RunContext, plan: Plan, onFileEnd?: FileEndListener): Promise<SuiteResults> => {
     if (workers > 1 && !context.files) throw new Error('files run side by side need a target each (RunContext.files)');
-    const collector = collectorFor([]);
+    const collector = collectorFor({ only: [], exclude: [] });
     if (plan.length === 0) return { tests: [], errors: [] };
     project.provide('conformance', context);
     current = collector;
@@ -337,17 +338,18 @@ export async function cachedSuiteIndex(cacheDir = defaultCacheDir(), signal?: Ab
 }
 
 /**
- * For `--only`: the suite files holding a test that cites a selected rule, and the tests of the other files as
- * outcomes "not selected by --only", so the report lists every test as a full run would. Undefined without `only`.
+ * For `--only` and `--exclude`: the suite files holding a test the selection runs, and the tests of the other files
+ * as outcomes "not selected by --only" or "left out by --exclude", so the report lists every test as a full run
+ * would. Undefined without a selection.
  */
 export async function selectFiles(
-  only: readonly string[],
+  selection: RuleSelection,
   signal?: AbortSignal,
 ): Promise<{ files: string[]; notLoaded: TestOutcome[] } | undefined> {
-  if (only.length === 0) return undefined;
-  const selected = ruleSelector(only);
+  if (selection.only.length === 0 && selection.exclude.length === 0) return undefined;
+  const leftOut = leftOutBy(selection);
   const index = await cachedSuiteIndex(defaultCacheDir(), signal);
-  const files = new Set(index.filter((t) => t.rules.some(selected)).map((t) => t.file));
+  const files = new Set(index.filter((t) => leftOut(t.rules) === undefined).map((t) => t.file));
   if (files.size === 0) return undefined;
   const notLoaded = index
     .filter((t) => !files.has(t.file))
@@ -361,7 +363,7 @@ export async function selectFiles(
       durationMs: 0,
       failures: [],
       drift: [],
-      message: notSelectedNote,
+      message: leftOut(t.rules) === 'exclude' ? excludedNote : notSelectedNote,
     }));
   return { files: [...files], notLoaded };
 }

@@ -19,6 +19,7 @@ run options:
   --target mock|URL        Server under test (default: SCALEKIT_ENVIRONMENT_URL if set, else mock)
   --spec PATH|URL          OpenAPI spec, JSON or YAML (default: SCALEKIT_OPENAPI, else the pinned download)
   --only RULE-GLOB         Run only tests citing matching rules, e.g. ALG-010 or 'ALG-*' (repeatable, or comma-separated)
+  --exclude RULE-GLOB      Leave out tests citing matching rules, also those --only selects (repeatable, or comma-separated)
   --seed N                 Seed for every generated value (printed on each run)
   --runs N                 Run every property with N times its number of cases (default 1; up to 100)
   --report-json PATH       Write the JSON report
@@ -113,6 +114,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
         target: { type: 'string' },
         spec: { type: 'string' },
         only: { type: 'string', multiple: true },
+        exclude: { type: 'string', multiple: true },
         seed: { type: 'string' },
         runs: { type: 'string' },
         'report-json': { type: 'string' },

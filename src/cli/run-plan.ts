@@ -1,6 +1,6 @@
 // `run --plan`: the run's settings and the tests it would select, per suite file, without contacting the target.
 import { ExitCode } from '../errors.js';
-import { ruleSelector } from '../rules/selector.js';
+import { leftOutBy } from '../rules/selector.js';
 import type { ResolvedSpec } from '../spec/resolve.js';
 import { toolName, toolVersion } from '../version.js';
 import { cachedSuiteIndex } from './execute.js';
@@ -20,10 +20,11 @@ export async function printPlan(
   out(writesLine(settings));
   out(rateLine(settings));
   if (settings.only.length > 0) out(`only:   ${settings.only.join(', ')}`);
-  const selected = ruleSelector(settings.only);
+  if (settings.exclude.length > 0) out(`exclude: ${settings.exclude.join(', ')}`);
+  const leftOut = leftOutBy(settings);
   const byFile = new Map<string, { names: string[]; rules: Set<string> }>();
   for (const test of await cachedSuiteIndex()) {
-    if (!test.rules.some(selected)) continue;
+    if (leftOut(test.rules) !== undefined) continue;
     const entry = byFile.get(test.file) ?? { names: [], rules: new Set<string>() };
     entry.names.push(`[${test.rules.join(', ')}] ${test.name}`);
     for (const rule of test.rules) entry.rules.add(rule);

@@ -7,7 +7,7 @@ import { ExitCode, UserError } from '../errors.js';
 import { aggregateRules, hasMustFailure, summarise } from '../reporters/aggregate.js';
 import { replayVariablesNote } from '../reporters/console.js';
 import type { RunReport, TestOutcome } from '../reporters/model.js';
-import { notSelectedNote } from '../reporters/vitest-collector.js';
+import { isSelectionNote } from '../reporters/vitest-collector.js';
 import { rules } from '../rules/catalogue.js';
 import type { ResolvedSpec } from '../spec/resolve.js';
 import { toolName, toolVersion } from '../version.js';
@@ -42,6 +42,7 @@ export function buildRunReport(run: FinishedRun): RunReport {
     spec: { origin: spec.origin, sha256: spec.sha256 },
     seed: settings.seed,
     only: settings.only,
+    exclude: settings.exclude,
     startedAt: new Date(run.started).toISOString(),
     durationMs: Date.now() - run.started,
     summary: summarise(ruleOutcomes, results.tests),
@@ -64,9 +65,14 @@ export function exitCodeOf(report: RunReport): ExitCode {
   // A suite that could not even set itself up because the target went away is the outage, not a bug of ours.
   if (report.errors.length > 0) return report.stopped ? ExitCode.errored : ExitCode.internal;
   // Only when nothing was selected: tests cut short by a stopped target or skipped for a precondition were.
-  if (report.only.length > 0 && report.tests.every((t) => t.state === 'skipped' && t.message === notSelectedNote)) {
+  const selecting = report.only.length > 0 || report.exclude.length > 0;
+  if (selecting && report.tests.every((t) => t.state === 'skipped' && isSelectionNote(t.message))) {
+    const flags = [
+      ...(report.only.length > 0 ? [`--only ${report.only.join(',')}`] : []),
+      ...(report.exclude.length > 0 ? [`--exclude ${report.exclude.join(',')}`] : []),
+    ];
     throw new UserError(
-      `--only ${report.only.join(',')} selected no test`,
+      `${flags.join(' ')} selected no test`,
       'Pick rules that have tests: `scalekit-conformance rules`',
     );
   }

@@ -77,6 +77,7 @@ export class RunReporters {
     out(writesLine(settings));
     out(rateLine(settings));
     if (settings.only.length > 0) out(`only:   ${settings.only.join(', ')}`);
+    if (settings.exclude.length > 0) out(`exclude: ${settings.exclude.join(', ')}`);
   }
 
   /** The report of a completed run: written to the report files, then the rule table and the rest on the console. */

@@ -25,11 +25,12 @@ export async function runSuites(
   const context = runContext(settings, spec, target, interrupts);
   try {
     if (interrupts.interrupted) return undefined;
-    // With --only, only the files citing a selected rule are loaded (the other tests would be dropped anyway).
-    const selection = await selectFiles(settings.only, interrupts.signal);
+    // With --only or --exclude, only the files holding a selected test are loaded (the others would be dropped).
+    const selection = await selectFiles({ only: settings.only, exclude: settings.exclude }, interrupts.signal);
     for (const test of selection?.notLoaded ?? []) out(formatTestLine(test));
     const executed = await executeSuites(context, {
       only: settings.only,
+      exclude: settings.exclude,
       ...(selection ? { files: selection.files } : {}),
       // A test cut short by the interrupt has no verdict: it says so, never FAIL.
       onTest: (test) =>

@@ -13,6 +13,7 @@ export interface RunFlags {
   target?: string | undefined;
   spec?: string | undefined;
   only?: string[] | undefined;
+  exclude?: string[] | undefined;
   seed?: string | undefined;
   runs?: string | undefined;
   'client-id'?: string | undefined;
@@ -48,6 +49,8 @@ export interface RunSettings<Fault extends string = string> {
   targetSource: string;
   spec: string | undefined;
   only: string[];
+  /** Rule-ID globs whose tests the run leaves out, whatever `only` selects (`--exclude`). */
+  exclude: string[];
   seed: number;
   /** Each property runs this many times its default number of cases (`--runs`); 1 by default. */
   runs: number;
@@ -71,6 +74,7 @@ const configKeys = [
   'target',
   'spec',
   'only',
+  'exclude',
   'seed',
   'runs',
   'clientId',
@@ -129,6 +133,27 @@ function stringSetting(value: unknown, name: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw new UserError(`${name} must be a string`, 'Fix the config file');
   return value;
+}
+
+/** Rule-ID globs from a repeatable, comma-separated flag (or the config file's string or list), each checked. */
+function ruleGlobs(value: unknown, flag: string): string[] {
+  const values = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  const globs = values
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+  for (const glob of globs) {
+    if (!/^[A-Za-z0-9*?-]+$/.test(glob)) {
+      throw new UserError(
+        `${flag} "${glob}" is not a rule ID glob`,
+        'Use IDs and wildcards such as ALG-010, ALG-*, RDR-01?',
+      );
+    }
+    if (!rules.some((rule) => ruleSelector([glob])(rule.id))) {
+      throw new UserError(`${flag} "${glob}" matches no rule ID`, 'List the rules with `scalekit-conformance rules`');
+    }
+  }
+  return globs;
 }
 
 function positiveInteger(text: string, name: string, max: number): number {
@@ -292,22 +317,8 @@ export function resolveRunSettings(flags: RunFlags, env: NodeJS.ProcessEnv, cwd 
   const writes = writeSetting(flags, file, configPath, target);
   const maxRps = maxRpsSetting(flags['max-rps'], file, target);
 
-  const onlyValue = flags.only ?? (file.only === undefined ? [] : Array.isArray(file.only) ? file.only : [file.only]);
-  const only = onlyValue
-    .flatMap((v) => String(v).split(','))
-    .map((v) => v.trim())
-    .filter(Boolean);
-  for (const glob of only) {
-    if (!/^[A-Za-z0-9*?-]+$/.test(glob)) {
-      throw new UserError(
-        `--only "${glob}" is not a rule ID glob`,
-        'Use IDs and wildcards such as ALG-010, ALG-*, RDR-01?',
-      );
-    }
-    if (!rules.some((rule) => ruleSelector([glob])(rule.id))) {
-      throw new UserError(`--only "${glob}" matches no rule ID`, 'List the rules with `scalekit-conformance rules`');
-    }
-  }
+  const only = ruleGlobs(flags.only ?? file.only, '--only');
+  const exclude = ruleGlobs(flags.exclude ?? file.exclude, '--exclude');
 
   const seedText =
     flags.seed ?? (file.seed === undefined ? undefined : String(file.seed)) ?? env.SCALEKIT_CONFORMANCE_SEED;
@@ -325,6 +336,7 @@ export function resolveRunSettings(flags: RunFlags, env: NodeJS.ProcessEnv, cwd 
     targetSource,
     spec: flags.spec ?? stringSetting(file.spec, 'spec'),
     only,
+    exclude,
     seed,
     runs,
     timeoutMs,

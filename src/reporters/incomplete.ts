@@ -20,6 +20,7 @@ export function writeIncompleteReports(
       spec: { origin: '', sha256: '' },
       seed: 0,
       only: [],
+      exclude: [],
       summary: {
         completed: false,
         passed: 0,

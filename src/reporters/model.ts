@@ -60,6 +60,8 @@ export interface RunReport {
   spec: { origin: string; sha256: string };
   seed: number;
   only: string[];
+  /** The run's `--exclude` globs. */
+  exclude: string[];
   startedAt: string;
   durationMs: number;
   summary: {

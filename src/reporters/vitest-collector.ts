@@ -8,6 +8,12 @@ import type { TestOutcome } from './model.js';
 /** The skip reason of a test outside the run's `--only` selection. */
 export const notSelectedNote = 'not selected by --only';
 
+/** The skip reason of a test citing a rule of the run's `--exclude`. */
+export const excludedNote = 'left out by --exclude';
+
+/** Whether a skip reason is the run's selection (`--only`, `--exclude`), not the test's own. */
+export const isSelectionNote = (message: string | undefined) => message === notSelectedNote || message === excludedNote;
+
 const firstLine = (text: string) => text.split('\n').find((line) => line.trim() !== '') ?? text;
 
 /**
@@ -20,15 +26,19 @@ export class OutcomeCollector implements Reporter {
   readonly errors: string[] = [];
   readonly #root: string;
   readonly #onTest: ((outcome: TestOutcome) => void) | undefined;
-  readonly #selected: (rules: string[]) => boolean;
+  readonly #leftOut: (rules: string[]) => 'only' | 'exclude' | undefined;
 
   constructor(
     root: string,
-    options: { onTest?: (outcome: TestOutcome) => void; selected?: (rules: string[]) => boolean } = {},
+    options: {
+      onTest?: (outcome: TestOutcome) => void;
+      /** Why the run's selection leaves out a test citing these rules (undefined: it does not). */
+      leftOut?: (rules: string[]) => 'only' | 'exclude' | undefined;
+    } = {},
   ) {
     this.#root = root;
     this.#onTest = options.onTest;
-    this.#selected = options.selected ?? (() => true);
+    this.#leftOut = options.leftOut ?? (() => undefined);
   }
 
   onTestCaseResult(testCase: TestCase): void {
@@ -42,7 +52,7 @@ export class OutcomeCollector implements Reporter {
       for (const error of module.errors()) {
         this.errors.push(`${relative(this.#root, module.moduleId)} failed to load: ${firstLine(error.message)}`);
       }
-      // Tests filtered out (by --only) never produce onTestCaseResult; record them as skipped.
+      // Tests filtered out (by --only or --exclude) never produce onTestCaseResult; record them as skipped.
       for (const testCase of module.children.allTests()) {
         if (
           !this.tests.some((t) => t.file === relative(this.#root, module.moduleId) && t.fullName === testCase.fullName)
@@ -80,7 +90,8 @@ export class OutcomeCollector implements Reporter {
     if (state === 'errored' && meta.errored) message = describeProblem(meta.errored);
     if (state === 'skipped') {
       message = result.state === 'skipped' && result.note ? result.note : meta.precondition;
-      if (!message) message = this.#selected(rules) ? 'skipped' : notSelectedNote;
+      const leftOut = message ? undefined : this.#leftOut(rules);
+      if (!message) message = leftOut === 'exclude' ? excludedNote : leftOut === 'only' ? notSelectedNote : 'skipped';
     }
     return {
       name: testCase.name,

@@ -16,3 +16,19 @@ export function ruleSelector(globs: readonly string[]): (id: string) => boolean 
   );
   return (id) => regexes.some((r) => r.test(id));
 }
+
+/** A run's selection: rule-ID globs to run (`--only`; all when empty) and to leave out (`--exclude`). */
+export interface RuleSelection {
+  only: readonly string[];
+  exclude: readonly string[];
+}
+
+/**
+ * Why a test citing `ids` is left out of a run (`only`: it cites no selected rule; `exclude`: it cites an excluded
+ * one, which wins), or undefined when it runs.
+ */
+export function leftOutBy(selection: RuleSelection): (ids: readonly string[]) => 'only' | 'exclude' | undefined {
+  const selected = ruleSelector(selection.only);
+  const excluded = selection.exclude.length > 0 ? ruleSelector(selection.exclude) : () => false;
+  return (ids) => (ids.some(excluded) ? 'exclude' : ids.some(selected) ? undefined : 'only');
+}

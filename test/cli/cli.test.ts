@@ -251,6 +251,30 @@ describe('scalekit-conformance run', { timeout: cliBudgetMs }, () => {
     });
   });
 
+  it('leaves out the tests citing --exclude rules, also inside the --only selection, and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skc-exclude-'));
+    const result = await runCli([
+      'run',
+      '--only',
+      'ALG-01?',
+      '--exclude',
+      'ALG-010',
+      '--report-json',
+      join(dir, 'r.json'),
+    ]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain('exclude: ALG-010');
+    const report = readReport(dir);
+    expect(report.exclude).toEqual(['ALG-010']);
+    expect(report.rules.find((r) => r.id === 'ALG-010')).toMatchObject({
+      status: 'skipped',
+      reason: 'left out by --exclude',
+    });
+    const ran = report.tests.filter((t) => t.state === 'passed');
+    expect(ran.length).toBeGreaterThan(0);
+    expect(ran.every((t) => t.rules.some((r) => r.startsWith('ALG-01')) && !t.rules.includes('ALG-010'))).toBe(true);
+  });
+
   it.each([
     [['run', '--bogus'], /Unknown option '--bogus'/],
     [['run', '--target', 'not a url'], /is not a URL/],
@@ -261,6 +285,8 @@ describe('scalekit-conformance run', { timeout: cliBudgetMs }, () => {
     [['frobnicate'], /unknown command "frobnicate"/],
     [['mutation', '--jobs', '0'], /--jobs must be a whole number from 1 to 16/],
     [['mutation', '--baseline', 'package.json'], /--baseline .*package\.json holds no baseline/],
+    [['run', '--exclude', 'XYZ-*'], /--exclude "XYZ-\*" matches no rule ID/],
+    [['run', '--exclude', '*'], /--exclude \* selected no test/],
     [['run', '--spec', 'src'], /the spec src \(from --spec\) is a directory, not a file/],
     [['run', '--runs', '0'], /--runs must be a whole number from 1 to 100, got "0"/],
     [['run', '--runs', '2.5'], /--runs must be a whole number from 1 to 100/],

@@ -128,7 +128,7 @@ describe('resolveRunSettings config file', () => {
     writeFileSync(join(cwd, 'scalekit-conformance.config.json'), JSON.stringify({ target: 'mock', tagret: 'x' }));
     const error = userErrorOf(() => resolveRunSettings({}, {}, cwd));
     expect(error.message).toBe(`${join(cwd, 'scalekit-conformance.config.json')} has unknown key(s) tagret`);
-    expect(error.fix).toContain('Allowed keys: target, spec, only, seed');
+    expect(error.fix).toContain('Allowed keys: target, spec, only, exclude, seed');
   });
 
   it('rejects a --config path that does not exist', () => {

@@ -175,6 +175,7 @@ function reportOf(tests: TestOutcome[], durationMs = 1): RunReport {
     spec: { origin: 'test', sha256: 'a'.repeat(64) },
     seed: 1,
     only: [],
+    exclude: [],
     startedAt: '2026-01-01T00:00:00.000Z',
     durationMs,
     summary: summarise(rules, tests),

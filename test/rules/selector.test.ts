@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ruleSelector } from '../../src/rules/selector.js';
+import { leftOutBy, ruleSelector } from '../../src/rules/selector.js';
 
 describe('ruleSelector', () => {
   it('selects every rule when no glob is given', () => {
@@ -38,5 +38,21 @@ describe('ruleSelector', () => {
     const select = ruleSelector(['ALG.001']);
     expect(select('ALG.001')).toBe(true);
     expect(select('ALGX001')).toBe(false);
+  });
+});
+
+describe('leftOutBy', () => {
+  it('runs a test citing a selected rule and none excluded; an excluded rule wins over --only', () => {
+    const leftOut = leftOutBy({ only: ['ALG-01?'], exclude: ['ALG-010'] });
+    expect(leftOut(['ALG-011'])).toBeUndefined();
+    expect(leftOut(['ALG-010'])).toBe('exclude');
+    expect(leftOut(['ALG-011', 'ALG-010'])).toBe('exclude');
+    expect(leftOut(['RDR-001'])).toBe('only');
+  });
+
+  it('without --only, runs every test but the excluded ones; without either, every test', () => {
+    expect(leftOutBy({ only: [], exclude: ['RDR-*'] })(['RDR-004'])).toBe('exclude');
+    expect(leftOutBy({ only: [], exclude: ['RDR-*'] })(['ALG-010'])).toBeUndefined();
+    expect(leftOutBy({ only: [], exclude: [] })(['ALG-010'])).toBeUndefined();
   });
 });
