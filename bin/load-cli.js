@@ -1,26 +1,55 @@
 // Loads the CLI from its TypeScript sources. Through tsx's loader hooks a start costs about 3 s of CPU (every module,
 // the dependencies' too, passes through a hooks thread); from a bundle of the same sources made by esbuild, about
-// 0.7 s. So the first start after the sources change bundles src/ into the package's node_modules/.cache,
-// named by a hash of the sources' content, and every later start imports that bundle: never stale, no build step to
-// forget. Where the cache cannot be written (a read-only install) or the bundle fails, tsx loads the sources.
+// 0.7 s. So the first start after the sources change bundles src/ into the user's cache folder (never into the
+// installed package, which may be read-only), named by a hash of the sources' content and of where the package is,
+// and every later start imports that bundle: never stale, no build step to forget. Where the cache cannot be written
+// or the bundle fails, tsx loads the sources.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const sources = join(root, 'src');
 const entry = join(sources, 'cli', 'main.ts');
-const cacheDir = join(root, 'node_modules', '.cache', 'scalekit-conformance-cli');
+const cacheDir = join(userCacheDir(process.argv.slice(2)), 'cli-bundles');
 // Bundles older than this that other starts are not using are removed when a new one is made.
 const keepOldMs = 24 * 3_600_000;
 
 /**
- * The sources' content, the manifest and the lockfile (dependency versions) and the compiler options, as a short
+ * The cache folder src/spec/resolve.ts's defaultCacheDir names (`--cache-dir`, which the CLI also reads, then
+ * SCALEKIT_CONFORMANCE_CACHE, XDG_CACHE_HOME, ~/.cache): read here before the CLI, which lives in the bundle, loads.
+ */
+function userCacheDir(args) {
+  const at = args.findIndex((arg) => arg === '--cache-dir' || arg.startsWith('--cache-dir='));
+  const flag = at < 0 ? undefined : args[at].includes('=') ? args[at].slice('--cache-dir='.length) : args[at + 1];
+  const explicit = flag || process.env.SCALEKIT_CONFORMANCE_CACHE;
+  if (explicit) return resolve(explicit);
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'scalekit-conformance');
+}
+
+/**
+ * Bare imports (`vitest/node`) resolved from the package, as file URLs: the bundle lives outside it, where Node would
+ * not find the package's node_modules.
+ */
+const packageImports = {
+  name: 'package-imports',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:')) return { path: args.path, external: true };
+      return { path: import.meta.resolve(args.path), external: true };
+    });
+  },
+};
+
+/**
+ * Where the package is, the sources' content, the manifest and the lockfile (dependency versions) and the compiler options, as a short
  * hash: any change makes a new bundle.
  */
 function sourcesHash() {
-  const hash = createHash('sha256');
+  // The bundle holds the package's absolute paths (its modules' own URLs, its dependencies'): one per checkout.
+  const hash = createHash('sha256').update(`${root}\0`);
   for (const file of ['package.json', 'package-lock.json', 'tsconfig.json']) {
     if (existsSync(join(root, file))) hash.update(readFileSync(join(root, file)));
   }
@@ -56,14 +85,15 @@ async function bundle(dir) {
   const { metafile } = await build({
     entryPoints: [entry],
     outdir: partial,
+    // The metafile's input paths are relative to this: from any other working folder they would not start with src/.
+    absWorkingDir: root,
     bundle: true,
     splitting: true,
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
     logLevel: 'silent',
-    plugins: [ownImportMetaUrl],
+    plugins: [packageImports, ownImportMetaUrl],
     metafile: true,
   }).finally(() => stop());
   // The hash covers src/ only: a module from elsewhere could change without a new bundle, so tsx loads such a CLI.

@@ -58,6 +58,8 @@ function transformCache() {
 export interface SuiteResults {
   tests: TestOutcome[];
   errors: string[];
+  /** The suite files vitest ran (relative to the package): with `--shard`, this shard's part. */
+  files?: string[];
 }
 
 /** What selects the tests of a run: rule-ID globs (`only`, `exclude`) and the suite files holding them (`files`). */
@@ -123,13 +125,27 @@ export async function executeSuites(
   context: RunContext,
   options: Selection & {
     onTest?: (test: TestOutcome) => void;
-    /** Aborted on an interrupt: vitest starts no further test, so the run winds down in seconds. */
+    /** Aborted on an interrupt or at `--max-failures`: vitest starts no further test, so the run winds down. */
     signal?: AbortSignal;
+    /** `--shard K/N`: vitest runs the K-th of N parts of the files (its sharding by file). */
+    shard?: { index: number; count: number } | undefined;
+    /** Hears that vitest starts, with how many suite files it runs (undefined with a shard: not known yet). */
+    onStart?: (files: number | undefined) => void;
+    /** Hears of each suite file as it ends. */
+    onFileEnd?: (file: string) => void;
   } = {},
 ): Promise<SuiteResults> {
   const selection = { only: options.only ?? [], exclude: options.exclude ?? [] };
   const collector = collectorFor(selection, options.onTest);
   const tagsFilter = tagsFilterOf(selection);
+  const files: string[] = [];
+  const fileEvents: Reporter = {
+    // The files before sharding: vitest picks this shard's part of them afterwards.
+    onTestRunStart: (specifications) => options.onStart?.(options.shard ? undefined : specifications.length),
+    // Queued: the files this run (this shard) runs.
+    onTestModuleQueued: (module) => void files.push(relative(packageRoot, module.moduleId)),
+    onTestModuleEnd: (module) => options.onFileEnd?.(relative(packageRoot, module.moduleId)),
+  };
   const vitest = await createVitest(
     'test',
     {
@@ -138,7 +154,8 @@ export async function executeSuites(
       ...(options.files ? { include: [...options.files] } : {}),
       provide: { conformance: context },
       ...(tagsFilter ? { tagsFilter } : {}),
-      ...(notingPhases ? { reporters: [collector, filePhases] } : {}),
+      ...(options.shard ? { shard: `${options.shard.index}/${options.shard.count}` } : {}),
+      reporters: [collector, fileEvents, ...(notingPhases ? [filePhases] : [])],
     },
     { logLevel: 'silent' },
   );
@@ -151,7 +168,7 @@ export async function executeSuites(
     options.signal?.removeEventListener('abort', cancel);
     await vitest.close();
   }
-  return { tests: collector.tests, errors: collector.errors };
+  return { tests: collector.tests, errors: collector.errors, files };
 }
 
 type FileEndListener = (file: string, loaded: boolean, soFar: SuiteResults) => void;

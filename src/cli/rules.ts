@@ -6,7 +6,6 @@ import { notCheckableReason } from '../reporters/aggregate.js';
 import { rules } from '../rules/catalogue.js';
 import {
   checksByRule,
-  closestIds,
   faultsNaming,
   formatExplanation,
   oraclesByRule,
@@ -16,6 +15,7 @@ import {
   tagRowLine,
 } from '../rules/explain.js';
 import { contradictions, gaps } from '../rules/findings.js';
+import { closestIds } from '../rules/selector.js';
 import { findRule } from '../rules/tags.js';
 import type { Rule } from '../rules/types.js';
 import { packageRoot, toolName } from '../version.js';

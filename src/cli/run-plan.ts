@@ -21,6 +21,10 @@ export async function printPlan(
   out(rateLine(settings));
   if (settings.only.length > 0) out(`only:   ${settings.only.join(', ')}`);
   if (settings.exclude.length > 0) out(`exclude: ${settings.exclude.join(', ')}`);
+  // vitest picks a shard's files when it starts; the plan lists every file the selection holds.
+  if (settings.shard) out(`shard:  ${settings.shard.index}/${settings.shard.count} of the files below`);
+  if (settings.expectations) out(`expect: ${settings.expectations}${settings.strictExpectations ? ' (strict)' : ''}`);
+  if (settings.maxFailures !== undefined) out(`stop:   after ${settings.maxFailures} failed MUST rules`);
   const leftOut = leftOutBy(settings);
   const byFile = new Map<string, { names: string[]; rules: Set<string> }>();
   for (const test of await cachedSuiteIndex()) {

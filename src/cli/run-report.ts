@@ -6,9 +6,10 @@ import type { StopReason } from '../client/problems.js';
 import { ExitCode, UserError } from '../errors.js';
 import { aggregateRules, hasMustFailure, summarise } from '../reporters/aggregate.js';
 import { replayVariablesNote } from '../reporters/console.js';
-import type { RunReport, TestOutcome } from '../reporters/model.js';
+import type { RuleOutcome, RunReport, TestOutcome } from '../reporters/model.js';
 import { isSelectionNote } from '../reporters/vitest-collector.js';
 import { rules } from '../rules/catalogue.js';
+import { leftOutBy } from '../rules/selector.js';
 import type { ResolvedSpec } from '../spec/resolve.js';
 import { toolName, toolVersion } from '../version.js';
 import type { SuiteResults } from './execute.js';
@@ -17,6 +18,8 @@ import type { RunSettings } from './run-settings.js';
 export interface FinishedRun {
   settings: RunSettings;
   spec: ResolvedSpec;
+  /** What `--max-failures` did, when it was given. */
+  maxFailures?: RunReport['maxFailures'];
   /** The target as the console named it. */
   targetLabel: string;
   started: number;
@@ -35,7 +38,7 @@ export function buildRunReport(run: FinishedRun): RunReport {
     at: stopReason.at,
     cause: stopReason.request ? `${stopReason.request}: ${stopReason.cause}` : stopReason.cause,
   };
-  const ruleOutcomes = aggregateRules(rules, results.tests);
+  const ruleOutcomes = deselectOutside(settings, aggregateRules(rules, results.tests));
   return {
     tool: { name: toolName, version: toolVersion },
     target: run.targetLabel,
@@ -51,6 +54,8 @@ export function buildRunReport(run: FinishedRun): RunReport {
     errors: results.errors,
     drift: uniqueDrift(results.tests.flatMap((t) => t.drift)),
     operations: exercisedStatuses(results.tests),
+    ...(settings.shard ? { shard: settings.shard } : {}),
+    ...(run.maxFailures ? { maxFailures: run.maxFailures } : {}),
     ...(stopped ? { stopped } : {}),
     ...(targetSettings ? { targetSettings } : {}),
     ...(ruleOutcomes.some((r) => r.failures?.some((f) => f.replay)) ? { replayVariables: replayVariablesNote } : {}),
@@ -76,7 +81,11 @@ export function exitCodeOf(report: RunReport): ExitCode {
       'Pick rules that have tests: `scalekit-conformance rules`',
     );
   }
+  // A MUST failure the expectations file expects does not fail the run; with --strict-expectations, a stale entry does.
   if (hasMustFailure(report.rules)) return ExitCode.conformanceFailure;
+  if (report.expectations?.strict && report.expectations.unexpectedPasses.length > 0) {
+    return ExitCode.conformanceFailure;
+  }
   const s = report.summary;
   return report.stopped || s.errored > 0 || s.tests.errored > 0 ? ExitCode.errored : ExitCode.ok;
 }
@@ -100,4 +109,18 @@ function exercisedStatuses(tests: readonly TestOutcome[]): Record<string, number
 function uniqueDrift(findings: DriftFinding[]): DriftFinding[] {
   const byKey = new Map(findings.map((f) => [driftKey(f), f]));
   return [...byKey.values()];
+}
+
+/**
+ * Rules outside the run's --only or inside its --exclude that no test judged (skipped, uncovered): the selection's,
+ * not the target's, so reports count them instead of listing them. A rule a selected test judged keeps its verdict.
+ */
+function deselectOutside(settings: RunSettings, outcomes: RuleOutcome[]): RuleOutcome[] {
+  if (settings.only.length === 0 && settings.exclude.length === 0) return outcomes;
+  const leftOut = leftOutBy(settings);
+  return outcomes.map((rule) =>
+    (rule.status === 'skipped' || rule.status === 'uncovered') && leftOut([rule.id]) && !rule.deselected
+      ? { ...rule, deselected: true as const }
+      : rule,
+  );
 }

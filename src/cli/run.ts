@@ -4,10 +4,13 @@
 // steps after the settings are run-steps.ts, loaded once the settings are known good.
 import { setFlagsFromString } from 'node:v8';
 import { describeError, ExitCode, UserError } from '../errors.js';
+import { readExpectations } from '../reporters/expectations.js';
 import { Redactor } from '../reporters/redact.js';
+import { packageRoot } from '../version.js';
 import { markPhase } from './phases.js';
 import { type RunIo, RunReporters } from './run-reporters.js';
 import { type RunFlags, resolveRunSettings } from './run-settings.js';
+import { assertSelectionCanRun } from './selection.js';
 
 export type { RunIo } from './run-reporters.js';
 
@@ -21,12 +24,17 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
   const reporters = new RunReporters(flags, io, started, redactor);
   try {
     const settings = resolveRunSettings(flags, io.env, io.cwd);
+    assertSelectionCanRun(settings, packageRoot);
+    // Read now, so a mistake in the file is answered before vitest and the target start.
+    const expectations = settings.expectations ? readExpectations(settings.expectations, io.cwd) : undefined;
     markPhase('settings');
     reporters.useSettings(settings);
+    if (!settings.plan) reporters.starting(settings);
     favourMemory();
     // The steps load only now (vitest and the mock take seconds to load), so a mistyped flag is answered at once.
     const { runWithSettings } = await import('./run-steps.js');
-    const code = await runWithSettings(settings, reporters, redactor, started, io);
+    const terminal = io.terminal ?? (process.stdout.isTTY && !io.env.CI ? process.stdout : undefined);
+    const code = await runWithSettings(settings, reporters, redactor, started, { ...io, terminal }, expectations);
     if (code === ExitCode.interrupted) reporters.incomplete('interrupted by a signal');
     return code;
   } catch (error) {

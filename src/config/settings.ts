@@ -31,6 +31,12 @@ export interface RunFlags {
   'max-rps'?: string | undefined;
   plan?: boolean | undefined;
   'wait-for-target'?: string | undefined;
+  expectations?: string | undefined;
+  'strict-expectations'?: boolean | undefined;
+  'report-markdown'?: string | undefined;
+  'report-html'?: string | undefined;
+  shard?: string | undefined;
+  'max-failures'?: string | undefined;
 }
 
 /**
@@ -59,6 +65,16 @@ export interface RunSettings<Fault extends string = string> {
   maxBodyBytes: number;
   reportJson: string | undefined;
   reportJunit: string | undefined;
+  reportMarkdown: string | undefined;
+  reportHtml: string | undefined;
+  /** The expectations file (`--expectations`): known failures and skips, each with a reason. */
+  expectations: string | undefined;
+  /** `--strict-expectations`: an expected failure or skip that passes fails the run. */
+  strictExpectations: boolean;
+  /** `--shard K/N`: only the K-th of N parts of the suite files. */
+  shard: { index: number; count: number } | undefined;
+  /** `--max-failures N`: stop starting tests once N MUST rules failed. */
+  maxFailures: number | undefined;
   /** Whether the run may create, change and delete data on the target, and why. */
   writes: WriteDecision;
   /** Requests per second across the run; undefined: no limit. */
@@ -83,6 +99,11 @@ const configKeys = [
   'maxBodyBytes',
   'reportJson',
   'reportJunit',
+  'reportMarkdown',
+  'reportHtml',
+  'expectations',
+  'strictExpectations',
+  'maxFailures',
   'profile',
   'allowWrites',
   'writeAllowlist',
@@ -102,6 +123,27 @@ function runsFactor(text: string): number {
       'Pass --runs N, e.g. --runs 4 for four times the cases',
     );
   }
+  return value;
+}
+
+/** `--shard K/N`: 1 ≤ K ≤ N ≤ 64 (more parts than suite files would leave shards with nothing to run). */
+function shardSetting(text: string | undefined): { index: number; count: number } | undefined {
+  if (text === undefined) return undefined;
+  const match = /^(\d+)\/(\d+)$/.exec(text);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || index < 1 || count < 1 || index > count || count > 64) {
+    throw new UserError(
+      `--shard must be K/N with 1 ≤ K ≤ N ≤ 64, got "${text}"`,
+      'Pass e.g. --shard 1/2 on one machine and --shard 2/2 on another',
+    );
+  }
+  return { index, count };
+}
+
+function booleanSetting(value: unknown, name: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') throw new UserError(`${name} must be true or false`, 'Fix the config file');
   return value;
 }
 
@@ -323,6 +365,14 @@ export function resolveRunSettings(flags: RunFlags, env: NodeJS.ProcessEnv, cwd 
   const seedText =
     flags.seed ?? (file.seed === undefined ? undefined : String(file.seed)) ?? env.SCALEKIT_CONFORMANCE_SEED;
   const seed = seedText === undefined ? randomInt(2 ** 31 - 1) : positiveInteger(seedText, '--seed', 2 ** 31 - 1);
+  const shard = shardSetting(flags.shard);
+  // Shards of one run must generate the same values: merge-reports takes only reports of one seed.
+  if (shard && seedText === undefined) {
+    throw new UserError(
+      '--shard needs a seed shared by every shard',
+      'Pass the same --seed N (or SCALEKIT_CONFORMANCE_SEED) to each shard, e.g. the CI run number',
+    );
+  }
   const runsText = flags.runs ?? (file.runs === undefined ? undefined : String(file.runs));
   const runs = runsText === undefined ? 1 : runsFactor(runsText);
   const timeoutMs = timeoutSetting(flags['timeout-ms'], file);
@@ -330,6 +380,17 @@ export function resolveRunSettings(flags: RunFlags, env: NodeJS.ProcessEnv, cwd 
     flags['wait-for-target'] ?? (file.waitForTarget === undefined ? undefined : String(file.waitForTarget));
   const waitForTargetSeconds = waitText === undefined ? 0 : positiveInteger(waitText, '--wait-for-target', 3_600);
   const maxBodyBytes = maxBodySetting(flags['max-body-bytes'], file);
+  const maxFailuresText =
+    flags['max-failures'] ?? (file.maxFailures === undefined ? undefined : String(file.maxFailures));
+  const maxFailures =
+    maxFailuresText === undefined ? undefined : positiveInteger(maxFailuresText, '--max-failures', 10_000);
+  if (maxFailures === 0) throw new UserError('--max-failures must be at least 1', 'Pass e.g. --max-failures 5');
+  const strictExpectations =
+    flags['strict-expectations'] ?? booleanSetting(file.strictExpectations, 'strictExpectations') ?? false;
+  const expectations = flags.expectations ?? stringSetting(file.expectations, 'expectations');
+  if (strictExpectations && expectations === undefined) {
+    throw new UserError('--strict-expectations needs an expectations file', 'Pass --expectations FILE as well');
+  }
 
   return {
     target,
@@ -343,6 +404,13 @@ export function resolveRunSettings(flags: RunFlags, env: NodeJS.ProcessEnv, cwd 
     maxBodyBytes,
     reportJson: flags['report-json'] ?? stringSetting(file.reportJson, 'reportJson'),
     reportJunit: flags['report-junit'] ?? stringSetting(file.reportJunit, 'reportJunit'),
+    reportMarkdown: flags['report-markdown'] ?? stringSetting(file.reportMarkdown, 'reportMarkdown'),
+    reportHtml: flags['report-html'] ?? stringSetting(file.reportHtml, 'reportHtml'),
+    // Relative to where the run was started, as the report paths are; read (and checked) before vitest loads.
+    expectations: expectations === undefined ? undefined : resolve(cwd, expectations),
+    strictExpectations,
+    shard,
+    maxFailures,
     profile,
     writes,
     maxRps,

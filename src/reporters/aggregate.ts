@@ -1,5 +1,6 @@
 import type { Rule } from '../rules/types.js';
 import type { RuleOutcome, RuleStatus, RunReport, TestOutcome } from './model.js';
+import { isSelectionNote } from './vitest-collector.js';
 
 /**
  * Why no suite test can cite a rule, or undefined when one could: a rule observable only in the dashboard, a fact
@@ -79,13 +80,20 @@ export function aggregateRules(catalogue: readonly Rule[], tests: readonly TestO
     }
     if (citing.some((t) => t.state === 'passed')) return { ...base, status: 'passed' };
     const reasons = [...new Set(citing.map((t) => t.message ?? 'skipped'))];
-    return { ...base, status: 'skipped', reason: reasons.join('; ') };
+    // Left out by the run's selection, not skipped for a reason of the target's: reports count it, not list it.
+    const deselected = citing.every((t) => isSelectionNote(t.message)) ? { deselected: true as const } : {};
+    return { ...base, status: 'skipped', reason: reasons.join('; '), ...deselected };
   });
 }
 
 export function summarise(rules: readonly RuleOutcome[], tests: readonly TestOutcome[]): RunReport['summary'] {
-  const count = (status: RuleStatus) => rules.filter((r) => r.status === status).length;
-  const tally = (state: TestOutcome['state']) => tests.filter((t) => t.state === state).length;
+  // What the selection left out is counted apart: `skipped` is what the run chose to run and could not.
+  const judged = rules.filter((r) => !r.deselected);
+  const count = (status: RuleStatus) => judged.filter((r) => r.status === status).length;
+  const run = tests.filter((t) => !isSelectionNote(t.message));
+  const tally = (state: TestOutcome['state']) => run.filter((t) => t.state === state).length;
+  const deselected = rules.length - judged.length;
+  const testsDeselected = tests.length - run.length;
   return {
     completed: true,
     passed: count('passed'),
@@ -93,13 +101,25 @@ export function summarise(rules: readonly RuleOutcome[], tests: readonly TestOut
     errored: count('errored'),
     skipped: count('skipped'),
     uncovered: count('uncovered'),
-    warnings: rules.filter((r) => r.status === 'failed' && r.force !== 'MUST').length,
+    warnings: judged.filter((r) => r.status === 'failed' && r.force !== 'MUST').length,
     diagnostics: tests.reduce((sum, t) => sum + (t.diagnostics?.length ?? 0), 0),
-    tests: { passed: tally('passed'), failed: tally('failed'), errored: tally('errored'), skipped: tally('skipped') },
+    ...(deselected > 0 ? { deselected } : {}),
+    tests: {
+      passed: tally('passed'),
+      failed: tally('failed'),
+      errored: tally('errored'),
+      skipped: tally('skipped'),
+      ...(testsDeselected > 0 ? { deselected: testsDeselected } : {}),
+    },
   };
 }
 
-/** True when a MUST rule failed: the run's verdict (exit code 1). */
+/** True for a failed MUST rule no met expectation covers: such a rule fails the run (exit 1). */
+export function failsRun(rule: RuleOutcome): boolean {
+  return rule.status === 'failed' && rule.force === 'MUST' && !rule.expectation?.met;
+}
+
+/** True when a rule fails the run: the run's verdict (exit code 1). */
 export function hasMustFailure(rules: readonly RuleOutcome[]): boolean {
-  return rules.some((r) => r.status === 'failed' && r.force === 'MUST');
+  return rules.some(failsRun);
 }

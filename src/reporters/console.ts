@@ -33,11 +33,30 @@ function sourceText(rule: RuleOutcome): string {
 export const replayVariablesNote =
   'Replay lines use $SCALEKIT_ACCESS_TOKEN (`scalekit-conformance token --target URL` prints it) and $SCALEKIT_CLIENT_SECRET; $SCALEKIT_ID_TOKEN and $SCALEKIT_AUTH_CODE come from a fresh sign-in.';
 
-/** The per-rule table: every rule that has tests, then a count of the uncovered ones. */
+/** A rule's status as the table shows it: SHOULD/MAY failures are warnings; expectations are named. */
+function statusText(r: RuleOutcome): string {
+  if (r.status === 'failed' && r.expectation?.met) return 'expected failure';
+  if (r.expectation && !r.expectation.met && r.status === 'passed') return 'unexpected pass';
+  return r.status === 'failed' && r.force !== 'MUST' ? 'warning' : r.status;
+}
+
+/** Rules left out by the run's selection, in one line (or nothing when there are none). */
+export function deselectedLine(report: RunReport): string | undefined {
+  const count = report.rules.filter((r) => r.deselected).length;
+  if (count === 0) return undefined;
+  const by = [
+    ...(report.only.length > 0 ? [`--only ${report.only.join(',')}`] : []),
+    ...(report.exclude.length > 0 ? [`--exclude ${report.exclude.join(',')}`] : []),
+    ...(report.shard ? [`--shard ${report.shard.index}/${report.shard.count}`] : []),
+  ].join(' ');
+  return `${count} rule${count === 1 ? '' : 's'} not selected (${by}): not listed`;
+}
+
+/** The per-rule table: every rule that has tests and was selected, then a count of the uncovered ones. */
 export function formatRuleTable(report: RunReport): string {
-  const shown = report.rules.filter((r) => r.status !== 'uncovered');
+  const shown = report.rules.filter((r) => r.status !== 'uncovered' && !r.deselected);
   const rows = shown.map((r) => {
-    const status = r.status === 'failed' && r.force !== 'MUST' ? 'warning' : r.status;
+    const status = statusText(r);
     const reason = r.status === 'skipped' && r.reason ? ` (${r.reason})` : '';
     const noted = r.diagnostics?.length
       ? ` (${r.diagnostics.length} diagnostic${r.diagnostics.length > 1 ? 's' : ''})`
@@ -52,7 +71,7 @@ export function formatRuleTable(report: RunReport): string {
       .join('  ')
       .trimEnd();
   const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
-  const failures = shown.filter((r) => r.status === 'failed');
+  const failures = shown.filter((r) => r.status === 'failed' && !r.expectation?.met);
   if (failures.length > 0) {
     out.push('', 'Failures:', `  (${replayVariablesNote})`);
     for (const rule of failures) {
@@ -82,11 +101,35 @@ export function formatRuleTable(report: RunReport): string {
         out.push(`    warning: ${d.title}: expected ${d.expected} but got ${d.received}`);
     }
   }
+  out.push(...expectationLines(report));
   const s = report.summary;
+  const deselected = deselectedLine(report);
+  const expected = s.expectedFailures ? `, ${s.expectedFailures} of them expected` : '';
+  const unexpected = s.unexpectedPasses
+    ? `, ${s.unexpectedPasses} unexpected pass${s.unexpectedPasses > 1 ? 'es' : ''}`
+    : '';
   out.push(
     '',
-    `rules: ${s.passed} passed, ${s.failed} failed (${s.warnings} of them SHOULD/MAY warnings), ${s.errored} errored, ${s.skipped} skipped, ${s.uncovered} uncovered (list them with \`scalekit-conformance rules --uncovered\`)`,
-    `tests: ${s.tests.passed} passed, ${s.tests.failed} failed, ${s.tests.errored} errored, ${s.tests.skipped} skipped${s.diagnostics > 0 ? `; ${s.diagnostics} diagnostic(s)` : ''}`,
+    ...(deselected ? [deselected] : []),
+    `rules: ${s.passed} passed${unexpected}, ${s.failed} failed (${s.warnings} of them SHOULD/MAY warnings${expected}), ${s.errored} errored, ${s.skipped} skipped, ${s.uncovered} uncovered (list them with \`scalekit-conformance rules --uncovered\`)${s.deselected ? `, ${s.deselected} not selected` : ''}`,
+    `tests: ${s.tests.passed} passed, ${s.tests.failed} failed, ${s.tests.errored} errored, ${s.tests.skipped} skipped${s.tests.deselected ? `, ${s.tests.deselected} not selected` : ''}${s.diagnostics > 0 ? `; ${s.diagnostics} diagnostic(s)` : ''}`,
   );
   return out.join('\n');
+}
+
+/** What the expectations file came to: expected failures with their reasons, unexpected passes, stale entries. */
+function expectationLines(report: RunReport): string[] {
+  const outcome = report.expectations;
+  if (!outcome) return [];
+  const out = ['', `Expectations (${outcome.file}):`];
+  for (const rule of report.rules.filter((r) => r.status === 'failed' && r.expectation?.met)) {
+    const link = rule.expectation?.link ? ` (${rule.expectation.link})` : '';
+    out.push(`  expected failure  ${rule.id}: ${rule.expectation?.reason}${link}`);
+  }
+  const strict = outcome.strict ? ' (fails the run: --strict-expectations)' : ' (remove the entry)';
+  for (const name of outcome.unexpectedPasses) out.push(`  unexpected pass   ${name}${strict}`);
+  for (const entry of outcome.expired)
+    out.push(`  expired           ${entry.match}: its until ${entry.until} has passed, not applied`);
+  for (const entry of outcome.unmatched) out.push(`  matched nothing   ${entry.match}`);
+  return out.length > 2 ? out : [...out, '  every entry as expected, nothing stale'];
 }

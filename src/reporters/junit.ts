@@ -1,65 +1,358 @@
-import { formatFailure } from '../checks/failure.js';
+import { type Failure, formatFailure } from '../checks/failure.js';
 import { describeHookStateOutcome } from '../client/hook-state.js';
 import { describeProblem } from '../client/problems.js';
 import { replayVariablesNote } from './console.js';
-import type { RunReport } from './model.js';
+import type { RuleOutcome, RunReport } from './model.js';
 import type { Redactor } from './redact.js';
 import { writeAtomically } from './write.js';
 
-// XML 1.0 cannot carry most control characters, even escaped; drop them (they only come from response bodies).
+// The grading below is shared by the JUnit, Markdown and annotation reporters, so the three never disagree on what
+// a failed rule means for the run.
+
+/**
+ * What a rule's outcome means for the run: a MUST failure fails it; a warning (a failed SHOULD or MAY rule), an
+ * expected failure (an `--expectations` entry that was met) and an unexpected pass (one that was not, on a passed
+ * rule) are reported without failing it (an unexpected pass does with `--strict-expectations`). Deselected rules
+ * were left out by the run's selection and are only counted.
+ */
+export type RuleGrade =
+  | 'must-failure'
+  | 'warning'
+  | 'expected-failure'
+  | 'unexpected-pass'
+  | 'errored'
+  | 'skipped'
+  | 'passed'
+  | 'uncovered'
+  | 'deselected';
+
+export function gradeOf(rule: RuleOutcome): RuleGrade {
+  if (rule.deselected) return 'deselected';
+  if (rule.status === 'failed') {
+    if (rule.expectation?.met) return 'expected-failure';
+    return rule.force === 'MUST' ? 'must-failure' : 'warning';
+  }
+  if (rule.status === 'passed' && rule.expectation && !rule.expectation.met) return 'unexpected-pass';
+  return rule.status;
+}
+
+/** The first line of a text (failure messages and problems may carry response bodies over many lines). */
+export const firstLine = (text: string) => text.split(/\r?\n|\r/, 1)[0] ?? '';
+
+/** `ALG-010 status code: expected 401 but got 200`: the line a CI viewer shows for a failure. */
+export const failureHeadline = (failure: Failure) => firstLine(formatFailure(failure));
+
+/** One line for an errored rule: `ALG-007: no verdict: GET http://…: did not answer within 10000 ms`. */
+export function noVerdictHeadline(rule: RuleOutcome): string {
+  const problem = rule.errors?.[0];
+  return `${rule.id}: no verdict: ${firstLine(problem ? describeProblem(problem) : (rule.reason ?? 'no usable answer'))}`;
+}
+
+/** What an unexpected pass's entry said: `expected to fail (reason)`. */
+export function expectedOutcomeText(rule: RuleOutcome): string {
+  const outcome = rule.expectation?.outcome === 'skip' ? 'be skipped' : 'fail';
+  return `expected to ${outcome} (${rule.expectation?.reason ?? 'no reason given'})`;
+}
+
+/** `3 rules not selected (--only ALG-*, --shard 1/2)`, or undefined when the selection left nothing out. */
+export function deselectedNote(report: RunReport): string | undefined {
+  const count = report.rules.filter((r) => r.deselected).length;
+  if (count === 0) return undefined;
+  const how = [
+    report.only.length > 0 ? `--only ${report.only.join(',')}` : '',
+    report.exclude.length > 0 ? `--exclude ${report.exclude.join(',')}` : '',
+    report.shard ? `--shard ${report.shard.index}/${report.shard.count}` : '',
+  ].filter(Boolean);
+  return `${count} rule${count === 1 ? '' : 's'} not selected (${how.join(', ') || "the run's selection"})`;
+}
+
+/** Entries of the expectations file that did not apply: expired ones, and ones that matched nothing. */
+export function expectationNotes(report: RunReport): string[] {
+  const outcome = report.expectations;
+  if (!outcome) return [];
+  return [
+    ...outcome.expired.map(
+      (e) => `expectations ${outcome.file}: entry "${e.match}" expired on ${e.until ?? '?'}, not applied (${e.reason})`,
+    ),
+    ...outcome.unmatched.map(
+      (e) => `expectations ${outcome.file}: entry "${e.match}" matched no rule and no test of the run (${e.reason})`,
+    ),
+  ];
+}
+
+/**
+ * Unexpected passes of entries naming a test rather than a rule: no rule's outcome carries them, so the reporters
+ * list them by the test's name.
+ */
+export function unexpectedTestPasses(report: RunReport): { name: string; reason?: string }[] {
+  const ruleIds = new Set(report.rules.map((r) => r.id));
+  return (report.expectations?.unexpectedPasses ?? [])
+    .filter((name) => !ruleIds.has(name))
+    .map((name) => {
+      const reason = report.tests.find((t) => t.fullName === name)?.expectation?.reason;
+      return reason === undefined ? { name } : { name, reason };
+    });
+}
+
+/** Lines about how the run went that belong to no rule: stopped early, stopped at --max-failures. */
+export function runNotes(report: RunReport): string[] {
+  const notes: string[] = [];
+  const { maxFailures, stopped } = report;
+  if (maxFailures?.reached) {
+    notes.push(
+      `the run stopped after ${maxFailures.limit} failed MUST rule${maxFailures.limit === 1 ? '' : 's'} (--max-failures ${maxFailures.limit}); ${maxFailures.notRun} test${maxFailures.notRun === 1 ? ' was' : 's were'} not run`,
+    );
+  }
+  if (stopped) {
+    notes.push(
+      `the target stopped answering after ${stopped.afterRequests} requests at ${stopped.at}: ${stopped.cause}; the rest of the run was not sent`,
+    );
+  }
+  return notes;
+}
+
+/** The formatted failures, then where the replay lines' variables come from when any has one. */
+export function failuresText(failures: readonly Failure[]): string {
+  const replays = failures.some((f) => f.replay) ? `\n\n${replayVariablesNote}` : '';
+  return failures.map(formatFailure).join('\n\n') + replays;
+}
+
+// XML 1.0 cannot carry most control characters, even escaped, nor lone surrogates or U+FFFE/U+FFFF: drop them (they
+// only come from response bodies).
 const xmlSafe = (text: string) =>
-  [...text].filter((c) => c.charCodeAt(0) >= 0x20 || c === '\t' || c === '\n' || c === '\r').join('');
+  [...text]
+    .filter((c) => {
+      const code = c.codePointAt(0) ?? 0;
+      return (
+        code === 0x9 ||
+        code === 0xa ||
+        code === 0xd ||
+        (code >= 0x20 && code <= 0xd7ff) ||
+        (code >= 0xe000 && code <= 0xfffd) ||
+        code >= 0x10000
+      );
+    })
+    .join('');
 
 const escapeXml = (text: string) =>
   xmlSafe(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+// A parser turns a raw tab or newline in an attribute into a space; character references survive.
+const escapeAttribute = (text: string) =>
+  escapeXml(text).replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+
+const attributes = (pairs: [string, string | number | undefined][]) =>
+  pairs
+    .filter((pair): pair is [string, string | number] => pair[1] !== undefined)
+    .map(([name, value]) => ` ${name}="${escapeAttribute(String(value))}"`)
+    .join('');
+
+const seconds = (ms: number) => (ms / 1000).toFixed(3);
+
+/** Attribute messages stay one readable line; the element's text has everything. */
+const messageLimit = 500;
+const clipMessage = (text: string) => (text.length > messageLimit ? `${text.slice(0, messageLimit - 1)}…` : text);
+
+function propertiesXml(properties: [string, string][], indent: string): string[] {
+  if (properties.length === 0) return [];
+  return [
+    `${indent}<properties>`,
+    ...properties.map(
+      ([name, value]) =>
+        `${indent}  <property${attributes([
+          ['name', name],
+          ['value', value],
+        ])}/>`,
+    ),
+    `${indent}</properties>`,
+  ];
+}
+
+type Verdict = 'passed' | 'failure' | 'error' | 'skipped';
+
+interface Testcase {
+  verdict: Verdict;
+  ms: number;
+  lines: string[];
+}
+
+/** Sums of the durations of the report's tests, by file and full name (a test may run more than once). */
+function durationsOf(report: RunReport): Map<string, number> {
+  const durations = new Map<string, number>();
+  for (const test of report.tests) {
+    const key = `${test.file}\u0000${test.fullName}`;
+    durations.set(key, (durations.get(key) ?? 0) + test.durationMs);
+  }
+  return durations;
+}
+
+function testcaseOf(rule: RuleOutcome, report: RunReport, durations: Map<string, number>): Testcase {
+  const grade = gradeOf(rule);
+  const keys = new Set(rule.tests.map((t) => `${t.file}\u0000${t.name}`));
+  const ms = [...keys].reduce((sum, key) => sum + (durations.get(key) ?? 0), 0);
+  const failures = rule.failures ?? [];
+  const replay = failures.find((f) => f.replay)?.replay;
+  const expectation = rule.expectation;
+  const strict = report.expectations?.strict === true;
+
+  const properties: [string, string][] = [
+    ['rule', rule.id],
+    ['force', rule.force],
+    ['seed', String(report.seed)],
+    ['spec-sha256', report.spec.sha256],
+  ];
+  if (replay) properties.push(['replay', replay]);
+  if (expectation) {
+    properties.push(['expected', expectation.outcome], ['reason', expectation.reason]);
+    if (expectation.link) properties.push(['link', expectation.link]);
+    if (expectation.until) properties.push(['until', expectation.until]);
+  }
+  if (grade === 'warning') properties.push(['warning', rule.force]);
+  if (grade === 'unexpected-pass') properties.push(['unexpected-pass', 'true']);
+
+  let verdict: Verdict = 'passed';
+  let element: string | undefined;
+  const output: string[] = [];
+  switch (grade) {
+    case 'must-failure': {
+      verdict = 'failure';
+      const first = failures[0];
+      const message = first ? failureHeadline(first) : `${rule.id}: failed`;
+      element = `<failure${attributes([
+        ['message', clipMessage(message)],
+        ['type', rule.force],
+      ])}>${escapeXml(failuresText(failures))}</failure>`;
+      break;
+    }
+    case 'warning':
+      // A SHOULD or MAY rule does not fail the run, so the case passes and carries the failure as its output.
+      output.push(`warning (${rule.force}): the target does not follow this rule\n${failuresText(failures)}`);
+      break;
+    case 'expected-failure':
+      // Listed in the expectations file: CI viewers show it as skipped, not red.
+      verdict = 'skipped';
+      element = `<skipped${attributes([['message', clipMessage(`expected failure: ${expectation?.reason ?? ''}`)]])}/>`;
+      output.push(
+        [
+          `expected failure (entry "${expectation?.match ?? rule.id}" of ${report.expectations?.file ?? 'the expectations file'}): ${expectation?.reason ?? ''}`,
+          ...(expectation?.link ? [`link: ${expectation.link}`] : []),
+          ...(expectation?.until ? [`until: ${expectation.until}`] : []),
+          '',
+          failuresText(failures),
+        ].join('\n'),
+      );
+      break;
+    case 'unexpected-pass': {
+      const text = `unexpected pass: ${rule.id} was ${expectedOutcomeText(rule)}, but passed; remove or update its entry in ${report.expectations?.file ?? 'the expectations file'}`;
+      if (strict) {
+        verdict = 'failure';
+        element = `<failure${attributes([
+          ['message', clipMessage(text)],
+          ['type', 'unexpected pass'],
+        ])}>${escapeXml(`${text}\n(--strict-expectations makes an unexpected pass fail the run)`)}</failure>`;
+      } else output.push(text);
+      break;
+    }
+    case 'errored': {
+      verdict = 'error';
+      const text = (rule.errors ?? []).map((e) => `${e.test}\n  ${describeProblem(e)}`).join('\n\n');
+      element = `<error${attributes([['message', clipMessage(noVerdictHeadline(rule))]])}>${escapeXml(text)}</error>`;
+      break;
+    }
+    case 'skipped':
+      verdict = 'skipped';
+      element = `<skipped${attributes([['message', rule.reason ?? '']])}/>`;
+      break;
+    default:
+      break;
+  }
+  if (rule.diagnostics?.length) output.push(rule.diagnostics.map((d) => `warning: ${formatFailure(d)}`).join('\n'));
+
+  const open = `    <testcase${attributes([
+    ['classname', `scalekit-conformance.${rule.area}`],
+    ['name', `${rule.id} ${rule.statement}`],
+    ['file', rule.tests[0]?.file],
+    ['time', seconds(ms)],
+  ])}>`;
+  const lines = [open, ...propertiesXml(properties, '      ')];
+  if (element) lines.push(`      ${element}`);
+  if (output.length > 0) lines.push(`      <system-out>${escapeXml(output.join('\n\n'))}</system-out>`);
+  lines.push('    </testcase>');
+  return { verdict, ms, lines };
+}
+
+interface Suite {
+  name: string;
+  cases: Testcase[];
+  output?: string[];
+  errors?: string[];
+}
+
 /**
  * JUnit XML with one testsuite per rule area and one testcase per rule (CI dashboards then show rules, not test
- * files). Uncovered rules are left out; skipped rules carry their reason.
+ * files). MUST failures are `<failure>`s, errored rules `<error>`s; warnings pass with the failure as their output,
+ * expected failures are skipped. Uncovered and deselected rules are left out; a final `run` suite says how many
+ * rules the selection left out and what became of the expectations file. Counts are taken from the cases written.
  */
 export function renderJunit(report: RunReport): string {
-  const byArea = new Map<string, RunReport['rules']>();
+  const durations = durationsOf(report);
+  const byArea = new Map<string, Testcase[]>();
   for (const rule of report.rules) {
-    if (rule.status === 'uncovered') continue;
-    byArea.set(rule.area, [...(byArea.get(rule.area) ?? []), rule]);
+    const grade = gradeOf(rule);
+    if (grade === 'uncovered' || grade === 'deselected') continue;
+    byArea.set(rule.area, [...(byArea.get(rule.area) ?? []), testcaseOf(rule, report, durations)]);
   }
-  const suites = [...byArea].map(([area, rules]) => {
-    const failures = rules.filter((r) => r.status === 'failed').length;
-    const errors = rules.filter((r) => r.status === 'errored').length;
-    const skipped = rules.filter((r) => r.status === 'skipped').length;
-    const cases = rules.map((rule) => {
-      const name = `${rule.id} ${rule.statement}`;
-      const open = `    <testcase classname="${escapeXml(`scalekit-conformance.${area}`)}" name="${escapeXml(name)}">`;
-      if (rule.status === 'skipped') return `${open}<skipped message="${escapeXml(rule.reason ?? '')}"/></testcase>`;
-      if (rule.status === 'errored') {
-        const text = (rule.errors ?? []).map((e) => `${e.test}\n  ${describeProblem(e)}`).join('\n\n');
-        return `${open}\n      <error message="${escapeXml(`${rule.id}: no verdict: ${rule.reason ?? 'no usable answer'}`)}">${escapeXml(text)}</error>\n    </testcase>`;
-      }
-      if (rule.status === 'failed') {
-        const failures = rule.failures ?? [];
-        const replays = failures.some((f) => f.replay) ? `\n\n${replayVariablesNote}` : '';
-        const text = failures.map(formatFailure).join('\n\n') + replays;
-        const severity = rule.force === 'MUST' ? 'failure' : `${rule.force} warning`;
-        return `${open}\n      <failure message="${escapeXml(`${rule.id} (${severity})`)}">${escapeXml(text)}</failure>\n    </testcase>`;
-      }
-      if (rule.diagnostics?.length) {
-        const text = rule.diagnostics.map((d) => `warning: ${formatFailure(d)}`).join('\n');
-        return `${open}\n      <system-out>${escapeXml(text)}</system-out>\n    </testcase>`;
-      }
-      return `${open}</testcase>`;
-    });
-    return `  <testsuite name="${escapeXml(area)}" tests="${rules.length}" failures="${failures}" errors="${errors}" skipped="${skipped}">\n${cases.join('\n')}\n  </testsuite>`;
-  });
-  const settings = report.targetSettings && describeHookStateOutcome(report.targetSettings);
+  const suites: Suite[] = [...byArea].map(([name, cases]) => ({ name, cases }));
+
   // What the run did to the target's settings is no test: a suite without test cases, read as its output.
-  if (settings?.length) {
-    const out = escapeXml(settings.join('\n'));
-    suites.push(
-      `  <testsuite name="target settings" tests="0" failures="0" errors="0" skipped="0">\n    <system-out>${out}</system-out>\n  </testsuite>`,
-    );
+  const settings = report.targetSettings && describeHookStateOutcome(report.targetSettings);
+  if (settings?.length) suites.push({ name: 'target settings', cases: [], output: settings });
+
+  const testPasses = unexpectedTestPasses(report).map(
+    (t) => `unexpected pass: test "${t.name}" was expected to fail or be skipped${t.reason ? ` (${t.reason})` : ''}`,
+  );
+  const runOutput = [
+    ...[deselectedNote(report)].filter((line): line is string => line !== undefined),
+    ...expectationNotes(report),
+    ...testPasses,
+    ...runNotes(report),
+  ];
+  if (runOutput.length > 0 || report.errors.length > 0) {
+    suites.push({ name: 'run', cases: [], output: runOutput, errors: report.errors });
   }
-  const s = report.summary;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="scalekit-conformance" tests="${s.passed + s.failed + s.errored + s.skipped}" failures="${s.failed}" errors="${s.errored}" skipped="${s.skipped}" time="${(report.durationMs / 1000).toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
+
+  const suiteProperties: [string, string][] = [
+    ['seed', String(report.seed)],
+    ['spec-sha256', report.spec.sha256],
+    ['target', report.target],
+  ];
+  const count = (cases: Testcase[], verdict: Verdict) => cases.filter((c) => c.verdict === verdict).length;
+  const totals = (cases: Testcase[]): [string, string | number][] => [
+    ['tests', cases.length],
+    ['failures', count(cases, 'failure')],
+    ['errors', count(cases, 'error')],
+    ['skipped', count(cases, 'skipped')],
+  ];
+  const body = suites.map((suite) => {
+    const ms = suite.cases.reduce((sum, c) => sum + c.ms, 0);
+    const lines = [
+      `  <testsuite${attributes([['name', suite.name], ...totals(suite.cases), ['time', seconds(ms)], ['timestamp', report.startedAt]])}>`,
+      ...propertiesXml(suiteProperties, '    '),
+      ...suite.cases.flatMap((c) => c.lines),
+    ];
+    if (suite.output?.length) lines.push(`    <system-out>${escapeXml(suite.output.join('\n'))}</system-out>`);
+    if (suite.errors?.length) lines.push(`    <system-err>${escapeXml(suite.errors.join('\n'))}</system-err>`);
+    lines.push('  </testsuite>');
+    return lines.join('\n');
+  });
+  const allCases = suites.flatMap((s) => s.cases);
+  const root = `<testsuites${attributes([
+    ['name', 'scalekit-conformance'],
+    ...totals(allCases),
+    ['time', seconds(report.durationMs)],
+    ['timestamp', report.startedAt],
+  ])}>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${root}\n${body.join('\n')}${body.length > 0 ? '\n' : ''}</testsuites>\n`;
 }
 
 export function writeJunitReport(path: string, report: RunReport, redactor: Redactor): void {
@@ -69,5 +362,6 @@ export function writeJunitReport(path: string, report: RunReport, redactor: Reda
 /** The JUnit of a run that did not complete: one test case with an `<error>` saying why, so CI shows red. */
 export function renderIncompleteJunit(reason: string): string {
   const message = escapeXml(`the run did not complete: ${reason}`);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="scalekit-conformance" tests="1" failures="0" errors="1" skipped="0">\n  <testsuite name="run" tests="1" failures="0" errors="1" skipped="0">\n    <testcase classname="scalekit-conformance.run" name="the run completes">\n      <error message="${message}">${message}</error>\n    </testcase>\n  </testsuite>\n</testsuites>\n`;
+  const attribute = escapeAttribute(`the run did not complete: ${reason}`);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="scalekit-conformance" tests="1" failures="0" errors="1" skipped="0">\n  <testsuite name="run" tests="1" failures="0" errors="1" skipped="0">\n    <testcase classname="scalekit-conformance.run" name="the run completes">\n      <error message="${attribute}">${message}</error>\n    </testcase>\n  </testsuite>\n</testsuites>\n`;
 }

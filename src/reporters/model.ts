@@ -32,6 +32,42 @@ export interface TestOutcome {
   exercised?: Record<string, number[]>;
   /** For a failure without typed failures (an exception), its first line; for a skip, the reason. */
   message?: string;
+  /** The `--expectations` entry naming this test, and whether the run met it. */
+  expectation?: MetExpectation;
+}
+
+/** An entry of an expectations file (`--expectations`): a rule ID, a rule glob or a test name, and what to expect. */
+export interface Expectation {
+  /** A rule ID (`ALG-010`), a rule glob (`ALG-*`) or a test's full name, as written in the file. */
+  match: string;
+  outcome: 'fail' | 'skip';
+  reason: string;
+  link?: string;
+  /** `YYYY-MM-DD`: after this day the entry is reported as expired and no longer applies. */
+  until?: string;
+}
+
+/**
+ * An expectation as a run found it. `met`: the rule (or test) failed, or was skipped, as expected. An expected
+ * failure that passed is an unexpected pass.
+ */
+export interface MetExpectation extends Expectation {
+  met: boolean;
+}
+
+/** What became of an expectations file over a run. */
+export interface ExpectationsOutcome {
+  /** The file, as given. */
+  file: string;
+  /** Rule IDs that failed as expected: reported, they do not fail the run. */
+  expectedFailures: string[];
+  /** Rule IDs (or test names) expected to fail or be skipped that passed; fail the run with --strict-expectations. */
+  unexpectedPasses: string[];
+  /** Entries past their `until` day: not applied. */
+  expired: Expectation[];
+  /** Entries that matched no rule and no test of the run. */
+  unmatched: Expectation[];
+  strict: boolean;
 }
 
 export type RuleStatus = 'passed' | 'failed' | 'errored' | 'skipped' | 'uncovered';
@@ -52,6 +88,13 @@ export interface RuleOutcome {
   errors?: (Problem & { test: string })[];
   /** Mismatches in what the target says about itself (the rules it names, its wording): warnings, not verdicts. */
   diagnostics?: Failure[];
+  /**
+   * Every test citing the rule was left out by the run's selection (--only, --exclude, another --shard): the rule is
+   * `skipped`, and the console, JUnit, Markdown and HTML reports count it in one line instead of listing it.
+   */
+  deselected?: true;
+  /** The `--expectations` entry this rule matched. A failed rule whose expectation is met does not fail the run. */
+  expectation?: MetExpectation;
 }
 
 export interface RunReport {
@@ -75,9 +118,16 @@ export interface RunReport {
     uncovered: number;
     /** Failed rules whose force is SHOULD or MAY: reported, but they do not change the exit code. */
     warnings: number;
+    /** Failed rules an expectations entry expected to fail (counted in `failed` too); absent without --expectations. */
+    expectedFailures?: number;
+    /** Rules or tests expected to fail or be skipped that passed; absent without --expectations. */
+    unexpectedPasses?: number;
+    /** Rules the selection left out (--only, --exclude, another --shard): not counted as skipped or uncovered. */
+    deselected?: number;
     /** Diagnostics recorded over the run (see RuleOutcome.diagnostics). */
     diagnostics: number;
-    tests: { passed: number; failed: number; errored: number; skipped: number };
+    /** Tests by state; `deselected`: those the selection left out, not counted as skipped. */
+    tests: { passed: number; failed: number; errored: number; skipped: number; deselected?: number };
   };
   rules: RuleOutcome[];
   tests: TestOutcome[];
@@ -91,6 +141,12 @@ export interface RunReport {
   replayVariables?: string;
   /** Why the run did not complete, when it did not (then rules and tests are empty). */
   incomplete?: string;
+  /** The run's `--expectations` file and what became of it. */
+  expectations?: ExpectationsOutcome;
+  /** `--shard K/N`: this report holds the K-th of N parts of the suite files; merge them with merge-reports. */
+  shard?: { index: number; count: number };
+  /** `--max-failures N`: the run stopped after N failed MUST rules; tests not started are skipped, so saying. */
+  maxFailures?: { limit: number; reached: boolean; notRun: number };
   /** Set when the run stopped early because the target stopped answering. */
   stopped?: { afterRequests: number; at: string; cause: string; request?: string };
   /**

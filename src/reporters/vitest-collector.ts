@@ -11,8 +11,16 @@ export const notSelectedNote = 'not selected by --only';
 /** The skip reason of a test citing a rule of the run's `--exclude`. */
 export const excludedNote = 'left out by --exclude';
 
-/** Whether a skip reason is the run's selection (`--only`, `--exclude`), not the test's own. */
-export const isSelectionNote = (message: string | undefined) => message === notSelectedNote || message === excludedNote;
+/** The skip reason of a test in a suite file another shard runs (`--shard K/N`). */
+export const otherShardNote = (shard: { index: number; count: number }) =>
+  `in another shard (--shard ${shard.index}/${shard.count} runs other files)`;
+
+/** The skip reason of a test never started because the run stopped at `--max-failures`. */
+export const maxFailuresNote = (limit: number) => `not run: the run stopped at --max-failures ${limit}`;
+
+/** Whether a skip reason is the run's selection (`--only`, `--exclude`, `--shard`), not the test's own. */
+export const isSelectionNote = (message: string | undefined) =>
+  message === notSelectedNote || message === excludedNote || message?.startsWith('in another shard (') === true;
 
 const firstLine = (text: string) => text.split('\n').find((line) => line.trim() !== '') ?? text;
 

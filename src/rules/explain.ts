@@ -400,34 +400,6 @@ export function relatedFindings(
   }));
 }
 
-/** Levenshtein distance, for suggesting the IDs closest to a mistyped one. */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        (previous[j] ?? 0) + 1,
-        (current[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
-/** Up to three catalogue IDs within two edits of `id` (case folded), nearest first. */
-export function closestIds(id: string, ids: readonly string[]): string[] {
-  const wanted = id.toUpperCase();
-  return ids
-    .map((candidate) => ({ candidate, d: distance(wanted, candidate) }))
-    .filter(({ d }) => d <= 2)
-    .sort((a, b) => a.d - b.d || a.candidate.localeCompare(b.candidate))
-    .slice(0, 3)
-    .map(({ candidate }) => candidate);
-}
-
 const calledAtNote = (calls: readonly string[]) =>
   ` (given the rule at ${calls[0]}${calls.length > 1 ? ` and ${calls.length - 1} more` : ''})`;
 

@@ -89,7 +89,7 @@ describe('scalekit-conformance run', { timeout: cliBudgetMs }, () => {
     });
     expect(report.summary.failed).toBe(0);
     const junit = readFileSync(join(dir, 'r.xml'), 'utf8');
-    expect(junit).toMatch(/<testsuite name="auth-logs" tests="\d+" failures="0" errors="0" skipped="\d+">/);
+    expect(junit).toMatch(/<testsuite name="auth-logs" tests="\d+" failures="0" errors="0" skipped="\d+"[ >]/);
     expect(junit).toContain('name="ALG-010 ');
   });
 
@@ -100,7 +100,10 @@ describe('scalekit-conformance run', { timeout: cliBudgetMs }, () => {
     const credentials = { SCALEKIT_CLIENT_ID: 'x', SCALEKIT_CLIENT_SECRET: 'y'.repeat(8) };
     const result = await runCli(['run', '--target', `http://127.0.0.1:${port()}`], credentials);
     expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
+    // The line that opens every run, then nothing: the error is one line on stderr.
+    expect(result.stdout).toMatch(
+      /^scalekit-conformance \S+: starting a run against http:\/\/127\.0\.0\.1:\d+ \(seed \d+\)\n$/,
+    );
     oneLine(result.stderr);
     noStackTrace(result.stderr);
     expect(result.stderr).toMatch(message);
@@ -225,16 +228,29 @@ describe('scalekit-conformance run', { timeout: cliBudgetMs }, () => {
   it('runs only the tests citing --only rules and reports the others as not selected', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'skc-only-'));
     const phases = join(dir, 'phases.json');
-    const result = await runCli(['run', '--only', 'ALG-01?', '--report-json', join(dir, 'r.json')], {
-      SCALEKIT_CONFORMANCE_PHASES: phases,
-    });
+    const junit = join(dir, 'j.xml');
+    const result = await runCli(
+      ['run', '--only', 'ALG-01?', '--report-json', join(dir, 'r.json'), '--report-junit', junit],
+      { SCALEKIT_CONFORMANCE_PHASES: phases },
+    );
     expect(result.code).toBe(0);
+    // The tests the selection leaves out are counted in one line, not listed; the JUnit has no case for them.
+    expect(result.stdout).not.toContain('not selected by --only');
+    const countLine = /^ {2}(\d+) tests not selected \(--only ALG-01\?\): not listed$/m.exec(result.stdout);
+    expect(Number(countLine?.[1])).toBe(readReport(dir).summary.tests.deselected);
+    expect(readReport(dir).tests.filter((t) => t.message === 'not selected by --only')).toHaveLength(
+      Number(countLine?.[1]),
+    );
+    expect(result.stdout).toMatch(/^\d+ rules not selected \(--only ALG-01\?\): not listed$/m);
+    const cases = [...readFileSync(junit, 'utf8').matchAll(/<testcase [^>]*name="([A-Z]{3}-\d{3})/g)].map((m) => m[1]);
+    expect(cases.length).toBeGreaterThan(0);
+    expect(cases.every((id) => id?.startsWith('ALG-01'))).toBe(true);
     // The steps `npm run bench:run` reads, in order, and the files that ran.
     const noted = JSON.parse(readFileSync(phases, 'utf8')) as PhaseRecord;
     expect(noted.marks.map((m) => m.phase)).toEqual([
       'CLI loaded',
       'settings',
-      'spec and generated types',
+      'spec',
       'target served and answering',
       'vitest started',
       'suites',
@@ -276,21 +292,21 @@ describe('scalekit-conformance run', { timeout: cliBudgetMs }, () => {
   });
 
   it.each([
-    [['run', '--bogus'], /Unknown option '--bogus'/],
+    [['run', '--bogus'], /unknown option '--bogus' for run/],
     [['run', '--target', 'not a url'], /is not a URL/],
     [['run', '--only', 'XYZ-*'], /matches no rule ID/],
     [['run', '--seed=-1'], /--seed must be a whole number/],
-    [['run', '--seed', '-1'], /Option '--seed' needs a value/],
+    [['run', '--seed', '-1'], /option '--seed' needs a value/],
     [['run', '--fault', 'nope'], /unknown mock fault "nope"/],
-    [['frobnicate'], /unknown command "frobnicate"/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
     [['mutation', '--jobs', '0'], /--jobs must be a whole number from 1 to 16/],
     [['mutation', '--baseline', 'package.json'], /--baseline .*package\.json holds no baseline/],
     [['run', '--exclude', 'XYZ-*'], /--exclude "XYZ-\*" matches no rule ID/],
-    [['run', '--exclude', '*'], /--exclude \* selected no test/],
+    [['run', '--exclude', '*'], /--exclude \* selects no test/],
     [['run', '--spec', 'src'], /the spec src \(from --spec\) is a directory, not a file/],
     [['run', '--runs', '0'], /--runs must be a whole number from 1 to 100, got "0"/],
     [['run', '--runs', '2.5'], /--runs must be a whole number from 1 to 100/],
-    [['run', '--wait-for-target', '-1'], /Option '--wait-for-target' needs a value|--wait-for-target must be/],
+    [['run', '--wait-for-target', '-1'], /option '--wait-for-target' needs a value|--wait-for-target must be/],
     [['run', '--wait-for-target', '3601'], /--wait-for-target must be a whole number between 0 and 3600/],
   ])('rejects %j with exit 2 and one line', async (args, message) => {
     const result = await runCli(args);

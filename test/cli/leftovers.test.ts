@@ -115,7 +115,7 @@ describe('what a run leaves on its target', { timeout: cliBudgetMs }, () => {
     expect(result.stdout).toMatch(/^target settings put back as found: .*webhook endpoint/m);
     expect(result.stdout).toMatch(/^target clock: the run moved it .* ahead .*cannot move it back$/m);
     expect(readFileSync(xml, 'utf8')).toMatch(
-      /<testsuite name="target settings"[^>]*>\s*<system-out>target settings put back/,
+      /<testsuite name="target settings"[^>]*>(?:(?!<\/testsuite>)[\s\S])*<system-out>target settings put back/,
     );
   });
 

@@ -37,9 +37,10 @@ export function startCli(
   args: string[],
   env: Record<string, string | undefined> = {},
   onStdout: (text: string) => void = () => {},
+  cwd: string = packageDir,
 ): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [binPath, ...args], {
-    cwd: packageDir,
+    cwd,
     env: cliEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -221,3 +221,62 @@ describe('resolveRunSettings --only, --seed and --fault', () => {
     expect(error.message).toBe('--fault only applies to --target mock');
   });
 });
+
+describe('resolveRunSettings for CI: shards, --max-failures, expectations and report paths', () => {
+  it('takes --shard K/N with a seed shared by the shards, and refuses it without one or out of range', () => {
+    const cwd = emptyCwd();
+    expect(resolveRunSettings({ shard: '2/3', seed: '7' }, {}, cwd).shard).toEqual({ index: 2, count: 3 });
+    expect(resolveRunSettings({ shard: '1/2' }, { SCALEKIT_CONFORMANCE_SEED: '9' }, cwd).shard).toEqual({
+      index: 1,
+      count: 2,
+    });
+    expect(resolveRunSettings({}, {}, cwd).shard).toBeUndefined();
+    expect(userErrorOf(() => resolveRunSettings({ shard: '1/2' }, {}, cwd)).message).toBe(
+      '--shard needs a seed shared by every shard',
+    );
+    for (const bad of ['0/2', '3/2', '1/0', '1/65', 'a/b', '1-2']) {
+      expect(userErrorOf(() => resolveRunSettings({ shard: bad, seed: '1' }, {}, cwd)).message).toMatch(
+        /^--shard must be K\/N with 1 ≤ K ≤ N ≤ 64/,
+      );
+    }
+  });
+
+  it('takes --max-failures from the flag over the config file, and refuses 0 or a non-number', () => {
+    const cwd = emptyCwd();
+    expect(resolveRunSettings({}, {}, cwd).maxFailures).toBeUndefined();
+    writeFileSync(join(cwd, 'scalekit-conformance.config.json'), JSON.stringify({ maxFailures: 5 }));
+    expect(resolveRunSettings({}, {}, cwd).maxFailures).toBe(5);
+    expect(resolveRunSettings({ 'max-failures': '2' }, {}, cwd).maxFailures).toBe(2);
+    expect(userErrorOf(() => resolveRunSettings({ 'max-failures': '0' }, {}, cwd)).message).toMatch(/at least 1/);
+    expect(userErrorOf(() => resolveRunSettings({ 'max-failures': 'x' }, {}, cwd)).message).toMatch(/whole number/);
+  });
+
+  it('resolves the expectations file against the working folder and refuses --strict-expectations without one', () => {
+    const cwd = emptyCwd();
+    const settings = resolveRunSettings({ expectations: 'known.yaml', 'strict-expectations': true }, {}, cwd);
+    expect(settings.expectations).toBe(join(cwd, 'known.yaml'));
+    expect(settings.strictExpectations).toBe(true);
+    expect(resolveRunSettings({}, {}, cwd).strictExpectations).toBe(false);
+    expect(userErrorOf(() => resolveRunSettings({ 'strict-expectations': true }, {}, cwd)).message).toBe(
+      '--strict-expectations needs an expectations file',
+    );
+  });
+
+  it('takes the Markdown and HTML report paths from the flags over the config file', () => {
+    const cwd = emptyCwd();
+    writeFileSync(
+      join(cwd, 'scalekit-conformance.config.json'),
+      JSON.stringify({ reportMarkdown: 'c.md', reportHtml: 'c.html', strictExpectations: 'yes' }),
+    );
+    expect(userErrorOf(() => resolveRunSettings({}, {}, cwd)).message).toBe('strictExpectations must be true or false');
+    writeFileSync(
+      join(cwd, 'scalekit-conformance.config.json'),
+      JSON.stringify({ reportMarkdown: 'c.md', reportHtml: 'c.html' }),
+    );
+    expect(resolveRunSettings({}, {}, cwd)).toMatchObject({ reportMarkdown: 'c.md', reportHtml: 'c.html' });
+    expect(resolveRunSettings({ 'report-markdown': 'f.md', 'report-html': 'f.html' }, {}, cwd)).toMatchObject({
+      reportMarkdown: 'f.md',
+      reportHtml: 'f.html',
+    });
+  });
+});

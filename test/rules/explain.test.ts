@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   checksByRule,
-  closestIds,
   faultsNaming,
   formatExplanation,
   formatSource,
@@ -11,6 +10,7 @@ import {
   ruleIdsNamedIn,
   tagRowLine,
 } from '../../src/rules/explain.js';
+import { closestIds } from '../../src/rules/selector.js';
 import type { Contradiction, Gap } from '../../src/rules/types.js';
 
 // Source texts as the CLI reads them; line numbers below count from the first line of each template.
