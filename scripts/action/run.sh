@@ -105,11 +105,10 @@ case $exit_code in
   *) verdict=incomplete ;;
 esac
 
-# The CLI annotates failures and errored rules, but not a run that ended without a verdict: say so, with the reason
-# its incomplete JSON report gives.
-if [[ $verdict == incomplete ]]; then
-  reason=$(node -e 'try { process.stdout.write(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).incomplete ?? "") } catch {}' "$report_json" 2>/dev/null)
-  echo "::error title=scalekit-conformance::the run did not complete (exit $exit_code)$([[ -n $reason ]] && printf ': %s' "$(annotation_data "$reason")")"
+# The CLI annotates a run without a verdict itself, once it has read its flags (the incomplete JSON report then
+# holds the reason); one whose command line it refused has no report: say so here.
+if [[ $verdict == incomplete && ! -s $report_json ]]; then
+  echo "::error title=scalekit-conformance::the run did not start (exit $exit_code): see the step's log"
 fi
 
 write_outputs "$exit_code" "$verdict"

@@ -6,7 +6,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { summariseDrift } from '../checks/drift.js';
 import { stoppedAnsweringThreshold } from '../client/problems.js';
 import { describeError, UserError } from '../errors.js';
-import { githubAnnotations } from '../reporters/annotations.js';
+import { escapeData, githubAnnotations } from '../reporters/annotations.js';
 import { formatRuleTable } from '../reporters/console.js';
 import { writeHtmlReport } from '../reporters/html.js';
 import { type ReportPaths, writeIncompleteReports } from '../reporters/incomplete.js';
@@ -81,6 +81,11 @@ export class RunReporters {
       const run = { tool: { name: toolName, version: toolVersion }, startedAt: new Date(started).toISOString() };
       const target = this.#flags.target ?? this.#io.env.SCALEKIT_ENVIRONMENT_URL ?? 'mock';
       writeIncompleteReports(this.#paths, reason, { ...run, target, durationMs: Date.now() - started }, this.#redactor);
+      // On GitHub, a run without a verdict is an error on the job's page too, not only a line in its log.
+      if (this.#io.env.GITHUB_ACTIONS === 'true') {
+        const line = `::error title=${toolName}::${escapeData(`the run did not complete: ${reason}`)}`;
+        this.#io.out(this.#redactor.redact(line));
+      }
     } catch {
       // The run's own error says what went wrong; a report that cannot be written adds nothing to it.
     }

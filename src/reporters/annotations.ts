@@ -7,7 +7,7 @@ import {
   gradeOf,
   noVerdictHeadline,
   unexpectedTestPasses,
-} from './junit.js';
+} from './grade.js';
 import type { RuleOutcome, RunReport } from './model.js';
 
 type Level = 'error' | 'warning' | 'notice';

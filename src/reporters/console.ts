@@ -1,5 +1,6 @@
 import { formatFailure } from '../checks/failure.js';
 import { describeProblem } from '../client/problems.js';
+import { deselectedNote, gradeOf, type RuleGrade } from './grade.js';
 import type { RuleOutcome, RunReport, TestOutcome } from './model.js';
 
 const mark: Record<TestOutcome['state'], string> = { passed: 'ok  ', failed: 'FAIL', errored: 'ERR ', skipped: 'skip' };
@@ -34,29 +35,23 @@ export const replayVariablesNote =
   'Replay lines use $SCALEKIT_ACCESS_TOKEN (`scalekit-conformance token --target URL` prints it) and $SCALEKIT_CLIENT_SECRET; $SCALEKIT_ID_TOKEN and $SCALEKIT_AUTH_CODE come from a fresh sign-in.';
 
 /** A rule's status as the table shows it: SHOULD/MAY failures are warnings; expectations are named. */
-function statusText(r: RuleOutcome): string {
-  if (r.status === 'failed' && r.expectation?.met) return 'expected failure';
-  if (r.expectation && !r.expectation.met && r.status === 'passed') return 'unexpected pass';
-  return r.status === 'failed' && r.force !== 'MUST' ? 'warning' : r.status;
-}
-
-/** Rules left out by the run's selection, in one line (or nothing when there are none). */
-export function deselectedLine(report: RunReport): string | undefined {
-  const count = report.rules.filter((r) => r.deselected).length;
-  if (count === 0) return undefined;
-  const by = [
-    ...(report.only.length > 0 ? [`--only ${report.only.join(',')}`] : []),
-    ...(report.exclude.length > 0 ? [`--exclude ${report.exclude.join(',')}`] : []),
-    ...(report.shard ? [`--shard ${report.shard.index}/${report.shard.count}`] : []),
-  ].join(' ');
-  return `${count} rule${count === 1 ? '' : 's'} not selected (${by}): not listed`;
-}
+const statusText: Record<RuleGrade, string> = {
+  'must-failure': 'failed',
+  warning: 'warning',
+  'expected-failure': 'expected failure',
+  'unexpected-pass': 'unexpected pass',
+  errored: 'errored',
+  skipped: 'skipped',
+  passed: 'passed',
+  uncovered: 'uncovered',
+  deselected: 'not selected',
+};
 
 /** The per-rule table: every rule that has tests and was selected, then a count of the uncovered ones. */
 export function formatRuleTable(report: RunReport): string {
   const shown = report.rules.filter((r) => r.status !== 'uncovered' && !r.deselected);
   const rows = shown.map((r) => {
-    const status = statusText(r);
+    const status = statusText[gradeOf(r)];
     const reason = r.status === 'skipped' && r.reason ? ` (${r.reason})` : '';
     const noted = r.diagnostics?.length
       ? ` (${r.diagnostics.length} diagnostic${r.diagnostics.length > 1 ? 's' : ''})`
@@ -103,14 +98,14 @@ export function formatRuleTable(report: RunReport): string {
   }
   out.push(...expectationLines(report));
   const s = report.summary;
-  const deselected = deselectedLine(report);
+  const deselected = deselectedNote(report);
   const expected = s.expectedFailures ? `, ${s.expectedFailures} of them expected` : '';
   const unexpected = s.unexpectedPasses
     ? `, ${s.unexpectedPasses} unexpected pass${s.unexpectedPasses > 1 ? 'es' : ''}`
     : '';
   out.push(
     '',
-    ...(deselected ? [deselected] : []),
+    ...(deselected ? [`${deselected}: not listed`] : []),
     `rules: ${s.passed} passed${unexpected}, ${s.failed} failed (${s.warnings} of them SHOULD/MAY warnings${expected}), ${s.errored} errored, ${s.skipped} skipped, ${s.uncovered} uncovered (list them with \`scalekit-conformance rules --uncovered\`)${s.deselected ? `, ${s.deselected} not selected` : ''}`,
     `tests: ${s.tests.passed} passed, ${s.tests.failed} failed, ${s.tests.errored} errored, ${s.tests.skipped} skipped${s.tests.deselected ? `, ${s.tests.deselected} not selected` : ''}${s.diagnostics > 0 ? `; ${s.diagnostics} diagnostic(s)` : ''}`,
   );

@@ -3,6 +3,7 @@ import { describeHookStateOutcome } from '../client/hook-state.js';
 import { describeProblem } from '../client/problems.js';
 import type { SourceRef } from '../rules/types.js';
 import { replayVariablesNote } from './console.js';
+import { gradeOf, type RuleGrade } from './grade.js';
 import type { RuleOutcome, RunReport } from './model.js';
 import type { Redactor } from './redact.js';
 import { writeAtomically } from './write.js';
@@ -14,16 +15,8 @@ import { writeAtomically } from './write.js';
 // JavaScript, the report's text exists once (no JSON copy beside the rows), and there is one escaping rule (HTML text
 // and attribute escaping) instead of two. The script only hides and shows rows.
 
-/** What a rule's row says it is: a failed rule is a MUST failure, a warning or an expected failure. */
-type RuleKind =
-  | 'must-failure'
-  | 'warning'
-  | 'expected-failure'
-  | 'unexpected-pass'
-  | 'errored'
-  | 'passed'
-  | 'skipped'
-  | 'uncovered';
+/** What a rule's row says it is: the shared grade of a listed (selected) rule. */
+type RuleKind = Exclude<RuleGrade, 'deselected'>;
 
 const kindLabel: Record<RuleKind, string> = {
   'must-failure': 'failed',
@@ -36,13 +29,10 @@ const kindLabel: Record<RuleKind, string> = {
   uncovered: 'uncovered',
 };
 
+/** A listed rule's kind: the shared grade (deselected rules are not listed). */
 function kindOf(rule: RuleOutcome): RuleKind {
-  if (rule.status === 'failed') {
-    if (rule.expectation?.met) return 'expected-failure';
-    return rule.force === 'MUST' ? 'must-failure' : 'warning';
-  }
-  if (rule.status === 'passed' && rule.expectation && !rule.expectation.met) return 'unexpected-pass';
-  return rule.status;
+  const grade = gradeOf(rule);
+  return grade === 'deselected' ? 'skipped' : grade;
 }
 
 /** Failed rules first (those that fail the run before warnings and expected ones), then errored, then by ID. */
@@ -152,7 +142,7 @@ function chips(report: RunReport): string {
     chip('expected-failure', s.expectedFailures, s.expectedFailures === 1 ? 'expected failure' : 'expected failures'),
     chip('unexpected-pass', s.unexpectedPasses, s.unexpectedPasses === 1 ? 'unexpected pass' : 'unexpected passes'),
     chip('errored', s.errored, 'errored', 'No verdict: the target gave no usable answer'),
-    chip('skipped', s.skipped, 'skipped', s.deselected ? 'Deselected rules included' : undefined),
+    chip('skipped', s.skipped, 'skipped', 'Selected, but not run: a precondition, a hook the target lacks'),
     chip('uncovered', s.uncovered, 'uncovered', 'No test checks these rules'),
     chip('deselected', s.deselected, 'deselected', 'Left out by the selection (--only, --exclude, --shard)'),
   ].join('')}</ul>`;

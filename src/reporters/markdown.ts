@@ -13,7 +13,7 @@ import {
   type RuleGrade,
   runNotes,
   unexpectedTestPasses,
-} from './junit.js';
+} from './grade.js';
 import type { RuleOutcome, RunReport } from './model.js';
 import type { Redactor } from './redact.js';
 import { writeAtomically } from './write.js';
