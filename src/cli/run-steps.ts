@@ -5,7 +5,7 @@ import { applyExpectations, dayOf } from '../reporters/expectations.js';
 import type { Expectation, TestOutcome } from '../reporters/model.js';
 import type { Redactor } from '../reporters/redact.js';
 import { ruleSelector } from '../rules/selector.js';
-import { resolveSpec } from '../spec/resolve.js';
+import type { ResolvedSpec } from '../spec/resolve.js';
 import { markPhase } from './phases.js';
 import { prepareCleanup } from './run-cleanup.js';
 import { watchRunInterrupts } from './run-interrupts.js';
@@ -19,6 +19,7 @@ import { openTarget, preflight } from './run-target.js';
 /** Runs the steps of `run` in order; the reporters write what came of them. */
 export async function runWithSettings(
   settings: RunSettings,
+  spec: ResolvedSpec,
   reporters: RunReporters,
   redactor: Redactor,
   started: number,
@@ -28,9 +29,6 @@ export async function runWithSettings(
   const today = dayOf(new Date());
   // The secret may come from the config file, which the redactor did not know of.
   if (settings.target.kind === 'url') redactor.addSecret(settings.target.clientSecret);
-  // No types are generated: the suites import them as types only, which vitest strips; `generate` is for this repo.
-  const spec = await resolveSpec({ flag: settings.spec, env: io.env.SCALEKIT_OPENAPI, cwd: io.cwd });
-  markPhase('spec');
   if (settings.plan) return printPlan(settings, spec, io.out);
 
   const target = await openTarget(settings, redactor);

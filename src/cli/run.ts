@@ -6,6 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { describeError, ExitCode, UserError } from '../errors.js';
 import { readExpectations } from '../reporters/expectations.js';
 import { Redactor } from '../reporters/redact.js';
+import { resolveSpec } from '../spec/resolve.js';
 import { packageRoot } from '../version.js';
 import { markPhase } from './phases.js';
 import { type RunIo, RunReporters } from './run-reporters.js';
@@ -23,18 +24,26 @@ export async function runCommand(flags: RunFlags, io: RunIo): Promise<ExitCode> 
   const redactor = new Redactor([flags['client-secret'], io.env.SCALEKIT_CLIENT_SECRET]);
   const reporters = new RunReporters(flags, io, started, redactor);
   try {
-    const settings = resolveRunSettings(flags, io.env, io.cwd);
-    assertSelectionCanRun(settings, packageRoot);
+    const given = resolveRunSettings(flags, io.env, io.cwd);
+    assertSelectionCanRun(given, packageRoot);
     // Read now, so a mistake in the file is answered before vitest and the target start.
-    const expectations = settings.expectations ? readExpectations(settings.expectations, io.cwd) : undefined;
+    const expectations = given.expectations ? readExpectations(given.expectations, io.cwd) : undefined;
     markPhase('settings');
-    reporters.useSettings(settings);
-    if (!settings.plan) reporters.starting(settings);
+    reporters.useSettings(given);
+    // The spec comes first for shards without a seed: they take theirs from it (see shardSeed).
+    const specFirst = given.shard && !given.seedGiven;
+    if (!given.plan && !specFirst) reporters.starting(given);
     favourMemory();
+    // Before vitest too: a spec that is a folder, missing or not OpenAPI is answered in a second, not after seconds.
+    // No types are generated from it: the suites import them as types only, which vitest strips.
+    const spec = await resolveSpec({ flag: given.spec, env: io.env.SCALEKIT_OPENAPI, cwd: io.cwd });
+    markPhase('spec');
+    const settings = specFirst ? { ...given, seed: shardSeed(spec.sha256) } : given;
+    if (!settings.plan && specFirst) reporters.starting(settings);
     // The steps load only now (vitest and the mock take seconds to load), so a mistyped flag is answered at once.
     const { runWithSettings } = await import('./run-steps.js');
     const terminal = io.terminal ?? (process.stdout.isTTY && !io.env.CI ? process.stdout : undefined);
-    const code = await runWithSettings(settings, reporters, redactor, started, { ...io, terminal }, expectations);
+    const code = await runWithSettings(settings, spec, reporters, redactor, started, { ...io, terminal }, expectations);
     if (code === ExitCode.interrupted) reporters.incomplete('interrupted by a signal');
     return code;
   } catch (error) {
@@ -60,6 +69,12 @@ function favourMemory(): void {
   // frees goes back to the system at once instead of staying resident (about 90 MB when no transform is cached).
   for (const [name, value] of Object.entries(mimallocReturnsMemory)) process.env[name] ??= value;
 }
+
+/**
+ * The seed of a shard run without --seed: every shard of one run must generate the same values (merge-reports takes
+ * only reports of one seed), and the shards share the spec. Printed like any seed; `--seed` replays it.
+ */
+export const shardSeed = (specSha256: string) => Number.parseInt(specSha256.slice(0, 8), 16) % (2 ** 31 - 1);
 
 const mimallocReturnsMemory = {
   MIMALLOC_PURGE_DELAY: '0',

@@ -58,6 +58,8 @@ export interface RunSettings<Fault extends string = string> {
   /** Rule-ID globs whose tests the run leaves out, whatever `only` selects (`--exclude`). */
   exclude: string[];
   seed: number;
+  /** Whether the seed was given (flag, config, SCALEKIT_CONFORMANCE_SEED) rather than drawn at random. */
+  seedGiven: boolean;
   /** Each property runs this many times its default number of cases (`--runs`); 1 by default. */
   runs: number;
   timeoutMs: number;
@@ -366,13 +368,6 @@ export function resolveRunSettings(flags: RunFlags, env: NodeJS.ProcessEnv, cwd 
     flags.seed ?? (file.seed === undefined ? undefined : String(file.seed)) ?? env.SCALEKIT_CONFORMANCE_SEED;
   const seed = seedText === undefined ? randomInt(2 ** 31 - 1) : positiveInteger(seedText, '--seed', 2 ** 31 - 1);
   const shard = shardSetting(flags.shard);
-  // Shards of one run must generate the same values: merge-reports takes only reports of one seed.
-  if (shard && seedText === undefined) {
-    throw new UserError(
-      '--shard needs a seed shared by every shard',
-      'Pass the same --seed N (or SCALEKIT_CONFORMANCE_SEED) to each shard, e.g. the CI run number',
-    );
-  }
   const runsText = flags.runs ?? (file.runs === undefined ? undefined : String(file.runs));
   const runs = runsText === undefined ? 1 : runsFactor(runsText);
   const timeoutMs = timeoutSetting(flags['timeout-ms'], file);
@@ -399,6 +394,7 @@ export function resolveRunSettings(flags: RunFlags, env: NodeJS.ProcessEnv, cwd 
     only,
     exclude,
     seed,
+    seedGiven: seedText !== undefined,
     runs,
     timeoutMs,
     maxBodyBytes,

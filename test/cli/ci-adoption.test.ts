@@ -1,10 +1,12 @@
 // What CI adoption rests on, through the real CLI against the embedded mock: an expectations file accepting a seeded
 // fault's failure (and an unexpected pass once the fault is gone), GitHub's step summary and annotations, and
 // --max-failures stopping the run with its reports written.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { shardSeed } from '../../src/cli/run.js';
 import type { RunReport } from '../../src/reporters/model.js';
 import { cliBudgetMs, runCli } from './run-cli.js';
 
@@ -94,5 +96,22 @@ describe('CI adoption through the CLI', { timeout: cliBudgetMs }, () => {
     expect(notRun.length).toBe(report.maxFailures?.notRun);
     expect(notRun.length).toBeGreaterThan(100);
     expect(report.summary.failed).toBeGreaterThanOrEqual(1);
+  });
+
+  it('gives the shards of a run without --seed one seed, derived from the spec, printed as any seed', async () => {
+    const spec = process.env.SCALEKIT_OPENAPI ?? '';
+    const expected = shardSeed(createHash('sha256').update(readFileSync(spec)).digest('hex'));
+    const seedLine = (stdout: string) => /^seed: +(\d+)/m.exec(stdout)?.[1];
+    const [first, second, unsharded] = await Promise.all([
+      runCli(['run', '--plan', '--shard', '1/2']),
+      runCli(['run', '--plan', '--shard', '2/2']),
+      runCli(['run', '--plan']),
+    ]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(seedLine(first.stdout)).toBe(String(expected));
+    expect(seedLine(second.stdout)).toBe(String(expected));
+    // Without a shard the seed is drawn at random: the derived one is only for shards.
+    expect(seedLine(unsharded.stdout)).toMatch(/^\d+$/);
+    expect(seedLine(unsharded.stdout)).not.toBe(String(expected));
   });
 });

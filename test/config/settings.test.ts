@@ -223,17 +223,19 @@ describe('resolveRunSettings --only, --seed and --fault', () => {
 });
 
 describe('resolveRunSettings for CI: shards, --max-failures, expectations and report paths', () => {
-  it('takes --shard K/N with a seed shared by the shards, and refuses it without one or out of range', () => {
+  it('takes --shard K/N, says whether a seed was given (shards without one share the spec’s), refuses one out of range', () => {
     const cwd = emptyCwd();
-    expect(resolveRunSettings({ shard: '2/3', seed: '7' }, {}, cwd).shard).toEqual({ index: 2, count: 3 });
-    expect(resolveRunSettings({ shard: '1/2' }, { SCALEKIT_CONFORMANCE_SEED: '9' }, cwd).shard).toEqual({
-      index: 1,
-      count: 2,
+    expect(resolveRunSettings({ shard: '2/3', seed: '7' }, {}, cwd)).toMatchObject({
+      shard: { index: 2, count: 3 },
+      seedGiven: true,
     });
+    expect(resolveRunSettings({ shard: '1/2' }, { SCALEKIT_CONFORMANCE_SEED: '9' }, cwd)).toMatchObject({
+      shard: { index: 1, count: 2 },
+      seed: 9,
+      seedGiven: true,
+    });
+    expect(resolveRunSettings({ shard: '1/2' }, {}, cwd).seedGiven).toBe(false);
     expect(resolveRunSettings({}, {}, cwd).shard).toBeUndefined();
-    expect(userErrorOf(() => resolveRunSettings({ shard: '1/2' }, {}, cwd)).message).toBe(
-      '--shard needs a seed shared by every shard',
-    );
     for (const bad of ['0/2', '3/2', '1/0', '1/65', 'a/b', '1-2']) {
       expect(userErrorOf(() => resolveRunSettings({ shard: bad, seed: '1' }, {}, cwd)).message).toMatch(
         /^--shard must be K\/N with 1 ≤ K ≤ N ≤ 64/,
