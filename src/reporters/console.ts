@@ -1,6 +1,6 @@
 import { formatFailure } from '../checks/failure.js';
 import { describeProblem } from '../client/problems.js';
-import { deselectedNote, gradeOf, type RuleGrade } from './grade.js';
+import { gradeOf, type RuleGrade } from './grade.js';
 import type { RuleOutcome, RunReport, TestOutcome } from './model.js';
 
 const mark: Record<TestOutcome['state'], string> = { passed: 'ok  ', failed: 'FAIL', errored: 'ERR ', skipped: 'skip' };
@@ -98,14 +98,12 @@ export function formatRuleTable(report: RunReport): string {
   }
   out.push(...expectationLines(report));
   const s = report.summary;
-  const deselected = deselectedNote(report);
   const expected = s.expectedFailures ? `, ${s.expectedFailures} of them expected` : '';
   const unexpected = s.unexpectedPasses
     ? `, ${s.unexpectedPasses} unexpected pass${s.unexpectedPasses > 1 ? 'es' : ''}`
     : '';
   out.push(
     '',
-    ...(deselected ? [`${deselected}: not listed`] : []),
     `rules: ${s.passed} passed${unexpected}, ${s.failed} failed (${s.warnings} of them SHOULD/MAY warnings${expected}), ${s.errored} errored, ${s.skipped} skipped, ${s.uncovered} uncovered (list them with \`scalekit-conformance rules --uncovered\`)${s.deselected ? `, ${s.deselected} not selected` : ''}`,
     `tests: ${s.tests.passed} passed, ${s.tests.failed} failed, ${s.tests.errored} errored, ${s.tests.skipped} skipped${s.tests.deselected ? `, ${s.tests.deselected} not selected` : ''}${s.diagnostics > 0 ? `; ${s.diagnostics} diagnostic(s)` : ''}`,
   );
