@@ -4,57 +4,24 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mergeReportsCommand } from '../../src/cli/merge-reports.js';
 import { ExitCode } from '../../src/errors.js';
-import { aggregateRules, summarise } from '../../src/reporters/aggregate.js';
 import type { RunReport, TestOutcome } from '../../src/reporters/model.js';
-import { otherShardNote } from '../../src/reporters/vitest-collector.js';
-import { catalogue } from '../../src/rules/catalogue.js';
-import { toolName, toolVersion } from '../../src/version.js';
+import { outcome, shardReport } from '../support/shard-reports.js';
 import { userErrorOfAsync } from '../support/user-error.js';
 
-const outcome = (file: string, name: string, state: TestOutcome['state'], rules: string[]): TestOutcome => ({
-  name,
-  fullName: `${file} > ${name}`,
-  file,
-  state,
-  rules,
-  durationMs: 5,
-  failures: [],
-  drift: [],
-});
-
 /** A shard's report: its own tests as they ran, the other shard's listed with the shard note. */
-function shardReport(index: number, own: TestOutcome[], others: TestOutcome[]): RunReport {
-  const skipped = others.map(
-    (t): TestOutcome => ({ ...t, state: 'skipped', message: otherShardNote({ index, count: 2 }) }),
-  );
-  const tests = [...own, ...skipped];
-  const rules = aggregateRules(catalogue, tests);
-  return {
-    tool: { name: toolName, version: toolVersion },
+const shardOf = (index: number, own: TestOutcome[], others: TestOutcome[]): RunReport =>
+  shardReport(index, 2, own, others, {
     target: `embedded mock (http://127.0.0.1:4000${index})`,
     spec: { origin: 'pinned', sha256: 'c'.repeat(64) },
-    seed: 7,
-    only: [],
-    exclude: [],
-    startedAt: '2026-05-21T10:00:00.000Z',
-    durationMs: 1000,
-    summary: summarise(rules, tests),
-    rules,
-    tests,
-    errors: [],
-    drift: [],
-    operations: {},
-    shard: { index, count: 2 },
-  };
-}
+  });
 
 /** Two shard reports in a fresh folder; the shard-2 test of ALG-007 ends as `secondState`. */
 function shardFiles(secondState: TestOutcome['state']) {
   const dir = mkdtempSync(join(tmpdir(), 'skc-merge-'));
   const first = [outcome('suites/a.test.ts', 'filters', 'passed', ['ALG-007'])];
   const second = [outcome('suites/b.test.ts', 'more filters', secondState, ['ALG-007'])];
-  writeFileSync(join(dir, 'a.json'), JSON.stringify(shardReport(1, first, second)));
-  writeFileSync(join(dir, 'b.json'), JSON.stringify(shardReport(2, second, first)));
+  writeFileSync(join(dir, 'a.json'), JSON.stringify(shardOf(1, first, second)));
+  writeFileSync(join(dir, 'b.json'), JSON.stringify(shardOf(2, second, first)));
   return { dir, lines: [] as string[] };
 }
 
