@@ -4,12 +4,11 @@ import { type DriftFinding, driftKey } from '../checks/drift.js';
 import type { HookStateOutcome } from '../client/hook-state.js';
 import type { StopReason } from '../client/problems.js';
 import { ExitCode, UserError } from '../errors.js';
-import { aggregateRules, hasMustFailure, summarise } from '../reporters/aggregate.js';
+import { aggregateRules, deselectOutside, hasMustFailure, summarise } from '../reporters/aggregate.js';
 import { replayVariablesNote } from '../reporters/console.js';
-import type { RuleOutcome, RunReport, TestOutcome } from '../reporters/model.js';
+import type { RunReport, TestOutcome } from '../reporters/model.js';
 import { isSelectionNote } from '../reporters/vitest-collector.js';
 import { rules } from '../rules/catalogue.js';
-import { leftOutBy } from '../rules/selector.js';
 import type { ResolvedSpec } from '../spec/resolve.js';
 import { toolName, toolVersion } from '../version.js';
 import type { SuiteResults } from './execute.js';
@@ -109,18 +108,4 @@ function exercisedStatuses(tests: readonly TestOutcome[]): Record<string, number
 function uniqueDrift(findings: DriftFinding[]): DriftFinding[] {
   const byKey = new Map(findings.map((f) => [driftKey(f), f]));
   return [...byKey.values()];
-}
-
-/**
- * Rules outside the run's --only or inside its --exclude that no test judged (skipped, uncovered): the selection's,
- * not the target's, so reports count them instead of listing them. A rule a selected test judged keeps its verdict.
- */
-function deselectOutside(settings: RunSettings, outcomes: RuleOutcome[]): RuleOutcome[] {
-  if (settings.only.length === 0 && settings.exclude.length === 0) return outcomes;
-  const leftOut = leftOutBy(settings);
-  return outcomes.map((rule) =>
-    (rule.status === 'skipped' || rule.status === 'uncovered') && leftOut([rule.id]) && !rule.deselected
-      ? { ...rule, deselected: true as const }
-      : rule,
-  );
 }

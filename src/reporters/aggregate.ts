@@ -1,3 +1,4 @@
+import { leftOutBy, type RuleSelection } from '../rules/selector.js';
 import type { Rule } from '../rules/types.js';
 import type { RuleOutcome, RuleStatus, RunReport, TestOutcome } from './model.js';
 import { isSelectionNote } from './vitest-collector.js';
@@ -122,4 +123,18 @@ export function failsRun(rule: RuleOutcome): boolean {
 /** True when a rule fails the run: the run's verdict (exit code 1). */
 export function hasMustFailure(rules: readonly RuleOutcome[]): boolean {
   return rules.some(failsRun);
+}
+
+/**
+ * Rules outside the run's --only or inside its --exclude that no test judged (skipped, uncovered): the selection's,
+ * not the target's, so reports count them instead of listing them. A rule a selected test judged keeps its verdict.
+ */
+export function deselectOutside(selection: RuleSelection, outcomes: RuleOutcome[]): RuleOutcome[] {
+  if (selection.only.length === 0 && selection.exclude.length === 0) return outcomes;
+  const leftOut = leftOutBy(selection);
+  return outcomes.map((rule) =>
+    (rule.status === 'skipped' || rule.status === 'uncovered') && leftOut([rule.id]) && !rule.deselected
+      ? { ...rule, deselected: true as const }
+      : rule,
+  );
 }

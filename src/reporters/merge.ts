@@ -5,7 +5,7 @@ import { type DriftFinding, driftKey } from '../checks/drift.js';
 import { UserError } from '../errors.js';
 import { catalogue } from '../rules/catalogue.js';
 import { toolName } from '../version.js';
-import { aggregateRules, summarise } from './aggregate.js';
+import { aggregateRules, deselectOutside, summarise } from './aggregate.js';
 import type { RunReport, TestOutcome } from './model.js';
 import { isSelectionNote } from './vitest-collector.js';
 
@@ -60,7 +60,8 @@ export function mergeReports(
   for (const report of shards) assertCatalogue(report, nameOf(report));
 
   const tests = mergeTests(shards, nameOf);
-  const rules = aggregateRules(catalogue, tests);
+  // As the run itself marks them: rules outside its --only or inside its --exclude that no test judged.
+  const rules = deselectOutside(first, aggregateRules(catalogue, tests));
   const targets = new Set(shards.map((r) => r.target));
   const stopped = shards.find((r) => r.stopped)?.stopped;
   const withSettings = shards.filter((r) => r.targetSettings);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Failure } from '../../src/checks/failure.js';
-import { aggregateRules, hasMustFailure, summarise } from '../../src/reporters/aggregate.js';
+import { aggregateRules, deselectOutside, hasMustFailure, summarise } from '../../src/reporters/aggregate.js';
 import { renderJunit } from '../../src/reporters/junit.js';
 import type { RunReport, TestOutcome } from '../../src/reporters/model.js';
 import type { Rule } from '../../src/rules/types.js';
@@ -227,5 +227,24 @@ describe('errored tests and diagnostics', () => {
     );
     expect(xml).toContain('<system-out>warning: ALG-013 rules named: expected RDR-010 but got RDR-010, RDR-014');
     expect(xml).not.toContain('<failure');
+  });
+});
+
+describe('deselectOutside', () => {
+  it('marks the rules outside --only or inside --exclude that no test judged, and keeps every verdict a test gave', () => {
+    const tests = [outcome('a filter fails', 'failed', ['ALG-007', 'TOK-005'], { failures: [f007] })];
+    const rules = deselectOutside({ only: ['ALG-*'], exclude: ['ALG-013'] }, aggregateRules(catalogue, tests));
+    const byId = (id: string) => rules.find((r) => r.id === id);
+    expect(byId('ALG-007')).toMatchObject({ status: 'failed' });
+    expect(byId('ALG-007')?.deselected).toBeUndefined();
+    // Outside --only, but judged by a selected test: its verdict stays.
+    expect(byId('TOK-005')).toMatchObject({ status: 'failed' });
+    expect(byId('TOK-005')?.deselected).toBeUndefined();
+    expect(byId('ALG-013')).toMatchObject({ deselected: true });
+    expect(byId('ALG-020')?.deselected).toBeUndefined();
+    expect(summarise(rules, tests).deselected).toBe(rules.filter((r) => r.deselected).length);
+    expect(deselectOutside({ only: [], exclude: [] }, aggregateRules(catalogue, tests)).some((r) => r.deselected)).toBe(
+      false,
+    );
   });
 });

@@ -75,6 +75,19 @@ describe('mergeReports of two shards', () => {
     expect(JSON.stringify(merged)).not.toContain('in another shard');
   });
 
+  it("leaves out, as the run does, the rules outside the shards' --only that no test judged", () => {
+    const only = { only: ['ALG-*'] };
+    const selected = mergeReports([
+      shardReport(1, 2, shard1Tests, shard2Tests, only),
+      shardReport(2, 2, shard2Tests, shard1Tests, only),
+    ]);
+    const outside = selected.rules.filter((r) => !r.id.startsWith('ALG-') && r.tests.length === 0);
+    expect(outside.length).toBeGreaterThan(0);
+    expect(outside.every((r) => r.deselected)).toBe(true);
+    expect(selected.rules.find((r) => r.id === 'TOK-005')).toMatchObject({ status: 'passed' });
+    expect(selected.summary.deselected).toBe(outside.length);
+  });
+
   it('does not depend on the order the reports are given in', () => {
     expect(mergeReports([shard2, shard1])).toEqual(merged);
   });
