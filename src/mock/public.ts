@@ -1,12 +1,18 @@
 // The mock as a library, for application developers' own tests:
 //
+//   import { http } from 'msw';
 //   import { setupServer } from 'msw/node';
 //   import { createScalekitMock } from 'scalekit-conformance/mock';
-//   const scalekit = createScalekitMock();
+//   const scalekit = createScalekitMock({ baseUrl: 'https://acme.scalekit.test', http });
 //   const server = setupServer(...scalekit.handlers);
 //
+// msw is a peer dependency: the app's own msw (2.2.3 or newer) runs the mock. Handlers made by one copy of msw
+// are ignored by another copy's setupServer (msw 2.8 and later tell handlers apart by their class), so an app
+// whose msw might not be the one this package resolves (a nested copy) passes its `http` and the one handler
+// the app's server sees is made by the app's msw.
+//
 // This facade's types mention nothing generated from the spec, so the published declarations stand alone.
-import type { RequestHandler } from 'msw';
+import { getResponse, http as ownHttp, type RequestHandler } from 'msw';
 import { systemClock } from '../clock.js';
 import { redirectRegistry } from './control-state.js';
 import { type FaultId, faults, isFaultId } from './faults.js';
@@ -20,7 +26,22 @@ export interface Clock {
   now(): number;
 }
 
+/** The origin the handlers answer when no `baseUrl` is given. */
+export const defaultBaseUrl = 'https://mock.scalekit.test';
+
+/** What the facade needs of msw's `http` namespace: the app passes its own (`import { http } from 'msw'`). */
+export interface MswHttp {
+  all(path: RegExp, resolver: (info: { request: Request }) => Promise<Response | undefined>): RequestHandler;
+}
+
 export interface ScalekitMockOptions {
+  /**
+   * The only origin the handlers answer (default `defaultBaseUrl`); requests to any other origin are left to the
+   * app's own handlers and its `onUnhandledRequest`. `'*'` answers every origin (what the mock did before it took a `baseUrl`).
+   */
+  baseUrl?: string;
+  /** The app's msw `http`, to build the handlers with (default: the msw this package resolves). */
+  http?: MswHttp;
   /** The client the token endpoint accepts (defaults: skc_mock / mock-client-secret). */
   clientId?: string;
   clientSecret?: string;
@@ -34,8 +55,12 @@ export interface ScalekitMockOptions {
 }
 
 export interface ScalekitMock {
-  /** msw request handlers for every operation, the OAuth/OIDC surface and the control hooks. */
+  /**
+   * One msw handler answering `baseUrl`'s origin: every operation, the OAuth/OIDC surface and the control hooks.
+   */
   handlers: RequestHandler[];
+  /** The origin the handlers answer (`'*'`: every origin). */
+  baseUrl: string;
   credentials: { clientId: string; clientSecret: string };
   /** Registers redirect URIs directly (the `redirects` hook does the same over HTTP, with validation). */
   registerRedirectUris(type: RedirectType, uris: string[]): void;
@@ -63,8 +88,17 @@ export function createScalekitMock(options: ScalekitMockOptions = {}): ScalekitM
     ...(options.environment ? { environment: options.environment } : {}),
     faults: (options.faults ?? []) as FaultId[],
   });
+  const baseUrl = options.baseUrl === '*' ? '*' : new URL(options.baseUrl ?? defaultBaseUrl).origin;
+  // msw matches a RegExp against origin + path, in every 2.x. The internal handlers answer any host, so the
+  // origin is checked once here; they run through this package's msw (`getResponse`) whichever msw made the
+  // outer handler. Nothing returned: msw moves on to the app's next handler.
+  const origin = baseUrl === '*' ? /^[a-z][a-z0-9+.-]*:\/\/[^/]+\// : new RegExp(`^${escapeRegExp(baseUrl)}/`);
+  const scoped = (options.http ?? (ownHttp as unknown as MswHttp)).all(origin, ({ request }) =>
+    getResponse(mock.handlers, request),
+  );
   return {
-    handlers: mock.handlers,
+    handlers: [scoped],
+    baseUrl,
     credentials,
     registerRedirectUris(type, uris) {
       redirectRegistry(mock.state)[type] = [...uris];
@@ -78,4 +112,8 @@ export function createScalekitMock(options: ScalekitMockOptions = {}): ScalekitM
     },
     serve: (port) => serveMock(mock, port),
   };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

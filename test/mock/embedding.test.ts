@@ -22,10 +22,10 @@ describe('the embeddable mock bundle', { timeout: cliBudgetMs }, () => {
       script,
       `import { setupServer } from 'msw/node';
 import { createScalekitMock, faultIds } from './mock.js';
-const scalekit = createScalekitMock({ seed: 1 });
+const base = 'https://app-under-test.scalekit.dev';
+const scalekit = createScalekitMock({ seed: 1, baseUrl: base });
 const server = setupServer(...scalekit.handlers);
 server.listen({ onUnhandledRequest: 'error' });
-const base = 'https://app-under-test.scalekit.dev';
 const token = await fetch(base + '/oauth/token', {
   method: 'POST',
   headers: { 'content-type': 'application/x-www-form-urlencoded' },

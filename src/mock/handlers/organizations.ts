@@ -2,7 +2,8 @@ import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { type HttpHandler, HttpResponse, http } from 'msw';
 import type { components } from '../../../generated/openapi.js';
 import { type Listing, paginate } from '../pagination.js';
-import { badRequest, conflict, notFound, pathMatcher, route } from '../route.js';
+import { authenticateHeader, errorInfo, unauthenticated } from '../responses.js';
+import { badRequest, conflict, MockError, notFound, pathMatcher, route } from '../route.js';
 import type { MockState } from '../state.js';
 
 export type Organization = components['schemas']['organizationsOrganization'];
@@ -296,6 +297,36 @@ function deleteOrganization(state: MockState, id: string): void {
 
 // ---- handlers ----
 
+/**
+ * `GET /api/v1/organizations:search`, which the Node SDK's `searchOrganization` calls (its `google.api.http`
+ * annotation) and the pinned spec does not declare: hence a plain msw handler, not a `route` typed by the spec.
+ * As the SDK's descriptor documents it, `query` matches the organization's name, ID or external ID (here: a
+ * case-insensitive substring), paginated like the list; the answer is SearchOrganizationsResponse.
+ */
+function searchOrganizationsHandler(state: MockState): HttpHandler {
+  return http.get(pathMatcher('/api/v1/organizations:search', false), ({ request }) => {
+    if (!authenticateHeader(request.headers.get('authorization'), state)) return unauthenticated();
+    const query = new URL(request.url).searchParams;
+    try {
+      const needle = (query.get('query') ?? '').trim().toLowerCase();
+      if (needle === '') throw badRequest('query is required');
+      const matches = organizationStore(state).filter((o) =>
+        [o.display_name, o.id, o.external_id].some((field) => field?.toLowerCase().includes(needle)),
+      );
+      const page = paginate(matches, query);
+      return HttpResponse.json({
+        organizations: page.items.map(copy),
+        next_page_token: page.next_page_token,
+        prev_page_token: page.prev_page_token,
+        total_size: page.total_size,
+      });
+    } catch (error) {
+      if (error instanceof MockError) return errorInfo(error.status, error.code, error.message);
+      throw error;
+    }
+  });
+}
+
 export function organizationHandlers(state: MockState): HttpHandler[] {
   return [
     // OAS-017: PUT is not declared on the organization list; the fault answers it 200 anyway. Without the fault
@@ -303,6 +334,7 @@ export function organizationHandlers(state: MockState): HttpHandler[] {
     http.put(pathMatcher('/api/v1/organizations'), () =>
       state.has('contract.undeclared-method-200') ? HttpResponse.json({}) : undefined,
     ),
+    searchOrganizationsHandler(state),
     route(state, 'get', '/api/v1/organizations', ({ query }) => {
       // Seeded fault: a tighter limit than the documented 10-100 (OAS-003).
       if (state.has('contract.page-size-over-50-refused') && Number(query.get('page_size')) > 50) {
