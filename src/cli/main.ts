@@ -258,7 +258,13 @@ function buildProgram(): Command {
     .addOption(
       option('--client-id <ID>', 'Client ID the mock accepts (default: SCALEKIT_CLIENT_ID, else the built-in one)'),
     )
-    .addOption(option('--request-log <FILE>', 'Append one JSON line per request (time, method, path, status)'));
+    .addOption(option('--request-log <FILE>', 'Append one JSON line per request (time, method, path, status)'))
+    .addOption(
+      repeatable(
+        '--redirect-uri <URI>',
+        'Register a callback URI at start, as the redirects hook does (repeatable), to sign in from a browser',
+      ),
+    );
 
   program
     .command('sweep')

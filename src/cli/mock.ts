@@ -3,7 +3,7 @@ import { systemClock } from '../clock.js';
 import { describeError, ExitCode, UserError } from '../errors.js';
 import { driftOf, type FaultId, faults, isFaultId } from '../mock/faults.js';
 import { type RequestLogEntry, serveMock } from '../mock/http-server.js';
-import { createMock, implementedHooks } from '../mock/index.js';
+import { createMock, implementedHooks, registerRedirectUris } from '../mock/index.js';
 
 /** The built-in mock credentials: public test values, not secrets. RUNNING.md documents them. */
 export const defaultMockCredentials = { clientId: 'skc_mock', clientSecret: 'mock-client-secret' } as const;
@@ -16,6 +16,7 @@ export async function mockCommand(
     'list-faults'?: boolean;
     'client-id'?: string;
     'request-log'?: string;
+    'redirect-uri'?: string[];
   },
   io: { out: (line: string) => void; env: NodeJS.ProcessEnv },
 ): Promise<ExitCode> {
@@ -59,6 +60,18 @@ export async function mockCommand(
     faults: (flags.fault ?? []) as FaultId[],
     ...(flags['without-hook'] ? { disabledHooks: flags['without-hook'] } : {}),
   });
+  // Registered as the `redirects` hook would, with its checks, so a browser opening /oauth/authorize is not refused.
+  const redirectUris = flags['redirect-uri'] ?? [];
+  if (redirectUris.length > 0) {
+    const rejected = registerRedirectUris(mock.state, 'callback', redirectUris);
+    if (rejected.length > 0) {
+      const reasons = rejected.map((r) => `${r.uri}${r.rules.length ? ` (${r.rules.join(', ')})` : ''}`).join('; ');
+      throw new UserError(
+        `--redirect-uri refused: ${reasons}`,
+        'Pass an absolute URI without a fragment, e.g. http://localhost:3000/callback',
+      );
+    }
+  }
   let served: Awaited<ReturnType<typeof serveMock>>;
   try {
     served = await serveMock(mock, port, onRequest ? { onRequest } : {});
@@ -76,6 +89,18 @@ export async function mockCommand(
   if (flags.fault?.length) io.out(`faults:        ${flags.fault.join(', ')}`);
   if (flags['without-hook']?.length) io.out(`hooks off:     ${flags['without-hook'].join(', ')}`);
   if (logPath) io.out(`request log:   ${logPath} (one JSON line per request)`);
+  const firstCallback = redirectUris[0];
+  if (firstCallback !== undefined) {
+    io.out(`callbacks:     ${redirectUris.join(', ')} (until the reset hook clears them)`);
+    const query = new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: firstCallback,
+      scope: 'openid email profile',
+      state: 'try-me',
+    });
+    io.out(`sign in at:    ${served.url}/oauth/authorize?${query}`);
+  }
   io.out('Press Ctrl+C to stop.');
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

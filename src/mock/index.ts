@@ -21,7 +21,7 @@ import { userHandlers } from './handlers/users.js';
 import { type MockOptions, MockState } from './state.js';
 import { createWebhookDispatcher, type WebhookDispatcher } from './webhooks/dispatcher.js';
 
-export { implementedHooks } from './handlers/conformance-hooks.js';
+export { implementedHooks, registerRedirectUris } from './handlers/conformance-hooks.js';
 export { noRoute } from './responses.js';
 export type { MockOptions } from './state.js';
 

@@ -76,6 +76,7 @@ describe('control hooks of the standalone mock', () => {
         'passwordless',
         'idle',
         'faults',
+        'idp-initiated-login',
       ],
     });
   });

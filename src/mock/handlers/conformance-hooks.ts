@@ -10,6 +10,7 @@ import {
   type PasswordlessSettings as PasswordlessHookSettings,
   passwordlessTypes,
   type RedirectType,
+  type RejectedRedirect,
   redirectTypes,
 } from '../../protocol/control-hooks.js';
 import type { RuleId } from '../../rules/catalogue.js';
@@ -22,10 +23,12 @@ import {
   webhookEndpoint,
 } from '../control-state.js';
 import { type FaultId, faults, isFaultId } from '../faults.js';
+import { signJwt } from '../oidc-keys.js';
 import { authenticate, errorInfo, unauthenticated } from '../responses.js';
 import { decodePathSegment } from '../route.js';
 import type { AuthLogEntry, MockState } from '../state.js';
 import { isWebhookSecret } from '../webhooks/signing.js';
+import { findOrganization } from './organizations.js';
 
 /**
  * What the hooks read from other parts of the mock. Passed in, so this module depends on their behaviour, not
@@ -45,8 +48,14 @@ export interface HookServices {
   disabled?: readonly string[];
 }
 
-/** Every control hook of the target contract (RUNNING.md, part 2), plus `faults`, an extension of this mock's. */
-export const implementedHooks = [...hookNames, 'faults'] as const;
+/**
+ * Every control hook of the target contract (RUNNING.md, part 2), plus this mock's extensions: `faults`, and
+ * `idp-initiated-login` (what an identity provider's tile does, which no API call can).
+ */
+export const implementedHooks = [...hookNames, 'faults', 'idp-initiated-login'] as const;
+
+/** How long an IdP-initiated login token stays valid: the app is meant to redeem it at once. */
+const idpInitiatedLoginLifetimeSeconds = 5 * 60;
 
 /**
  * A hook's URL matcher (`/redirects/:type`: a colon segment is a parameter), as a regular expression without
@@ -122,6 +131,28 @@ function namedRules(state: MockState, broken: RuleId[]): RuleId[] {
   return extra ? [...broken, extra].sort() : broken;
 }
 
+/**
+ * What the `redirects` hook does with a PUT, for it and for `mock --redirect-uri`: all or nothing, so one rejected
+ * URI leaves the registration as it was. Answers the rejected URIs with the rules they break; none when registered.
+ */
+export function registerRedirectUris(state: MockState, type: RedirectType, uris: string[]): RejectedRedirect[] {
+  const rejected = uris
+    .map((uri) => ({ uri, rules: registrationViolations(state, uri, type) }))
+    .filter((entry) => entry.rules.length > 0);
+  const registry = redirectRegistry(state);
+  if (rejected.length > 0) {
+    // The seeded fault breaks the promise: the valid rest of a refused batch replaces the list.
+    if (state.has('redirects.partial-registration')) {
+      registry[type] = uris.filter((uri) => !rejected.some((entry) => entry.uri === uri));
+    }
+    return rejected.map((entry) => ({ uri: entry.uri, rules: namedRules(state, entry.rules) }));
+  }
+  if (state.has('redirects.shared-allowlist')) for (const each of redirectTypes) registry[each] = [...uris];
+  else registry[type] = [...uris];
+  if (state.has('redirects.keep-one-post-logout') && type === 'post_logout') registry[type] = uris.slice(0, 1);
+  return [];
+}
+
 /** The `passwordless` hook's wire shape (RUNNING.md): the dashboard's names in snake case. */
 const passwordlessSettingsBody = (settings: PasswordlessSettings): PasswordlessHookSettings => ({
   type: settings.type,
@@ -190,22 +221,8 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
         if (!redirectTypes.includes(type)) return errorInfo(404, 'NOT_FOUND', `unknown redirect type ${type}`);
         const uris = (await readJson(request))?.uris;
         if (!isStringArray(uris)) return errorInfo(400, 'INVALID_ARGUMENT', 'body must be { "uris": ["..."] }');
-        // All or nothing: one rejected URI leaves the registration as it was.
-        const rejected = uris
-          .map((uri) => ({ uri, rules: registrationViolations(state, uri, type) }))
-          .filter((entry) => entry.rules.length > 0);
-        const registry = redirectRegistry(state);
-        if (rejected.length > 0) {
-          // The seeded fault breaks the promise: the valid rest of a refused batch replaces the list.
-          if (state.has('redirects.partial-registration')) {
-            registry[type] = uris.filter((uri) => !rejected.some((entry) => entry.uri === uri));
-          }
-          const named = rejected.map((entry) => ({ uri: entry.uri, rules: namedRules(state, entry.rules) }));
-          return HttpResponse.json({ rejected: named }, { status: 400 });
-        }
-        if (state.has('redirects.shared-allowlist')) for (const each of redirectTypes) registry[each] = [...uris];
-        else registry[type] = [...uris];
-        if (state.has('redirects.keep-one-post-logout') && type === 'post_logout') registry[type] = uris.slice(0, 1);
+        const rejected = registerRedirectUris(state, type, uris);
+        if (rejected.length > 0) return HttpResponse.json({ rejected }, { status: 400 });
         return HttpResponse.json({ uris });
       }),
     ),
@@ -233,6 +250,48 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
       guarded(() => {
         delete loginScript(state).current;
         return new HttpResponse(null, { status: 204 });
+      }),
+    ),
+
+    // An extension: an IdP-initiated login (EPT-004) sends the browser to the registered initiate-login URI with a
+    // signed token the app verifies (the SDK's getIdpInitiatedLoginClaims) before starting its own authorize request.
+    http.post(
+      hook('/idp-initiated-login'),
+      guarded(async ({ request }) => {
+        const body = await readJson(request);
+        const text = (key: string) => (typeof body?.[key] === 'string' ? (body[key] as string) : undefined);
+        const fields = ['organization_id', 'connection_id', 'login_hint', 'relay_state'] as const;
+        const wrongType = fields.find((key) => body?.[key] !== undefined && text(key) === undefined);
+        const organizationId = text('organization_id');
+        const connectionId = text('connection_id');
+        if (!body || wrongType || (!organizationId && !connectionId)) {
+          return errorInfo(
+            400,
+            'INVALID_ARGUMENT',
+            'body must be { "organization_id" and/or "connection_id", "login_hint"?, "relay_state"? } (strings)',
+          );
+        }
+        if (organizationId && !findOrganization(state, organizationId)) {
+          return errorInfo(404, 'NOT_FOUND', `organization ${organizationId} not found`);
+        }
+        const initiateLoginUri = redirectRegistry(state).initiate_login[0];
+        if (initiateLoginUri === undefined) {
+          return errorInfo(400, 'FAILED_PRECONDITION', 'register an initiate_login URI first (redirects hook)');
+        }
+        const iat = Math.floor(state.clock.now() / 1000);
+        const token = await signJwt(state, {
+          iss: new URL(request.url).origin,
+          aud: [state.credentials.clientId],
+          iat,
+          exp: iat + idpInitiatedLoginLifetimeSeconds,
+          ...Object.fromEntries(fields.flatMap((key) => (text(key) === undefined ? [] : [[key, text(key)]]))),
+        });
+        const separator = initiateLoginUri.includes('?') ? '&' : '?';
+        const location = `${initiateLoginUri}${separator}${new URLSearchParams({ idp_initiated_login: token })}`;
+        return HttpResponse.json(
+          { location, idp_initiated_login: token },
+          { status: 302, headers: { location, 'cache-control': 'no-store' } },
+        );
       }),
     ),
 

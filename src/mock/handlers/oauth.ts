@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { HttpResponse, http } from 'msw';
 import { matchRedirectUri } from '../../oracles/redirect-match.js';
 import type { TemplateOrganization } from '../../oracles/redirect-template.js';
@@ -65,11 +65,36 @@ interface AuthorizationCode extends Grant {
   refreshToken?: string;
 }
 
+/**
+ * A validated /oauth/authorize request waiting for the person on the sign-in page. The form carries only its
+ * opaque ID: redirect_uri, state and the rest are never read back from the browser.
+ */
+interface PendingAuthorization {
+  clientId: string;
+  redirectUri: string;
+  state?: string;
+  organizationId?: string;
+  scopes: string[];
+  nonce?: string;
+  challenge?: { value: string; method: string };
+  loginHint?: string;
+  authLog: AuthLogEntry;
+  createdAt: number;
+}
+
+/** Where a login ends: the person's (or the `login` hook's) choice and who signs in. */
+interface LoginOutcome {
+  email: string;
+  decision: 'approve' | 'deny';
+  organizationId?: string;
+}
+
 function oauthStore(state: MockState) {
   return state.slice('oauth', () => ({
     codes: new Map<string, AuthorizationCode>(),
     refreshTokens: new Map<string, Grant>(),
     sessions: new Map<string, OAuthSession>(),
+    pending: new Map<string, PendingAuthorization>(),
   }));
 }
 
@@ -91,9 +116,66 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.char
 function page(status: number, title: string, paragraphs: string[]): Response {
   const body = paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('');
   return new HttpResponse(
-    `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
+    // An empty icon, so a browser asks for no /favicon.ico (a 404 it would log as an error).
+    `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
     { status, headers: { 'content-type': 'text/html; charset=utf-8', ...noStore } },
   );
+}
+
+const signInStyle = `
+*{box-sizing:border-box}
+body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;background:#f3f4f8;
+font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1c2033}
+main{width:min(420px,calc(100% - 32px));background:#fff;border-radius:12px;padding:32px;
+box-shadow:0 1px 3px rgba(20,24,60,.08),0 8px 24px rgba(20,24,60,.08)}
+.badge{display:inline-block;font-size:12px;font-weight:600;letter-spacing:.04em;text-transform:uppercase;
+color:#4b3fd6;background:#ecebfd;border-radius:999px;padding:2px 10px}
+h1{font-size:24px;margin:12px 0 4px}
+.app{margin:0 0 24px;color:#555b73}
+.app strong{color:#1c2033;word-break:break-all}
+label{display:block;font-weight:600;margin-bottom:6px}
+input[type=email]{width:100%;padding:10px 12px;font:inherit;border:1px solid #c5c8d6;border-radius:8px}
+input[type=email]:focus{outline:2px solid #4b3fd6;outline-offset:1px;border-color:#4b3fd6}
+.actions{display:flex;gap:12px;margin-top:20px}
+button{flex:1;padding:10px 16px;font:inherit;font-weight:600;border-radius:8px;cursor:pointer}
+.approve{background:#4b3fd6;color:#fff;border:1px solid #4b3fd6}
+.deny{background:#fff;color:#1c2033;border:1px solid #c5c8d6}
+.error{color:#b42318;background:#fef3f2;border-radius:8px;padding:8px 12px;margin:0 0 16px}
+.return{margin:24px 0 0;font-size:13px;color:#6b7086;word-break:break-all}
+`;
+
+/** The mock's own sign-in page: a plain form, readable and usable without JavaScript or any other request. */
+function signInPage(pending: PendingAuthorization, id: string, options: { email?: string; problem?: string } = {}) {
+  const email = options.email ?? pending.loginHint ?? '';
+  const organization = pending.organizationId
+    ? `<p class="app">Organization <strong>${escapeHtml(pending.organizationId)}</strong></p>`
+    : '';
+  const problem = options.problem ? `<p class="error" role="alert">${escapeHtml(options.problem)}</p>` : '';
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1"><title>Sign in · Scalekit mock</title>
+<style>${signInStyle}</style></head><body><main>
+<span class="badge">Scalekit mock</span>
+<h1>Sign in</h1>
+<p class="app">to continue to <strong>${escapeHtml(pending.clientId)}</strong></p>${organization}
+<form method="post" action="/oauth/authorize/decision">${problem}
+<input type="hidden" name="authorization" value="${escapeHtml(id)}">
+<label for="email">Email address</label>
+<input id="email" name="email" type="email" autocomplete="email" required autofocus value="${escapeHtml(email)}">
+<div class="actions"><button class="approve" type="submit" name="decision" value="approve">Approve</button>
+<button class="deny" type="submit" name="decision" value="deny" formnovalidate>Deny</button></div>
+</form>
+<p class="return">You will return to ${escapeHtml(pending.redirectUri)}</p>
+</main></body></html>`;
+  return new HttpResponse(html, {
+    status: options.problem ? 400 : 200,
+    // The page needs nothing from anywhere: the policy says so, and keeps it framed by no one.
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy':
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+      ...noStore,
+    },
+  });
 }
 
 /**
@@ -396,6 +478,79 @@ export function oauthHandlers(state: MockState) {
     return HttpResponse.json(issued.body, { headers: noStore });
   }
 
+  /** An error redirect to a registered redirect_uri, with the state unchanged (EPT-006, EPT-008). */
+  const failTo = (redirectUri: string, stateParam: string | undefined) => (error: string, description: string) =>
+    redirectTo(redirectUri, {
+      error: state.has('oauth.error-code-outside-vocabulary') && error !== 'access_denied' ? 'bad_request' : error,
+      error_description: description,
+      state: stateParam,
+    });
+
+  /**
+   * The end of a login, scripted by the `login` hook or chosen on the sign-in page: a redirect with a code, or
+   * with access_denied.
+   */
+  function completeLogin(transaction: PendingAuthorization, outcome: LoginOutcome): Response {
+    const { authLog, clientId, redirectUri, challenge, nonce } = transaction;
+    const stateParam = transaction.state;
+    const fail = failTo(redirectUri, stateParam);
+    if (outcome.decision === 'deny') {
+      authLog.status = 'FAILED';
+      if (state.has('oauth.deny-without-state')) {
+        return redirectTo(redirectUri, { error: 'access_denied', error_description: 'User denied access' });
+      }
+      return fail('access_denied', 'User denied access');
+    }
+    const organizationId = outcome.organizationId;
+
+    // The login signs in a real user (created on first login, a member of the organization when it exists)
+    // and opens a real session, so the users and sessions APIs show both.
+    let user: SignedInUser;
+    try {
+      user = signedInUser(ensureUserByEmail(state, outcome.email, organizationId));
+    } catch (error) {
+      if (!(error instanceof MockError)) throw error;
+      authLog.status = 'FAILED';
+      return fail('access_denied', error.message);
+    }
+    const sessionOrganization = organizationId?.startsWith('org_') ? organizationId : undefined;
+    const seeded = seedSession(state, user.id, {
+      authenticated_clients: [
+        { client_id: clientId, ...(sessionOrganization ? { organization_id: sessionOrganization } : {}) },
+      ],
+      ...(sessionOrganization ? { organization_id: sessionOrganization } : {}),
+    });
+    const session: OAuthSession = {
+      id: seeded.session_id ?? '',
+      userId: user.id,
+      createdAt: seeded.created_at ?? state.nowIso(),
+      ...(sessionOrganization ? { organizationId: sessionOrganization } : {}),
+    };
+    store().sessions.set(session.id, session);
+    state.emit('user.login', 'User', userAuthEventData(user, session, 'ACTIVE'), session.organizationId);
+
+    const code = state.secret(40);
+    store().codes.set(code, {
+      clientId,
+      user,
+      scopes: transaction.scopes,
+      sessionId: session.id,
+      ...(organizationId ? { organizationId } : {}),
+      redirectUri,
+      ...(nonce === undefined ? {} : { nonce }),
+      ...(challenge ? { challenge } : {}),
+      issuedAt: state.clock.now(),
+      authLog,
+      redeemed: false,
+    });
+    // ALG-003: signed in, redirected back with a code that is not exchanged yet.
+    if (!state.has('auth-logs.no-pending')) authLog.status = 'PENDING';
+    // RDR-002: exactly the registered string; the fault appends a slash, as a careless URL join does.
+    const callback =
+      state.has('oauth.callback-trailing-slash') && !redirectUri.endsWith('/') ? `${redirectUri}/` : redirectUri;
+    return redirectTo(callback, { code, state: stateParam });
+  }
+
   return [
     http.post(pathMatcher('/oauth/token'), async ({ request }) => {
       const type = request.headers.get('content-type') ?? '';
@@ -463,12 +618,7 @@ export function oauthHandlers(state: MockState) {
       let stateParam = query.get('state') ?? undefined;
       if (state.has('oauth.state-plus-as-space')) stateParam = stateParam?.replaceAll('+', ' ');
       if (state.has('oauth.state-dropped')) stateParam = undefined;
-      const fail = (error: string, description: string) =>
-        redirectTo(redirectUri, {
-          error: state.has('oauth.error-code-outside-vocabulary') && error !== 'access_denied' ? 'bad_request' : error,
-          error_description: description,
-          state: stateParam,
-        });
+      const fail = failTo(redirectUri, stateParam);
       for (const name of ['response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method']) {
         if (single(query, name) === 'duplicate') return fail('invalid_request', `${name} is given more than once`);
       }
@@ -516,68 +666,76 @@ export function oauthHandlers(state: MockState) {
       };
       state.authRequests.push(authLog);
 
+      const transaction: PendingAuthorization = {
+        clientId,
+        redirectUri,
+        ...(stateParam === undefined ? {} : { state: stateParam }),
+        ...(organizationId ? { organizationId } : {}),
+        scopes: (query.get('scope') ?? '').split(' ').filter(Boolean),
+        ...(query.get('nonce') === null ? {} : { nonce: query.get('nonce') ?? '' }),
+        ...(challenge ? { challenge } : {}),
+        ...(query.get('login_hint') === null ? {} : { loginHint: query.get('login_hint') ?? '' }),
+        authLog,
+        createdAt: state.clock.now(),
+      };
       if (!script) {
         if (prompt === 'none') {
           authLog.status = 'FAILED';
           return fail('login_required', 'prompt=none but the user is not signed in');
         }
-        return page(200, 'Sign in', ['The mock shows this page when no login is scripted (control hook "login").']);
+        // Not from the seeded generator: showing the page must not shift the values a seeded run draws.
+        const id = randomBytes(24).toString('base64url');
+        store().pending.set(id, transaction);
+        return signInPage(transaction, id);
       }
-      if (script.decision === 'deny') {
-        authLog.status = 'FAILED';
-        if (state.has('oauth.deny-without-state')) {
-          return redirectTo(redirectUri, { error: 'access_denied', error_description: 'User denied access' });
-        }
-        return fail('access_denied', 'User denied access');
-      }
-
-      // The login signs in a real user (created on first login, a member of the organization when it exists)
-      // and opens a real session, so the users and sessions APIs show both.
-      let user: SignedInUser;
-      try {
-        user = signedInUser(ensureUserByEmail(state, script.email, organizationId));
-      } catch (error) {
-        if (!(error instanceof MockError)) throw error;
-        authLog.status = 'FAILED';
-        return fail('access_denied', error.message);
-      }
-      const sessionOrganization = organizationId?.startsWith('org_') ? organizationId : undefined;
-      const seeded = seedSession(state, user.id, {
-        authenticated_clients: [
-          { client_id: clientId, ...(sessionOrganization ? { organization_id: sessionOrganization } : {}) },
-        ],
-        ...(sessionOrganization ? { organization_id: sessionOrganization } : {}),
-      });
-      const session: OAuthSession = {
-        id: seeded.session_id ?? '',
-        userId: user.id,
-        createdAt: seeded.created_at ?? state.nowIso(),
-        ...(sessionOrganization ? { organizationId: sessionOrganization } : {}),
-      };
-      store().sessions.set(session.id, session);
-      state.emit('user.login', 'User', userAuthEventData(user, session, 'ACTIVE'), session.organizationId);
-
-      const code = state.secret(40);
-      const nonce = query.get('nonce') ?? undefined;
-      store().codes.set(code, {
-        clientId,
-        user,
-        scopes: (query.get('scope') ?? '').split(' ').filter(Boolean),
-        sessionId: session.id,
+      return completeLogin(transaction, {
+        email: script.email,
+        decision: script.decision,
         ...(organizationId ? { organizationId } : {}),
-        redirectUri,
-        ...(nonce === undefined ? {} : { nonce }),
-        ...(challenge ? { challenge } : {}),
-        issuedAt: state.clock.now(),
-        authLog,
-        redeemed: false,
       });
-      // ALG-003: signed in, redirected back with a code that is not exchanged yet.
-      if (!state.has('auth-logs.no-pending')) authLog.status = 'PENDING';
-      // RDR-002: exactly the registered string; the fault appends a slash, as a careless URL join does.
-      const callback =
-        state.has('oauth.callback-trailing-slash') && !redirectUri.endsWith('/') ? `${redirectUri}/` : redirectUri;
-      return redirectTo(callback, { code, state: stateParam });
+    }),
+
+    // The sign-in page's form (the mock's own endpoint, outside the spec): only the pending record's ID, the email
+    // and the decision come from the browser.
+    http.post(pathMatcher('/oauth/authorize/decision'), async ({ request }) => {
+      const form = new URLSearchParams(await request.text());
+      const id = form.get('authorization') ?? '';
+      const pending = store().pending.get(id);
+      const expired = pending !== undefined && state.clock.now() >= pending.createdAt + authorizationCodeLifetimeMs;
+      if (!pending || expired) {
+        store().pending.delete(id);
+        return page(400, 'Sign-in error', [
+          'error=invalid_request',
+          'This sign-in has expired or was already completed. Start again from the application.',
+        ]);
+      }
+      const decision = form.get('decision');
+      const email = (form.get('email') ?? '').trim();
+      if (decision !== 'approve' && decision !== 'deny') {
+        return signInPage(pending, id, { email, problem: 'Choose Approve or Deny.' });
+      }
+      if (decision === 'approve' && !looksLikeEmail(email)) {
+        return signInPage(pending, id, { email, problem: 'Enter a valid email address.' });
+      }
+      // One decision per page: a second submit (the back button) finds nothing pending.
+      store().pending.delete(id);
+      if (looksLikeEmail(email) && !state.has('auth-logs.entry-without-user')) pending.authLog.email = email;
+      return completeLogin(pending, {
+        email,
+        decision,
+        ...(pending.organizationId ? { organizationId: pending.organizationId } : {}),
+      });
+    }),
+
+    // The organization portal link the API hands out (PUT /api/v1/organizations/{id}/portal_links) leads here: the
+    // mock has no admin portal, but a person following the link should see a page, not a 404.
+    http.get(pathMatcher('/portal/{id}'), ({ request, params }) => {
+      const features = new URL(request.url).searchParams.getAll('features');
+      return page(200, 'Admin portal', [
+        `Portal link ${String(params.id)}.`,
+        features.length ? `Features: ${features.join(', ')}.` : 'Features: all.',
+        'This is the Scalekit mock: it has no admin portal, so SSO and directory settings are not configurable here.',
+      ]);
     }),
 
     http.get(pathMatcher('/keys'), async () => {
