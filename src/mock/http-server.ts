@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import type { AddressInfo, Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 import { getResponse, HttpHandler, matchRequestUrl, type RequestHandler } from 'msw';
+import type { GrpcServing, RestDispatch } from './grpc/server.js';
 import type { Mock } from './index.js';
 import { errorInfoBody, noRoute } from './responses.js';
 import { type Answer, type DirectRoute, directRoutes, type RouteRequest } from './route.js';
@@ -12,6 +14,8 @@ export interface RequestLogEntry {
   method: string;
   path: string;
   status: number;
+  /** For a gRPC call (path `/package.Service/Method`): the gRPC status it ended with (0: OK). */
+  grpcStatus?: number;
 }
 
 export interface ServeOptions {
@@ -123,6 +127,19 @@ export async function serveMock(
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
+  // HTTP/2 with prior knowledge (the SDK's gRPC) on the same port: each connection's first bytes pick the server.
+  const grpc = grpcOnHttp2(mock, routes, () => base, options.onRequest ? log : undefined);
+  const [http1ConnectionListener] = server.listeners('connection') as ((socket: Socket) => void)[];
+  if (http1ConnectionListener) {
+    server.removeListener('connection', http1ConnectionListener);
+    server.prependListener('connection', (socket: Socket) => {
+      whenHttp2Preface(
+        socket,
+        () => http1ConnectionListener.call(server, socket),
+        (stream) => grpc.server.emit('connection', stream),
+      );
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
@@ -137,6 +154,7 @@ export async function serveMock(
         server.close(() => resolve());
         server.closeAllConnections();
         for (const socket of sockets) socket.destroy();
+        grpc.server.close();
       }),
   };
 }
@@ -394,4 +412,168 @@ async function write(res: ServerResponse, method: string, answer: Answer): Promi
   for (const [name, value] of answer.headers) headers[name] = headerValue(value);
   res.writeHead(answer.status, headers);
   res.end(method === 'HEAD' ? undefined : payload);
+}
+
+/** What a connection speaking HTTP/2 with prior knowledge sends first (RFC 9113 §3.4). */
+const http2Preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
+
+/**
+ * Reads a connection's first bytes, puts them back, and hands the socket on: to `http2` when they are the HTTP/2
+ * preface, to `http1` as soon as they cannot be. Once per connection, so HTTP/1.1 requests pay nothing for it.
+ */
+function whenHttp2Preface(socket: Socket, http1: () => void, http2: (stream: Duplex) => void): void {
+  let seen: Buffer = emptyBody;
+  const onData = (chunk: Buffer) => {
+    seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
+    const compared = Math.min(seen.length, http2Preface.length);
+    const mayBePreface = seen.subarray(0, compared).equals(http2Preface.subarray(0, compared));
+    // A preface split over packets: wait for the rest before deciding.
+    if (mayBePreface && seen.length < http2Preface.length) return;
+    socket.off('data', onData);
+    socket.pause();
+    if (mayBePreface) {
+      http2(withFirstBytes(socket, seen));
+      return;
+    }
+    socket.unshift(seen);
+    http1();
+    socket.resume();
+  };
+  socket.on('data', onData);
+}
+
+/**
+ * The socket as a stream that reads `first` before the rest. Node's HTTP/1.1 parser reads bytes put back with
+ * `unshift`, but its HTTP/2 session reads the socket's handle directly and would miss them, so the HTTP/2 side
+ * gets this stream instead (Node wraps a handle-less stream for HTTP/2 itself).
+ */
+function withFirstBytes(socket: Socket, first: Buffer): Duplex {
+  const stream = new PassThroughSocket(socket);
+  stream.push(first);
+  socket.on('data', (chunk: Buffer) => {
+    if (!stream.push(chunk)) socket.pause();
+  });
+  socket.once('end', () => stream.push(null));
+  socket.once('close', () => stream.destroy());
+  socket.on('error', (error) => stream.destroy(error));
+  return stream;
+}
+
+class PassThroughSocket extends Duplex {
+  readonly #socket: Socket;
+  constructor(socket: Socket) {
+    super();
+    this.#socket = socket;
+  }
+  override _read(): void {
+    this.#socket.resume();
+  }
+  override _write(chunk: Buffer, encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    this.#socket.write(chunk, encoding, done);
+  }
+  override _final(done: (error?: Error | null) => void): void {
+    this.#socket.end(done);
+  }
+  override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+    this.#socket.destroy();
+    done(error);
+  }
+  get remoteAddress(): string | undefined {
+    return this.#socket.remoteAddress;
+  }
+  get remotePort(): number | undefined {
+    return this.#socket.remotePort;
+  }
+  get remoteFamily(): string | undefined {
+    return this.#socket.remoteFamily;
+  }
+}
+
+/**
+ * The HTTP/2 side of the port: gRPC for the SDK's services (src/mock/grpc/), answered by the same REST handling
+ * as the HTTP/1.1 side. The gRPC code (connect-node and the SDK's descriptors) loads on the first HTTP/2 request,
+ * so a mock nobody calls over gRPC never loads it.
+ */
+function grpcOnHttp2(
+  mock: Pick<Mock, 'handlers'>,
+  routes: RouteTable | undefined,
+  baseUrl: () => string,
+  log: ((entry: RequestLogEntry) => void) | undefined,
+) {
+  const dispatch: RestDispatch = (request) => dispatchRest(mock, routes, request);
+  let serving: Promise<GrpcServing> | undefined;
+  let ready: GrpcServing | undefined;
+  const server = createHttp2Server();
+  // A client that breaks off its session must not take the mock down.
+  server.on('sessionError', () => {});
+  server.on('request', (req: Http2ServerRequest, res: Http2ServerResponse) => {
+    if (log) {
+      const time = new Date().toISOString();
+      res.once('close', () => {
+        const grpcStatus = ready?.statusOf(req);
+        log({
+          time,
+          method: req.method,
+          path: req.url.split('?')[0] ?? req.url,
+          status: res.headersSent ? res.statusCode : 0,
+          ...(grpcStatus === undefined ? {} : { grpcStatus }),
+        });
+      });
+    }
+    serving ??= import('./grpc/server.js').then(({ grpcServing }) => {
+      ready = grpcServing(dispatch, baseUrl);
+      return ready;
+    });
+    serving.then(
+      (grpc) => grpc.handle(req, res),
+      (error: unknown) => {
+        if (res.headersSent) res.destroy();
+        else send(res as unknown as ServerResponse, 500, 'INTERNAL', `gRPC is unavailable (${String(error)})`);
+      },
+    );
+  });
+  return { server };
+}
+
+/**
+ * A REST request answered in-process for a gRPC call, as `handle` answers one from the socket: the operation's
+ * own answer function when the route table finds one, msw's `getResponse` otherwise. Undefined when no handler
+ * serves the method and path, which the gRPC side tells apart from a 404 about a missing resource.
+ */
+async function dispatchRest(
+  mock: Pick<Mock, 'handlers'>,
+  routes: RouteTable | undefined,
+  { method, url, authorization, body }: Parameters<RestDispatch>[0],
+): Promise<Awaited<ReturnType<RestDispatch>>> {
+  let request: Request | undefined;
+  const makeRequest = () => {
+    const headers = new Headers(body ? { 'content-type': 'application/json' } : {});
+    if (authorization !== null) headers.set('authorization', authorization);
+    return new Request(url, { method, headers, ...(body && method !== 'GET' ? { body } : {}) });
+  };
+  const direct = routes?.find(mock.handlers, method, url);
+  let answer: Answer | undefined;
+  if (direct) {
+    answer = await direct.answer({
+      url,
+      authorization,
+      text: async () => (method === 'GET' ? '' : body),
+      get request() {
+        request ??= makeRequest();
+        return request;
+      },
+    });
+  } else {
+    answer = await getResponse(candidatesFor(mock.handlers, method, url), makeRequest());
+  }
+  if (!answer) return undefined;
+  if (!(answer instanceof Response)) return { status: answer.status, json: answer.json };
+  const text = await answer.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: answer.status, json };
 }
