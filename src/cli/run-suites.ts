@@ -50,17 +50,13 @@ export async function runSuites(
   ticking?.unref();
   const stopAtMax = settings.maxFailures === undefined ? undefined : new AbortController();
   const failedMustRules = new Set<string>();
-  let deselected = 0;
   try {
     if (interrupts.interrupted) return undefined;
     // With --only or --exclude, only the files holding a selected test are loaded (the others would be dropped).
     const selection = await selectFiles({ only: settings.only, exclude: settings.exclude }, interrupts.signal);
-    deselected += selection?.notLoaded.length ?? 0;
     const onTest = (test: TestOutcome) => {
-      if (isSelectionNote(test.message)) {
-        deselected += 1;
-        return;
-      }
+      // Left out by the selection: counted in one line at the end, not listed.
+      if (isSelectionNote(test.message)) return;
       // A test cut short by the interrupt has no verdict: it says so, never FAIL.
       print(formatTestLine(interrupts.interrupted && test.state !== 'passed' ? asInterrupted(test) : test));
       progress?.testDone(test.state);
@@ -98,10 +94,7 @@ export async function runSuites(
         skippedOutcome(t, settings.shard && !ran.has(t.file) ? otherShardNote(settings.shard) : notRun),
       ),
     ];
-    if (settings.shard) {
-      const shardNote = otherShardNote(settings.shard);
-      deselected += completed.filter((t) => t.message === shardNote).length;
-    }
+    const deselected = completed.filter((t) => isSelectionNote(t.message)).length;
     if (deselected > 0) console.out(`  ${deselected} tests not selected (${selectionFlags(settings)}): not listed`);
     const notRunCount = completed.filter((t) => t.message === notRun).length;
     if (reached) {
