@@ -264,6 +264,15 @@ function buildProgram(): Command {
         '--redirect-uri <URI>',
         'Register a callback URI at start, as the redirects hook does (repeatable), to sign in from a browser',
       ),
+    )
+    .addOption(
+      option(
+        '--tls',
+        'Serve HTTPS and gRPC over TLS, with a certificate from a local CA it makes (prints the CA file)',
+      ),
+    )
+    .addOption(
+      option('--tls-dir <DIR>', 'Where --tls writes ca.pem, cert.pem and key.pem (default: <cache>/mock-tls)'),
     );
 
   program

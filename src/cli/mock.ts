@@ -1,9 +1,11 @@
 import { appendFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { systemClock } from '../clock.js';
 import { describeError, ExitCode, UserError } from '../errors.js';
 import { driftOf, type FaultId, faults, isFaultId } from '../mock/faults.js';
-import { type RequestLogEntry, serveMock } from '../mock/http-server.js';
+import { makeTlsFiles, type RequestLogEntry, serveMock, type TlsFiles } from '../mock/http-server.js';
 import { createMock, implementedHooks, registerRedirectUris } from '../mock/index.js';
+import { defaultCacheDir } from '../spec/resolve.js';
 
 /** The built-in mock credentials: public test values, not secrets. RUNNING.md documents them. */
 export const defaultMockCredentials = { clientId: 'skc_mock', clientSecret: 'mock-client-secret' } as const;
@@ -17,6 +19,8 @@ export async function mockCommand(
     'client-id'?: string;
     'request-log'?: string;
     'redirect-uri'?: string[];
+    tls?: boolean;
+    'tls-dir'?: string;
   },
   io: { out: (line: string) => void; env: NodeJS.ProcessEnv },
 ): Promise<ExitCode> {
@@ -72,9 +76,27 @@ export async function mockCommand(
       );
     }
   }
+  if (flags['tls-dir'] !== undefined && !flags.tls) {
+    throw new UserError('--tls-dir needs --tls', 'Add --tls, or leave out --tls-dir');
+  }
+  let tls: TlsFiles | undefined;
+  if (flags.tls) {
+    const tlsDir = resolve(flags['tls-dir'] ?? join(defaultCacheDir(), 'mock-tls'));
+    try {
+      tls = await makeTlsFiles(tlsDir);
+    } catch (error) {
+      throw new UserError(
+        `cannot write the TLS files to ${tlsDir} (${describeError(error)})`,
+        'Choose a writable --tls-dir',
+      );
+    }
+  }
   let served: Awaited<ReturnType<typeof serveMock>>;
   try {
-    served = await serveMock(mock, port, onRequest ? { onRequest } : {});
+    served = await serveMock(mock, port, {
+      ...(onRequest ? { onRequest } : {}),
+      ...(tls ? { tls: { key: tls.key, cert: tls.cert } } : {}),
+    });
   } catch (error) {
     // Only a port problem is the user's to fix; anything else is a bug and surfaces as one.
     const code = (error as { code?: string }).code;
@@ -82,6 +104,11 @@ export async function mockCommand(
     throw new UserError(`cannot listen on 127.0.0.1:${port} (${code})`, 'Pick another --port, or 0 for any free port');
   }
   io.out(`mock listening on ${served.url}`);
+  if (tls) {
+    io.out(`TLS files:     ${tls.dir} (ca.pem: a CA made for this run, its key kept nowhere; cert.pem, key.pem)`);
+    io.out('Trust the CA in Node clients started from now on (the SDK reads it at start):');
+    io.out(`export NODE_EXTRA_CA_CERTS=${tls.caPath}`);
+  }
   io.out(`client id:     ${clientId}`);
   io.out(
     `client secret: ${io.env.SCALEKIT_CLIENT_SECRET ? 'the value of SCALEKIT_CLIENT_SECRET' : `${defaultMockCredentials.clientSecret} (built-in test value; set SCALEKIT_CLIENT_SECRET to choose one)`}`,

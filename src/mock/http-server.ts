@@ -1,5 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
-import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import {
+  createServer as createHttp2Server,
+  createSecureServer,
+  type Http2SecureServer,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+} from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { getResponse, HttpHandler, matchRequestUrl, type RequestHandler } from 'msw';
@@ -7,6 +13,18 @@ import type { GrpcServing, RestDispatch } from './grpc/server.js';
 import type { Mock } from './index.js';
 import { errorInfoBody, noRoute } from './responses.js';
 import { type Answer, type DirectRoute, directRoutes, type RouteRequest } from './route.js';
+import type { TlsFiles } from './tls.js';
+
+export type { TlsFiles } from './tls.js';
+
+/**
+ * Makes a local CA and a certificate for 127.0.0.1 signed by it, written to `dir` (src/mock/tls.ts). Loaded on
+ * call, so a mock served without TLS never loads the certificate code.
+ */
+export async function makeTlsFiles(dir: string): Promise<TlsFiles> {
+  const tls = await import('./tls.js');
+  return tls.makeTlsFiles(dir);
+}
 
 /** One line of the request log: what was asked and what was answered (0: no answer was sent). */
 export interface RequestLogEntry {
@@ -27,11 +45,17 @@ export interface ServeOptions {
    * `getResponse`, as the in-process mode does: test/mock/direct-answers.test.ts compares the two.
    */
   direct?: boolean;
+  /**
+   * Serve HTTPS instead (src/mock/tls.ts makes the files): HTTP/1.1 over TLS as the cleartext server answers it,
+   * and gRPC over HTTP/2 when the client offers h2 by ALPN. The URL is then `https://127.0.0.1:PORT`.
+   */
+  tls?: { key: string; cert: string };
 }
 
 export interface ServedMock {
   url: string;
-  server: Server;
+  /** The HTTP/1.1 server, or with `tls` the HTTP/2 server that also answers HTTP/1.1. */
+  server: Server | Http2SecureServer;
   close(): Promise<void>;
 }
 
@@ -74,7 +98,7 @@ export async function serveMock(
       // A request log that cannot be written must not take the mock down with it.
     }
   };
-  const server = createServer({ maxHeaderSize: maxHeaderBytes, requireHostHeader: false }, (req, res) => {
+  const onHttp1Request = (req: IncomingMessage, res: ServerResponse) => {
     const target = requestTarget(req.url ?? '/');
     if (options.onRequest) {
       const time = new Date().toISOString();
@@ -90,7 +114,14 @@ export async function serveMock(
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify(errorInfoBody('INTERNAL', String(error))));
     });
-  });
+  };
+  const grpc = grpcOnHttp2(mock, routes, () => base, options.onRequest ? log : undefined);
+  if (options.tls) {
+    const served = await serveTls(options.tls, port, onHttp1Request, grpc.onRequest);
+    base = served.url;
+    return served;
+  }
+  const server = createServer({ maxHeaderSize: maxHeaderBytes, requireHostHeader: false }, onHttp1Request);
   // CONNECT never reaches the request listener; without this, Node drops the connection without an answer.
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {
     socket.on('error', () => {});
@@ -128,7 +159,10 @@ export async function serveMock(
     socket.once('close', () => sockets.delete(socket));
   });
   // HTTP/2 with prior knowledge (the SDK's gRPC) on the same port: each connection's first bytes pick the server.
-  const grpc = grpcOnHttp2(mock, routes, () => base, options.onRequest ? log : undefined);
+  const http2Cleartext = createHttp2Server();
+  // A client that breaks off its session must not take the mock down.
+  http2Cleartext.on('sessionError', () => {});
+  http2Cleartext.on('request', grpc.onRequest);
   const [http1ConnectionListener] = server.listeners('connection') as ((socket: Socket) => void)[];
   if (http1ConnectionListener) {
     server.removeListener('connection', http1ConnectionListener);
@@ -136,7 +170,7 @@ export async function serveMock(
       whenHttp2Preface(
         socket,
         () => http1ConnectionListener.call(server, socket),
-        (stream) => grpc.server.emit('connection', stream),
+        (stream) => http2Cleartext.emit('connection', stream),
       );
     });
   }
@@ -154,7 +188,56 @@ export async function serveMock(
         server.close(() => resolve());
         server.closeAllConnections();
         for (const socket of sockets) socket.destroy();
-        grpc.server.close();
+        http2Cleartext.close();
+      }),
+  };
+}
+
+/** A gRPC (or Connect) method's path, `/scalekit.v1.organizations.OrganizationService/CreateOrganization`. */
+const rpcPath = /^\/[A-Za-z_]\w*(\.\w+)+\/\w+$/;
+
+/**
+ * HTTPS on one port: Node's HTTP/2 server over TLS, which hands a connection that negotiated HTTP/1.1 (or no
+ * ALPN) to the same request listener with HTTP/1.1 request and response objects, so each kind goes to the
+ * handler the cleartext server uses for it. The cleartext-only answers to what Node's HTTP/1.1 parser refuses
+ * (CONNECT 405, 400/431 on a malformed request) are not repeated here: Node closes such a connection.
+ */
+async function serveTls(
+  tls: { key: string; cert: string },
+  port: number,
+  onHttp1Request: (req: IncomingMessage, res: ServerResponse) => void,
+  onHttp2Request: (req: Http2ServerRequest, res: Http2ServerResponse) => void,
+): Promise<ServedMock> {
+  const server = createSecureServer({ ...tls, allowHTTP1: true, ALPNProtocols: ['h2', 'http/1.1'] });
+  server.on('request', (req: Http2ServerRequest | IncomingMessage, res: Http2ServerResponse | ServerResponse) => {
+    // A browser or curl negotiates h2 too: only a call to `/package.Service/Method` is gRPC, the rest is REST,
+    // answered through Node's HTTP/2 compatibility objects, which carry what the HTTP/1.1 handler reads and writes.
+    if (req.httpVersionMajor === 2 && rpcPath.test(req.url ?? '')) {
+      onHttp2Request(req as Http2ServerRequest, res as Http2ServerResponse);
+    } else {
+      onHttp1Request(req as IncomingMessage, res as ServerResponse);
+    }
+  });
+  server.on('sessionError', () => {});
+  // A client that refuses the certificate (or speaks no TLS) must not take the mock down.
+  server.on('tlsClientError', () => {});
+  const sockets = new Set<Duplex>();
+  server.on('connection', (socket: Duplex) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const { port: actual } = server.address() as AddressInfo;
+  return {
+    url: `https://127.0.0.1:${actual}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
       }),
   };
 }
@@ -309,7 +392,8 @@ function headerText(value: string | undefined): string | null {
 function fetchRequest(req: IncomingMessage, url: string, method: string, body: Buffer): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
+    // HTTP/2's pseudo-headers (`:method`, `:path`) are in an HTTP/2 request's headers (REST over TLS with h2).
+    if (value === undefined || name.startsWith(':')) continue;
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
   }
   return new Request(url, {
@@ -503,10 +587,7 @@ function grpcOnHttp2(
   const dispatch: RestDispatch = (request) => dispatchRest(mock, routes, request);
   let serving: Promise<GrpcServing> | undefined;
   let ready: GrpcServing | undefined;
-  const server = createHttp2Server();
-  // A client that breaks off its session must not take the mock down.
-  server.on('sessionError', () => {});
-  server.on('request', (req: Http2ServerRequest, res: Http2ServerResponse) => {
+  const onRequest = (req: Http2ServerRequest, res: Http2ServerResponse) => {
     if (log) {
       const time = new Date().toISOString();
       res.once('close', () => {
@@ -531,8 +612,8 @@ function grpcOnHttp2(
         else send(res as unknown as ServerResponse, 500, 'INTERNAL', `gRPC is unavailable (${String(error)})`);
       },
     );
-  });
-  return { server };
+  };
+  return { onRequest };
 }
 
 /**

@@ -1,0 +1,167 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { connect as http2Connect } from 'node:http2';
+import { get as httpsGet } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock.js';
+import {
+  makeTlsFiles,
+  type RequestLogEntry,
+  type ServedMock,
+  serveMock,
+  type TlsFiles,
+} from '../../src/mock/http-server.js';
+import { createMock } from '../../src/mock/index.js';
+import { packageDir, startCli } from '../cli/run-cli.js';
+
+// `mock --tls`: HTTPS and gRPC over TLS on one port, with a certificate for 127.0.0.1 from a local CA the mock makes.
+
+const credentials = { clientId: 'skc_tls', clientSecret: 'tls-secret' };
+const organizationService = '/scalekit.v1.organizations.OrganizationService';
+
+let dir: string;
+let files: TlsFiles;
+let served: ServedMock;
+const requestLog: RequestLogEntry[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'mock-tls-'));
+  files = await makeTlsFiles(join(dir, 'served'));
+  const mock = createMock({ clock: systemClock, credentials, seed: 23 });
+  served = await serveMock(mock, 0, {
+    tls: { key: files.key, cert: files.cert },
+    onRequest: (entry) => requestLog.push(entry),
+  });
+});
+afterAll(async () => {
+  await served?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A GET over TLS (HTTP/1.1), trusting `ca` besides Node's own roots; Node checks the name (127.0.0.1) as usual. */
+function getOverTls(url: string, ca?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    httpsGet(url, ca === undefined ? {} : { ca }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+}
+
+describe('mock served over TLS', () => {
+  it('writes the CA, the certificate and a private key only its owner reads', () => {
+    expect(served.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(readFileSync(files.caPath, 'utf8')).toContain('-----BEGIN CERTIFICATE-----');
+    expect(readFileSync(files.caPath, 'utf8')).not.toContain('PRIVATE KEY');
+    expect(readFileSync(files.certPath, 'utf8')).toContain('-----BEGIN CERTIFICATE-----');
+    expect(readFileSync(files.keyPath, 'utf8')).toContain('-----BEGIN PRIVATE KEY-----');
+    expect(statSync(files.keyPath).mode & 0o077).toBe(0);
+  });
+
+  it('answers HTTPS for 127.0.0.1 when the CA is trusted, and fails the certificate check when it is not', async () => {
+    const trusted = await getOverTls(`${served.url}/.well-known/openid-configuration`, files.ca);
+    expect(trusted.status).toBe(200);
+    expect((JSON.parse(trusted.body) as { issuer: string }).issuer).toBe(served.url);
+    const failure = await getOverTls(`${served.url}/.well-known/openid-configuration`).then(
+      () => undefined,
+      (error: unknown) => error as { code?: string },
+    );
+    expect(failure?.code).toMatch(/CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/);
+  });
+
+  it('answers REST over HTTP/2 too, as a browser negotiating h2 asks it, not only gRPC', async () => {
+    const session = http2Connect(served.url, { ca: files.ca });
+    try {
+      const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const stream = session.request({ ':path': '/.well-known/openid-configuration' });
+        let status = 0;
+        let body = '';
+        stream.on('response', (headers) => {
+          status = Number(headers[':status']);
+        });
+        stream.setEncoding('utf8');
+        stream.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        stream.on('end', () => resolve({ status, body }));
+        stream.on('error', reject);
+      });
+      expect(status).toBe(200);
+      expect((JSON.parse(body) as { issuer: string }).issuer).toBe(served.url);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('serves the official Node SDK over gRPC/TLS with the CA in NODE_EXTRA_CA_CERTS', async () => {
+    // The SDK's transport reads NODE_EXTRA_CA_CERTS at process start only, so the SDK runs in a child process.
+    const script = `
+      import { ScalekitClient, ScalekitNotFoundException } from '@scalekit-sdk/node';
+      const sdk = new ScalekitClient(process.env.MOCK_URL, ${JSON.stringify(credentials.clientId)}, ${JSON.stringify(credentials.clientSecret)});
+      const created = await sdk.organization.createOrganization('Umbrella', { externalId: 'crm-umbrella' });
+      const id = created.organization?.id;
+      const got = await sdk.organization.getOrganization(id);
+      const listed = await sdk.organization.listOrganization({ pageSize: 50 });
+      let notFound = 'no error';
+      try {
+        await sdk.organization.getOrganization('org_0000000000000000');
+      } catch (error) {
+        notFound = error instanceof ScalekitNotFoundException ? 'not found' : String(error);
+      }
+      console.log(JSON.stringify({ id, name: got.organization?.displayName, externalId: got.organization?.externalId,
+        listed: listed.organizations.map((o) => o.id), notFound }));
+    `;
+    // Asynchronous: this process serves the mock the child calls.
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: packageDir,
+      env: { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: files.caPath, MOCK_URL: served.url },
+    });
+    const result = JSON.parse(stdout) as {
+      id: string;
+      name: string;
+      externalId: string;
+      listed: string[];
+      notFound: string;
+    };
+    expect(result.id).toMatch(/^org_/);
+    expect(result.name).toBe('Umbrella');
+    expect(result.externalId).toBe('crm-umbrella');
+    expect(result.listed).toContain(result.id);
+    expect(result.notFound).toBe('not found');
+    // Over gRPC, not a REST fallback: the RPCs are in the request log with their gRPC statuses.
+    const rpcs = requestLog.filter((entry) => entry.path.startsWith(organizationService));
+    expect(rpcs.map(({ path, grpcStatus }) => ({ path, grpcStatus }))).toEqual(
+      expect.arrayContaining([
+        { path: `${organizationService}/CreateOrganization`, grpcStatus: 0 },
+        { path: `${organizationService}/GetOrganization`, grpcStatus: 0 },
+        { path: `${organizationService}/ListOrganization`, grpcStatus: 0 },
+        { path: `${organizationService}/GetOrganization`, grpcStatus: 5 },
+      ]),
+    );
+  });
+
+  it('mock --tls prints the folder, the NODE_EXTRA_CA_CERTS line and an https URL', async () => {
+    const tlsDir = join(dir, 'cli');
+    let ready: (text: string) => void = () => {};
+    const printed = new Promise<string>((resolve) => {
+      ready = resolve;
+    });
+    const { child, done } = startCli(['mock', '--tls', '--tls-dir', tlsDir, '--port', '0'], {}, (text) => {
+      if (text.includes('Press Ctrl+C')) ready(text);
+    });
+    const output = await Promise.race([printed, done.then((result) => `exited early: ${JSON.stringify(result)}`)]);
+    child.kill('SIGTERM');
+    await done;
+    expect(output).toMatch(/^mock listening on https:\/\/127\.0\.0\.1:\d+$/m);
+    expect(output).toContain(`TLS files:     ${tlsDir} `);
+    expect(output).toContain(`\nexport NODE_EXTRA_CA_CERTS=${join(tlsDir, 'ca.pem')}\n`);
+    expect(readFileSync(join(tlsDir, 'ca.pem'), 'utf8')).toContain('-----BEGIN CERTIFICATE-----');
+  });
+});
