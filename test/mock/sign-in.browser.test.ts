@@ -1,31 +1,20 @@
 // The mock's sign-in page in a real headless Chromium, as an app developer meets it: the official SDK builds the
 // authorization URL, a person types an email and approves (or denies), the browser lands on the app's callback, and
 // the SDK exchanges the code. A missing Chromium fails the file: a skip would let the check rot unseen.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScalekitClient } from '@scalekit-sdk/node';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { type ServedMock, serveMock } from '../../src/mock/http-server.js';
 import { createMock, type Mock, registerRedirectUris } from '../../src/mock/index.js';
+import { launchChromium } from '../support/chromium.js';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshotPath = fileURLToPath(new URL('../../reports/sign-in.png', import.meta.url));
-// As root Chromium needs --no-sandbox; the rest keep it from calling Google's hosts on a closed network.
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const credentials = { clientId: 'skc_sign_in_app', clientSecret: 'sign-in-secret-123' };
 
 let browser: Browser | undefined;
@@ -53,11 +42,9 @@ beforeAll(async () => {
   mock = createMock({ clock: systemClock, credentials, seed: 19 });
   served = await serveMock(mock);
   sdk = new ScalekitClient(served.url, credentials.clientId, credentials.clientSecret);
-  if (!existsSync(chromiumPath)) {
-    noBrowser = `No Chromium at ${chromiumPath}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH.`;
-    return;
-  }
-  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  const launched = await launchChromium();
+  if ('missing' in launched) noBrowser = launched.missing;
+  else browser = launched.browser;
 });
 
 beforeEach(() => {

@@ -6,25 +6,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { renderHtmlReport, writeHtmlReport } from '../../src/reporters/html.js';
 import { Redactor } from '../../src/reporters/redact.js';
+import { launchChromium } from '../support/chromium.js';
 import { buildHtmlFixtureReport, buildLargeReport, clientSecret, hostileBody } from './html-fixture.js';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshotPath = fileURLToPath(new URL('../../reports/html-report.png', import.meta.url));
-// As root Chromium needs --no-sandbox; the rest keep it from calling Google's hosts on a closed network.
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const report = buildHtmlFixtureReport();
 const listed = report.rules.filter((rule) => !rule.deselected);
@@ -43,11 +32,9 @@ beforeAll(async () => {
   reportFile = join(workDir, 'report.html');
   reportUrl = pathToFileURL(reportFile).href;
   writeHtmlReport(reportFile, report, new Redactor([clientSecret]));
-  if (!existsSync(chromiumPath)) {
-    noBrowser = `No Chromium at ${chromiumPath}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH.`;
-    return;
-  }
-  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  const launched = await launchChromium();
+  if ('missing' in launched) noBrowser = launched.missing;
+  else browser = launched.browser;
 });
 
 afterEach(async () => {
