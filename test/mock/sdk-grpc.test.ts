@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { ScalekitClient, ScalekitNotFoundException } from '@scalekit-sdk/node';
@@ -18,9 +20,20 @@ let served: ServedMock;
 let sdk: ScalekitClient;
 const requestLog: RequestLogEntry[] = [];
 
+/**
+ * Set by test/mock/tls.test.ts, which runs this file again in a process that trusts its CA (the SDK reads
+ * NODE_EXTRA_CA_CERTS at start only): the same calls over gRPC/TLS and HTTPS.
+ */
+const tlsDir = process.env.SDK_GRPC_TLS_DIR;
+const tls = tlsDir && {
+  key: readFileSync(join(tlsDir, 'key.pem'), 'utf8'),
+  cert: readFileSync(join(tlsDir, 'cert.pem'), 'utf8'),
+};
+
 beforeAll(async () => {
   const mock = createMock({ clock: systemClock, credentials, seed: 19 });
-  served = await serveMock(mock, 0, { onRequest: (entry) => requestLog.push(entry) });
+  served = await serveMock(mock, 0, { onRequest: (entry) => requestLog.push(entry), ...(tls ? { tls } : {}) });
+  expect(served.url.startsWith(tls ? 'https://' : 'http://')).toBe(true);
   sdk = new ScalekitClient(served.url, credentials.clientId, credentials.clientSecret);
 });
 afterAll(() => served.close());

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { connect as http2Connect } from 'node:http2';
 import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
@@ -145,6 +145,37 @@ describe('mock served over TLS', () => {
         { path: `${organizationService}/GetOrganization`, grpcStatus: 5 },
       ]),
     );
+  });
+
+  it('passes every SDK call of test/mock/sdk-grpc.test.ts over gRPC/TLS and HTTPS, with the CA trusted', async () => {
+    // That file again, in a process that trusts the CA from its start (the SDK reads NODE_EXTRA_CA_CERTS only then),
+    // serving the mock over TLS with these files: the 18 management calls, the not-found error, UNIMPLEMENTED.
+    const vitest = join(packageDir, 'node_modules', 'vitest', 'vitest.mjs');
+    const resultsFile = join(dirname(files.caPath), '..', 'sdk-grpc-results.json');
+    const run = promisify(execFile)(
+      process.execPath,
+      [vitest, 'run', '--project', 'harness', 'test/mock/sdk-grpc.test.ts'],
+      {
+        cwd: packageDir,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          SCALEKIT_OPENAPI: process.env.SCALEKIT_OPENAPI,
+          NODE_EXTRA_CA_CERTS: files.caPath,
+          SDK_GRPC_TLS_DIR: dirname(files.caPath),
+          // Its results to a file of its own: reports/vitest-results.json is the outer run's.
+          SCALEKIT_CONFORMANCE_RESULTS: resultsFile,
+        },
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+    await run;
+    const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as {
+      numPassedTests: number;
+      numFailedTests: number;
+    };
+    expect(results.numFailedTests).toBe(0);
+    expect(results.numPassedTests).toBeGreaterThanOrEqual(8);
   });
 
   it('mock --tls prints the folder, the NODE_EXTRA_CA_CERTS line and an https URL', async () => {
