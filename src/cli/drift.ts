@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DriftFinding } from '../checks/drift.js';
 import { type DocsPage, readDocsFolder } from '../drift/docs-parse.js';
@@ -16,6 +16,7 @@ import {
 import { diffSpecs, summarise } from '../drift/spec-diff.js';
 import { typecheckAgainst } from '../drift/typecheck.js';
 import { describeError, ExitCode, UserError } from '../errors.js';
+import { readReportJson } from '../reporters/json.js';
 import type { RunReport } from '../reporters/model.js';
 import { type ResolvedSpec, resolveSpec } from '../spec/resolve.js';
 import { toolName, toolVersion } from '../version.js';
@@ -77,16 +78,9 @@ function readDocs(dir: string, io: DriftIo): DocsPage[] {
 
 /** The drift list of a `run --report-json` file; anything else is the user's to fix. */
 function readRunReport(file: string, io: DriftIo): Pick<RunReport, 'target' | 'spec'> & { drift: DriftFinding[] } {
-  const path = resolve(io.cwd, file);
   const fix = `Write one with \`${toolName} run --report-json FILE\``;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    const problem = existsSync(path) ? `is not valid JSON (${describeError(error)})` : 'does not exist';
-    throw new UserError(`the run report ${file} ${problem}`, fix);
-  }
-  const report = parsed as Partial<RunReport> | null;
+  // Only its drift is read: a report of an older version, without what a merge or expectations init needs, will do.
+  const report = readReportJson(file, io.cwd, fix) as Partial<RunReport> | null;
   const findings = report?.drift;
   const wellFormed = (finding: unknown) =>
     typeof (finding as DriftFinding | null)?.operation === 'string' &&

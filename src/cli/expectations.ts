@@ -1,10 +1,11 @@
 // `scalekit-conformance expectations init --from-report r.json [--output known.yaml]`: an expectations file
 // accepting a run's failures, for an implementer whose first run is not green. The flags are parsed in main.ts.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describeError, ExitCode, UserError } from '../errors.js';
 import { dayOf, expectationsFromReport, parseExpectations, todoReason } from '../reporters/expectations.js';
+import { readRunReport } from '../reporters/json.js';
 import type { RunReport } from '../reporters/model.js';
 import { writeAtomically } from '../reporters/write.js';
 import { toolName } from '../version.js';
@@ -22,36 +23,17 @@ export interface ExpectationsIo {
 
 const writeReportFix = `Write one with \`${toolName} run --report-json FILE\``;
 
-/** A complete `run --report-json` file; anything else is the user's to fix. */
-function readRunReport(file: string, cwd: string): RunReport {
-  const path = resolve(cwd, file);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    const problem = existsSync(path) ? `is not valid JSON (${describeError(error)})` : 'does not exist';
-    throw new UserError(`the run report ${file} ${problem}`, writeReportFix);
-  }
-  const report = parsed as Partial<RunReport> | null;
-  const isRule = (rule: unknown) =>
-    ['id', 'status', 'force'].every((key) => typeof (rule as Record<string, unknown> | null)?.[key] === 'string');
-  const wellFormed =
-    typeof report === 'object' &&
-    report !== null &&
-    typeof report.summary === 'object' &&
-    report.summary !== null &&
-    Array.isArray(report.rules) &&
-    report.rules.every(isRule) &&
-    Array.isArray(report.tests);
-  if (!wellFormed) throw new UserError(`${file} is not a run report (no summary, rules and tests)`, writeReportFix);
-  if (report.summary?.completed === false) {
+/** A complete `run --report-json` file: init accepts the failures of a run that reached its verdict. */
+function readCompleteRunReport(file: string, cwd: string): RunReport {
+  const report = readRunReport(file, cwd, writeReportFix);
+  if (report.summary.completed === false) {
     const why = report.incomplete ? `: ${String(report.incomplete).split('\n')[0]}` : '';
     throw new UserError(
       `the run report ${file} is of a run that did not complete${why}`,
       'Accept failures from a complete run: run again with --report-json FILE',
     );
   }
-  return report as RunReport;
+  return report;
 }
 
 /** What init writes must be what run reads: a mismatch is a bug here (exit 3), not the user's to fix. */
@@ -68,7 +50,7 @@ export async function expectationsInitCommand(flags: ExpectationsInitFlags, io: 
   if (from === undefined) {
     throw new UserError('expectations init needs --from-report FILE, a run report in JSON', writeReportFix);
   }
-  const report = readRunReport(from, io.cwd);
+  const report = readCompleteRunReport(from, io.cwd);
   const text = expectationsFromReport(report, {
     today: dayOf(new Date()),
     ...(flags.output === undefined ? {} : { file: flags.output }),

@@ -1,12 +1,9 @@
-// merge-reports: the JSON reports of every shard of one `run --shard K/N` series become one run's reports and exit
-// code, as if the suites had run in one process.
-import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describeError, type ExitCode, UserError } from '../errors.js';
 import { formatRuleTable } from '../reporters/console.js';
 import { applyExpectations, dayOf, readExpectations } from '../reporters/expectations.js';
 import { writeHtmlReport } from '../reporters/html.js';
-import { writeJsonReport } from '../reporters/json.js';
+import { readRunReport, writeJsonReport } from '../reporters/json.js';
 import { writeJunitReport } from '../reporters/junit.js';
 import { writeMarkdownReport } from '../reporters/markdown.js';
 import { expectationsLeftOut, mergeReports } from '../reporters/merge.js';
@@ -57,7 +54,8 @@ export async function mergeReportsCommand(
   // Read before the reports, so a mistake in the file is answered first.
   const expectationsFile = flags.expectations && resolve(io.cwd, flags.expectations);
   const entries = expectationsFile ? readExpectations(expectationsFile, io.cwd) : undefined;
-  const reports = paths.map((path) => readRunReport(path, io.cwd));
+  const fix = `Pass the files \`${toolName} run --shard K/N --report-json FILE\` wrote`;
+  const reports = paths.map((path) => readRunReport(path, io.cwd, fix));
   const merged = mergeReports(reports, paths);
   // Applied to the whole: which entry wins, and which matched nothing, can only be told over every shard's tests.
   const report =
@@ -106,37 +104,4 @@ export async function mergeReportsCommand(
   for (const error of report.errors) io.out(`error: ${error}`);
   for (const line of written) io.out(line);
   return exitCodeOf(report);
-}
-
-/** A `run --report-json` file; anything else is the user's to fix, in one line. */
-function readRunReport(file: string, cwd: string): RunReport {
-  const path = resolve(cwd, file);
-  const fix = `Pass the files \`${toolName} run --shard K/N --report-json FILE\` wrote`;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    const problem = existsSync(path) ? `is not valid JSON (${describeError(error)})` : 'does not exist';
-    throw new UserError(`the report ${file} ${problem}`, fix);
-  }
-  const missing = missingField(parsed);
-  if (missing) throw new UserError(`${file} is not a run report (${missing})`, fix);
-  return parsed as RunReport;
-}
-
-/** What a run report must hold for a merge, or undefined when it holds it. */
-function missingField(value: unknown): string | undefined {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';
-  const report = value as Record<string, unknown>;
-  const tool = report.tool as Record<string, unknown> | undefined;
-  if (typeof tool?.name !== 'string' || typeof tool.version !== 'string') return 'no tool name and version';
-  if (typeof report.seed !== 'number') return 'no seed';
-  if (typeof report.target !== 'string') return 'no target';
-  if (typeof report.startedAt !== 'string' || typeof report.durationMs !== 'number') return 'no start and duration';
-  if (typeof (report.spec as Record<string, unknown> | undefined)?.sha256 !== 'string') return 'no spec sha256';
-  if (typeof (report.summary as Record<string, unknown> | undefined)?.completed !== 'boolean') return 'no summary';
-  for (const list of ['only', 'exclude', 'rules', 'tests', 'errors', 'drift'] as const) {
-    if (!Array.isArray(report[list])) return `no list of ${list}`;
-  }
-  return undefined;
 }

@@ -139,14 +139,17 @@ describe('expectations init', () => {
     });
 
     it('JSON that is not a run report', async () => {
-      for (const content of [
-        '{"drift": [], "total": 0}',
-        '[]',
-        'null',
-        '{"summary": {}, "rules": [{"id": 1}], "tests": []}',
+      const rule = { id: 'ALG-010', status: 'failed', force: 'MUST' };
+      for (const [content, missing] of [
+        ['{"drift": [], "total": 0}', 'no tool name and version'],
+        ['[]', 'not a JSON object'],
+        ['null', 'not a JSON object'],
+        [JSON.stringify(runReport([])).replace('"summary":{"completed":true', '"summary":{"done":true'), 'no summary'],
+        [JSON.stringify(runReport([])).replace('"tests":[]', '"tests":{}'), 'no list of tests'],
+        [JSON.stringify(runReport([{ ...rule, id: 1 } as never])), 'a rule without id, status and force'],
       ]) {
-        const error = await initError({ 'from-report': 'report.json' }, folderWithReport(content));
-        expect(error.message).toBe('report.json is not a run report (no summary, rules and tests)');
+        const error = await initError({ 'from-report': 'report.json' }, folderWithReport(content ?? ''));
+        expect(error.message).toBe(`report.json is not a run report (${missing})`);
       }
     });
 

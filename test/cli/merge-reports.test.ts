@@ -115,10 +115,10 @@ describe('merge-reports', () => {
     writeFileSync(join(dir, 'other.json'), '{"tool":{"name":"x","version":"1"},"seed":7}');
     const merge = (paths: string[]) => mergeReportsCommand(paths, { 'report-json': 'out.json' }, ioIn(dir, lines));
     expect((await userErrorOfAsync(() => merge(['a.json', 'gone.json']))).message).toBe(
-      'the report gone.json does not exist',
+      'the run report gone.json does not exist',
     );
     expect((await userErrorOfAsync(() => merge(['a.json', 'broken.json']))).message).toMatch(
-      /^the report broken\.json is not valid JSON \(/,
+      /^the run report broken\.json is not valid JSON \(/,
     );
     expect((await userErrorOfAsync(() => merge(['a.json', 'other.json']))).message).toBe(
       'other.json is not a run report (no target)',
