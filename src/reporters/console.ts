@@ -1,5 +1,6 @@
 import { formatFailure } from '../checks/failure.js';
 import { describeProblem } from '../client/problems.js';
+import type { SourceRef } from '../rules/types.js';
 import { gradeOf, type RuleGrade } from './grade.js';
 import type { RuleOutcome, RunReport, TestOutcome } from './model.js';
 
@@ -11,24 +12,25 @@ export function formatTestLine(test: TestOutcome): string {
   return `  ${mark[test.state]} [${test.rules.join(', ') || 'no rule'}] ${test.name}${why}`;
 }
 
-function sourceText(rule: RuleOutcome): string {
-  const first = rule.sources[0];
-  if (!first) return '';
-  switch (first.kind) {
+/** A rule's source in a few words, as the console table and the HTML report show it. */
+export function sourceLabel(source: SourceRef): string {
+  switch (source.kind) {
     case 'spec':
-      return `spec ${first.pointer}`;
+      return `spec ${source.pointer}`;
     case 'docs':
-      return `docs ${first.page}${first.section ? ` § ${first.section}` : ''}`;
+      return `docs ${source.page}${source.section ? ` § ${source.section}` : ''}`;
     case 'seed':
-      return `seed "${first.document}"${first.section ? ` § ${first.section}` : ''}`;
+      return `seed "${source.document}"${source.section ? ` § ${source.section}` : ''}`;
     case 'repo':
-      return `docs ${first.path}`;
+      return `docs ${source.path}${source.section ? ` § ${source.section}` : ''}`;
     case 'sdk':
-      return `sdk ${first.path}`;
+      return `sdk ${source.path}${source.lines ? `:${source.lines}` : ''}`;
     case 'derived':
-      return `from ${first.from.join(', ')}`;
+      return `from ${source.from.join(', ')}`;
   }
 }
+
+const sourceText = (rule: RuleOutcome) => (rule.sources[0] ? sourceLabel(rule.sources[0]) : '');
 
 /** Where the replay lines' variables come from; the JSON and JUnit reports say the same. */
 export const replayVariablesNote =

@@ -1,8 +1,7 @@
 import type { Failure } from '../checks/failure.js';
 import { describeHookStateOutcome } from '../client/hook-state.js';
 import { describeProblem } from '../client/problems.js';
-import type { SourceRef } from '../rules/types.js';
-import { replayVariablesNote } from './console.js';
+import { replayVariablesNote, sourceLabel } from './console.js';
 import { gradeOf, type RuleGrade } from './grade.js';
 import type { RuleOutcome, RunReport } from './model.js';
 import type { Redactor } from './redact.js';
@@ -65,23 +64,6 @@ function duration(ms: number): string {
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
-function describeSource(source: SourceRef): string {
-  switch (source.kind) {
-    case 'spec':
-      return `spec ${source.pointer}`;
-    case 'docs':
-      return `docs ${source.page}${source.section ? ` § ${source.section}` : ''}`;
-    case 'seed':
-      return `seed "${source.document}"${source.section ? ` § ${source.section}` : ''}`;
-    case 'repo':
-      return `docs ${source.path}${source.section ? ` § ${source.section}` : ''}`;
-    case 'sdk':
-      return `sdk ${source.path}${source.lines ? `:${source.lines}` : ''}`;
-    case 'derived':
-      return `from ${source.from.join(', ')}`;
-  }
-}
 
 function verdict(report: RunReport, listed: RuleOutcome[]): { text: string; tone: string } {
   if (!report.summary.completed) return { text: 'incomplete: no verdict', tone: 'errored' };
@@ -219,7 +201,7 @@ function ruleDetails(rule: RuleOutcome, kind: RuleKind): string {
     );
     parts.push(`<ul class="tests">${tests.join('')}</ul>`);
   }
-  const sources = rule.sources.map(describeSource).join('; ');
+  const sources = rule.sources.map(sourceLabel).join('; ');
   if (sources) parts.push(`<p class="hint">Source: ${escapeHtml(sources)}</p>`);
   return parts.join('');
 }
