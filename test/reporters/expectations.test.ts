@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
+import { summarise } from '../../src/reporters/aggregate.js';
 import {
   applyExpectations,
   expectationsFromReport,
@@ -53,7 +54,6 @@ function ruleOutcome(id: string, status: RuleOutcome['status'], extra: Partial<R
 
 /** A completed report of these rules and tests; each rule lists the tests citing it. */
 function runReport(rules: RuleOutcome[], tests: TestOutcome[] = []): RunReport {
-  const count = (status: RuleOutcome['status']) => rules.filter((rule) => rule.status === status).length;
   return {
     tool: { name: 'scalekit-conformance', version: '0.1.0' },
     target: 'https://acme.scalekit.dev',
@@ -63,17 +63,7 @@ function runReport(rules: RuleOutcome[], tests: TestOutcome[] = []): RunReport {
     exclude: [],
     startedAt: '2026-05-20T10:00:00.000Z',
     durationMs: 1000,
-    summary: {
-      completed: true,
-      passed: count('passed'),
-      failed: count('failed'),
-      errored: count('errored'),
-      skipped: count('skipped'),
-      uncovered: count('uncovered'),
-      warnings: rules.filter((rule) => rule.status === 'failed' && rule.force !== 'MUST').length,
-      diagnostics: 0,
-      tests: { passed: 0, failed: 0, errored: 0, skipped: 0 },
-    },
+    summary: summarise(rules, tests),
     rules: rules.map((rule) => ({
       ...rule,
       tests: tests
