@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultCacheDir } from '../../src/spec/resolve.js';
 
@@ -14,6 +14,12 @@ export interface CliResult {
   stderr: string;
 }
 
+/** SCALEKIT_OPENAPI made absolute, so a child started in another folder (the action's workspace) finds it; URLs kept. */
+function specForChild(spec: string | undefined): string | undefined {
+  if (!spec || /^[a-z][a-z0-9+.-]*:\/\//i.test(spec)) return spec;
+  return resolve(spec);
+}
+
 /**
  * The environment a CLI child starts with: PATH, HOME, the cache and the spec, so a developer's own SCALEKIT_* never
  * leak.
@@ -23,7 +29,7 @@ export function cliEnv(env: Record<string, string | undefined> = {}): NodeJS.Pro
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     XDG_CACHE_HOME: process.env.XDG_CACHE_HOME,
-    SCALEKIT_OPENAPI: process.env.SCALEKIT_OPENAPI,
+    SCALEKIT_OPENAPI: specForChild(process.env.SCALEKIT_OPENAPI),
     SCALEKIT_CONFORMANCE_CACHE: process.env.SCALEKIT_CONFORMANCE_CACHE,
     ...env,
   };
