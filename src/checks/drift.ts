@@ -19,6 +19,7 @@ export interface DriftFinding {
    * `undocumented-property`: a response carried properties its schema does not name (`pointers`).
    * `undeclared-content-type`: a body's media type for a status the spec declares no content for (`contentType`).
    * `undeclared-error-shape`: an error body whose envelope the spec leaves open or declares otherwise (`errorShape`).
+   * `undeclared-operation`: the target serves a request the spec declares no operation for (one the SDK sends).
    */
   kind: DriftKind;
   rule: RuleId;

@@ -7,6 +7,7 @@ import type { RuleId } from '../rules/catalogue.js';
 import type { SchemaRegistry } from '../spec/schemas.js';
 import { idPrefixViolations } from './id-prefixes.js';
 import type { OperationInfo } from './operations.js';
+import type { SdkReadBeyondSpec } from './sdk-operations.js';
 import {
   errorCodesOf,
   errorShapeOf,
@@ -14,6 +15,7 @@ import {
   responseSummary,
   undeclaredContentTypeDrift,
   undeclaredErrorShapeDrift,
+  undeclaredOperationDrift,
   undocumentedPropertyDrift,
 } from './server-drift.js';
 
@@ -55,6 +57,8 @@ export interface ContractCheck {
   applies?(input: CheckInput): boolean;
   /** What the exchange shows beyond the spec, as drift findings (never failures). */
   drift?(input: CheckInput): (DriftFinding | undefined)[];
+  /** What the answer to a request the spec declares no operation for shows (drift, never a failure). */
+  beyondSpec?(read: SdkReadBeyondSpec, exchange: Exchange): DriftFinding | undefined;
 }
 
 const isSuccess = (status: number) => status >= 200 && status < 300;
@@ -309,6 +313,8 @@ export const contractChecks = {
   unsupported_method: {
     rule: 'OAS-017',
     appliesTo: 'unsupported-method',
+    // Beside the undeclared methods of declared paths: the SDK's reads of paths the spec does not declare at all.
+    beyondSpec: undeclaredOperationDrift,
     run: ({ exchange, pathMethods = [] }) => {
       if (exchange.status !== 404 && exchange.status !== 405) {
         return failure('OAS-017', 'an undeclared method', '404 or 405', `${exchange.status}`, exchange);

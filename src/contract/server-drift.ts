@@ -2,9 +2,11 @@ import type { DriftFinding } from '../checks/drift.js';
 import type { Exchange } from '../client/transport.js';
 import type { SchemaRegistry } from '../spec/schemas.js';
 import type { OperationInfo } from './operations.js';
+import type { SdkReadBeyondSpec } from './sdk-operations.js';
 
 // What a target answers beyond what the spec declares, without contradicting it: properties the response schema
-// does not name, content types for statuses the spec is silent on, error bodies whose shape the spec leaves open.
+// does not name, content types for statuses the spec is silent on, error bodies whose shape the spec leaves open,
+// operations the official SDK calls that the spec does not declare.
 // None is a failure (JSON Schema allows extra properties, and `schema: {}` allows anything); each is a drift
 // finding for the spec's maintainers (issue 9), grouped per operation in `drift --run-report`.
 
@@ -235,4 +237,24 @@ export function undeclaredErrorShapeDrift(
 export function responseSummary(exchange: Exchange): string {
   if (exchange.responseBody.trim() === '') return 'with no body';
   return `with ${describeShape(exchange.responseBody)} (${mediaTypeOf(exchange) || 'no content type'})`;
+}
+
+/**
+ * A read the spec declares no operation for, which the target serves: a success, or a validation answer (400, 422),
+ * which only a route that took the request gives. 404, 405 and 501 say it is not there; any other answer (401, 403,
+ * 5xx) could come from in front of the routing, so it names nothing. Drift (the spec lags what the SDK calls),
+ * never a failure: OAS-017 fails only an undeclared method on a declared path.
+ */
+export function undeclaredOperationDrift(read: SdkReadBeyondSpec, exchange: Exchange): DriftFinding | undefined {
+  const { status } = exchange;
+  const success = status >= 200 && status < 300;
+  if (!success && status !== 400 && status !== 422) return undefined;
+  const how = success ? 'the target serves it' : 'a validation answer, so the target routes it';
+  return {
+    kind: 'undeclared-operation',
+    rule: 'OAS-017',
+    operation: `${read.method} ${read.path}`,
+    status,
+    detail: `${how}, and the spec declares no such operation; the official Node SDK calls it (${read.calledBy})`,
+  };
 }

@@ -761,6 +761,12 @@ export const faults = [
     drift: [{ kind: 'undeclared-error-shape', rule: 'OAS-005' }],
     description: 'error bodies are google.rpc.Status envelopes, also where the spec declares a bare ErrorInfo (C-21)',
   },
+  {
+    id: 'contract.sdk-read-served',
+    rules: [],
+    drift: [{ kind: 'undeclared-operation', rule: 'OAS-017' }],
+    description: 'GET /api/v1/clients, which the SDK reads and the spec does not declare, answers an empty client list',
+  },
   // Webhook delivery, retries and signatures
   {
     id: 'webhooks.first-retry-late',

@@ -9,5 +9,6 @@ export const driftKinds = [
   'undocumented-property',
   'undeclared-content-type',
   'undeclared-error-shape',
+  'undeclared-operation',
 ] as const;
 export type DriftKind = (typeof driftKinds)[number];

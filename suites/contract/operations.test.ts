@@ -20,6 +20,7 @@ import {
   operationsOf,
   pageSizeBounds,
 } from '../../src/contract/operations.js';
+import { type SdkReadBeyondSpec, sdkReadsBeyondSpec } from '../../src/contract/sdk-operations.js';
 import { confirmedNegatives } from '../../src/generation/negative.js';
 import { assertConforms, caseCount, noteDrift, type Target, test } from '../../src/harness/index.js';
 import { type DereferencedDocument, dereferencedSpec } from '../../src/spec/document.js';
@@ -43,6 +44,12 @@ async function loadSpec() {
   const specStatuses = [...new Set(operations.flatMap((op) => op.declared))];
   spec = { document, operations, methodsOfPath, specStatuses };
   return spec;
+}
+
+/** A read the official SDK sends that the spec declares no operation for, and the target's answer. */
+interface BeyondSpec {
+  read: SdkReadBeyondSpec;
+  exchange: Exchange;
 }
 
 interface Recorded {
@@ -71,10 +78,10 @@ function worldValue(world: TriggerContext, path: string, name: string): string |
   return undefined;
 }
 
-/** Sends one request to an operation through the typed client; the client is picked by `auth`. */
+/** Sends one request to an operation (or a path the spec does not declare) through the typed client; the client is picked by `auth`. */
 async function send(
   target: Target,
-  operation: OperationInfo,
+  operation: Pick<OperationInfo, 'method' | 'path'>,
   request: { path: Record<string, string>; query?: Record<string, unknown>; body?: unknown },
   auth: 'token' | 'none' | 'forged' = 'token',
   method: string = operation.method,
@@ -108,12 +115,17 @@ function valueAt(value: unknown, pointer: string): unknown {
   return current;
 }
 
-let exercising: Promise<Recorded[]> | undefined;
+interface Exercise {
+  recorded: Recorded[];
+  beyondSpec: BeyondSpec[];
+}
+
+let exercising: Promise<Exercise> | undefined;
 /** The errors of the exercise's requests that got no answer, first first. */
 const unanswered: unknown[] = [];
 
 /** Every request of the file, sent once and judged by all the checks. */
-function exercise(target: Target): Promise<Recorded[]> {
+function exercise(target: Target): Promise<Exercise> {
   exercising ??= (async () => {
     const { document, operations, methodsOfPath } = await loadSpec();
     const recorded: Recorded[] = [];
@@ -207,8 +219,14 @@ function exercise(target: Target): Promise<Recorded[]> {
       const values = Object.fromEntries(operation.parameters.filter((p) => p.in === 'path').map((p) => [p.name, 'x']));
       keep('unsupported-method', operation, await send(target, operation, { path: values }, 'token', missing));
     }
+    // Reads only, without path variables (see sdkReadsBeyondSpec): safe on a shared target, and a 404 is unambiguous.
+    const beyondSpec: BeyondSpec[] = [];
+    for (const read of sdkReadsBeyondSpec(operations)) {
+      const exchange = await send(target, { method: 'get', path: read.path }, { path: {} });
+      if (exchange) beyondSpec.push({ read, exchange });
+    }
     await cleanupTriggers(target, world.context);
-    return recorded;
+    return { recorded, beyondSpec };
   })();
   return exercising;
 }
@@ -226,17 +244,17 @@ function exercisedStatuses(recorded: readonly Recorded[]): Record<string, number
  * The shared exercise, run inside whichever test comes first. The writes a read-only run refuses there are not that
  * test's precondition: every check judges what was sent and skips when nothing applies, so the mark is taken off.
  */
-async function exerciseOnce(target: Target, task: { meta: { writesRefused?: string[] } }): Promise<Recorded[]> {
-  const recorded = await exercise(target);
+async function exerciseOnce(target: Target, task: { meta: { writesRefused?: string[] } }): Promise<Exercise> {
+  const exercised = await exercise(target);
   task.meta.writesRefused = undefined;
-  return recorded;
+  return exercised;
 }
 
 describe('every operation of the spec', () => {
   for (const [name, check] of Object.entries(contractChecks) as [string, ContractCheck][]) {
     const tags = [check.rule, ...(check.also ?? [])];
     test(`${name.replace(/_/g, ' ')} (${tags.join(', ')})`, { tags }, async ({ target, skip, task }) => {
-      const recorded = await exerciseOnce(target, task);
+      const { recorded, beyondSpec } = await exerciseOnce(target, task);
       const { methodsOfPath, specStatuses } = await loadSpec();
       // The report's coverage of statuses rides on one test: whether every operation was reached is the suite's own
       // business (test/cli/cli.test.ts holds it), not a rule a target can break.
@@ -261,6 +279,7 @@ describe('every operation of the spec', () => {
         const found = check.run(input);
         if (found) failures.push({ ...found, title: `${operation.key}: ${found.title}` });
       }
+      if (check.beyondSpec) noteDrift(...beyondSpec.map(({ read, exchange }) => check.beyondSpec?.(read, exchange)));
       // Nothing to judge because requests got no answer is no verdict: the first such error errors the test.
       if (judged === 0 && unanswered.length > 0) throw unanswered[0];
       // Nothing to judge (a read-only run sends no negative body) is a skip with its reason, never a pass.

@@ -7,7 +7,7 @@ import type { DriftReport } from '../../src/drift/report.js';
 import { UserError } from '../../src/errors.js';
 import { generatedTypesPath } from '../../src/spec/generate.js';
 import { pinnedSpec } from '../../src/spec/pinned.js';
-import { cliBudgetMs, packageDir } from './run-cli.js';
+import { cacheWithSuiteIndex, cliBudgetMs, packageDir, runCli } from './run-cli.js';
 
 // The drift command called directly, on the shared spec, its published history and the shared docs, all read at
 // run time. Hand-made specs in a temp folder separate breaking-for-clients from breaking-for-servers.
@@ -187,6 +187,26 @@ describe('scalekit-conformance drift', () => {
       '- undeclared-status 400: documented by the docs but undeclared in the spec: 400 [PWL-017, TPL-011]',
     );
   });
+
+  it(
+    'reports what the target serves beyond the spec: the SDK’s organizations:search on the embedded mock',
+    async () => {
+      const runReport = join(tempDir(), 'r.json');
+      const cache = await cacheWithSuiteIndex('skc-drift-run-');
+      temps.push(cache);
+      const run = await runCli(['run', '--only', 'OAS-017', '--seed', '1', '--report-json', runReport], {
+        SCALEKIT_CONFORMANCE_CACHE: cache,
+      });
+      expect(run.code, run.stderr).toBe(0);
+      const { report } = await driftJson({ 'run-report': runReport });
+      const search = report.server?.operations.find((group) => group.operation === 'GET /api/v1/organizations:search');
+      expect(search?.findings).toEqual([
+        expect.objectContaining({ kind: 'undeclared-operation', rule: 'OAS-017', status: 400 }),
+      ]);
+      expect((await drift({ 'run-report': runReport })).stdout).toContain('1 undeclared-operation');
+    },
+    cliBudgetMs,
+  );
 
   it('compares a run report with an earlier one (--since): new findings marked, gone ones listed, new-drift fails', async () => {
     const dir = tempDir();

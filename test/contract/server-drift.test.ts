@@ -6,6 +6,7 @@ import {
   errorShapeOf,
   undeclaredContentTypeDrift,
   undeclaredErrorShapeDrift,
+  undeclaredOperationDrift,
   undocumentedProperties,
   undocumentedPropertyDrift,
 } from '../../src/contract/server-drift.js';
@@ -195,6 +196,32 @@ describe('error shapes the spec does not declare', () => {
     expect(undeclared[0]?.detail).toBe(
       'the target answered 401 with a google.rpc.Status body (application/json), which the spec does not declare',
     );
+  });
+});
+
+describe('operations the SDK calls that the spec does not declare', () => {
+  const read = { method: 'GET' as const, path: '/api/v1/organizations:search', calledBy: 'OrganizationService.Search' };
+
+  it('are drift when the target serves them or routes them to a validation answer, and nothing otherwise', () => {
+    expect(undeclaredOperationDrift(read, recorded(200, { body: { organizations: [] } }))).toMatchObject({
+      kind: 'undeclared-operation',
+      rule: 'OAS-017',
+      operation: 'GET /api/v1/organizations:search',
+      status: 200,
+      detail: expect.stringContaining('OrganizationService.Search'),
+    });
+    expect(undeclaredOperationDrift(read, recorded(400, { body: { error_code: 'INVALID' } }))?.detail).toMatch(
+      /^a validation answer/,
+    );
+    expect(undeclaredOperationDrift(read, recorded(422))?.status).toBe(422);
+    // Not there (404, 405, 501), or an answer that may come from in front of the routing (401, 403, 5xx): nothing.
+    for (const status of [404, 405, 501, 401, 403, 500, 502]) {
+      expect(undeclaredOperationDrift(read, recorded(status)), String(status)).toBeUndefined();
+    }
+  });
+
+  it('are reported by the OAS-017 check beside its verdict', () => {
+    expect(contractChecks.unsupported_method.beyondSpec?.(read, recorded(200))?.kind).toBe('undeclared-operation');
   });
 });
 

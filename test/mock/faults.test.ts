@@ -35,6 +35,7 @@ describe('seeded faults in the mock', { timeout: mutationBudgetMs + 60_000 }, ()
     expect([...produced].sort()).toEqual([
       'undeclared-content-type',
       'undeclared-error-shape',
+      'undeclared-operation',
       'undocumented-property',
     ]);
   });

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { ScalekitClient } from '@scalekit-sdk/node';
 import { OrganizationService } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/organizations/organizations_pb.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpRulesOf } from '../../src/mock/grpc/http-rule.js';
 import { createScalekitMock, type ScalekitMock } from '../../src/mock/public.js';
+import { httpRulesOf } from '../../src/protocol/sdk/http-rule.js';
 
 // The SDK's `searchOrganization` (GET /api/v1/organizations:search, beyond the pinned spec) against the served
 // mock, as an application calls it: the SDK's own gRPC transport, answered on the mock's port by the REST

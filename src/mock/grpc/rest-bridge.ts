@@ -8,7 +8,7 @@ import {
 } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { ErrorInfoSchema } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/errdetails/errdetails_pb.js';
-import type { HttpRule } from './http-rule.js';
+import type { HttpRule } from '../../protocol/sdk/http-rule.js';
 
 /** A REST request the mock answers in-process, through the same handling as a request on its socket. */
 export interface RestRequest {

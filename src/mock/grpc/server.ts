@@ -17,9 +17,9 @@ import {
   type ServiceImpl,
 } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
-import { type HttpRule, httpRulesOf, pathVariables } from './http-rule.js';
+import { type HttpRule, httpRulesOf, pathVariables } from '../../protocol/sdk/http-rule.js';
+import { sdkServices } from '../../protocol/sdk/services.js';
 import { type RestDispatch, responseFor, restRequestFor } from './rest-bridge.js';
-import { sdkServices } from './services.js';
 
 export type { RestAnswer, RestDispatch, RestRequest } from './rest-bridge.js';
 

@@ -1,7 +1,8 @@
-import type { HttpHandler } from 'msw';
+import { type HttpHandler, HttpResponse, http } from 'msw';
 import type { components } from '../../../generated/openapi.js';
 import { paginate } from '../pagination.js';
-import { badRequest, notFound, route } from '../route.js';
+import { authenticateHeader, unauthenticated } from '../responses.js';
+import { badRequest, notFound, pathMatcher, route } from '../route.js';
 import type { MockState } from '../state.js';
 import { onOrganizationDeleted, requireOrganization } from './organizations.js';
 
@@ -124,6 +125,13 @@ export function clientHandlers(state: MockState): HttpHandler[] {
     });
   }
   return [
+    // Seeded fault: the environment's client list, which the SDK's ListClient reads and the spec does not declare,
+    // is served (drift, OAS-017). Without the fault the request falls through to the mock's 404.
+    http.get(pathMatcher('/api/v1/clients', false), ({ request }) => {
+      if (!state.has('contract.sdk-read-served')) return undefined;
+      if (!authenticateHeader(request.headers.get('authorization'), state)) return unauthenticated();
+      return HttpResponse.json({ clients: [], next_page_token: '', prev_page_token: '', total_size: 0 });
+    }),
     route(state, 'get', '/api/v1/organizations/{organization_id}/clients', ({ params, query }) => {
       const organizationId = requireOrganization(state, params.organization_id ?? '').id as string;
       const sizeText = query.get('page_size');
