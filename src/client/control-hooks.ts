@@ -5,8 +5,12 @@ import {
   type EnvironmentKind,
   type HookName,
   hookNames,
+  type InitiateLoginScenario,
+  type InterceptorRegistration,
+  type InterceptorTrigger,
   type OutboxMessage,
   type PasswordlessSettings,
+  type PublicClient,
   type RedirectType,
   type RejectedRedirect,
   type ScriptedLogin,
@@ -24,9 +28,15 @@ export {
   emailTemplateNames,
   type HookName,
   hookNames,
+  type InitiateLoginScenario,
+  type InterceptorRegistration,
+  type InterceptorTrigger,
+  initiateLoginScenarios,
+  interceptorTriggers,
   type OutboxMessage,
   type PasswordlessSettings,
   type PasswordlessType,
+  type PublicClient,
   passwordlessTypes,
   type RedirectType,
   type RejectedRedirect,
@@ -35,6 +45,12 @@ export {
   type SeededAuthRequest,
   type WebhookEndpoint,
 } from '../protocol/control-hooks.js';
+
+/** Where a redirecting hook (idp-initiated-login, initiate-login) sends the browser: its Location, and the body. */
+export interface HookRedirect {
+  location: string;
+  body: Record<string, unknown>;
+}
 
 /** What a registration came to: accepted as a whole, or refused with the URIs at fault (and nothing changed). */
 export type RedirectRegistration =
@@ -270,6 +286,87 @@ export class ControlHooks {
   async advanceClock(ms: number): Promise<number> {
     const response = await this.#request('POST', '/clock/advance', { ms });
     return Date.parse(((await this.#json('clock', response, 200)) as { now: string }).now);
+  }
+
+  /**
+   * `idp-initiated-login` (an extension): what an identity provider's app tile does. The target answers a 302 to its
+   * registered initiate-login URI with `idp_initiated_login` (EPT-004).
+   */
+  async idpInitiatedLogin(body: {
+    organization_id?: string;
+    connection_id?: string;
+    login_hint?: string;
+    relay_state?: string;
+  }): Promise<HookRedirect> {
+    return this.#redirect('idp-initiated-login', await this.#request('POST', '/idp-initiated-login', body));
+  }
+
+  /**
+   * `initiate-login` (an extension): the target does what it does on one occasion that sends the browser to the
+   * registered initiate-login URI (EPT-002): a 302 there with whatever parameters it appends.
+   */
+  async initiateLogin(
+    scenario: InitiateLoginScenario,
+    options: { email?: string; organization_id?: string } = {},
+  ): Promise<HookRedirect> {
+    return this.#redirect('initiate-login', await this.#request('POST', '/initiate-login', { scenario, ...options }));
+  }
+
+  /** `interceptors` (an extension): registers the interceptor of one trigger, replacing any earlier one. */
+  async setInterceptor(trigger: InterceptorTrigger, registration: InterceptorRegistration): Promise<void> {
+    await this.#json('interceptors', await this.#request('PUT', `/interceptors/${trigger}`, registration), 200);
+  }
+
+  /** Removes the interceptor of one trigger; removing one that is not there is not an error. */
+  async removeInterceptor(trigger: InterceptorTrigger): Promise<void> {
+    const response = await this.#request('DELETE', `/interceptors/${trigger}`);
+    if (response.status !== 204 && response.status !== 404) {
+      throw new ControlHookError('interceptors', response.status, await response.text());
+    }
+  }
+
+  /** `public-clients` (an extension): registers a single-page or native app with no secret (EPT-013). */
+  async createPublicClient(type: PublicClient['type'], redirectUris: string[]): Promise<PublicClient> {
+    const response = await this.#request('POST', '/public-clients', { type, redirect_uris: redirectUris });
+    return (await this.#json('public-clients', response, 201)) as PublicClient;
+  }
+
+  async deletePublicClient(clientId: string): Promise<void> {
+    const response = await this.#request('DELETE', `/public-clients/${encodeURIComponent(clientId)}`);
+    if (response.status !== 204 && response.status !== 404) {
+      throw new ControlHookError('public-clients', response.status, await response.text());
+    }
+  }
+
+  /**
+   * `rate-limit` (an extension): lowers the environment's API limit to `perMinute` requests a minute of the target's
+   * clock (TOK-009), so a test goes over it without flooding anything.
+   */
+  async setRateLimit(perMinute: number): Promise<void> {
+    await this.#json('rate-limit', await this.#request('PUT', '/rate-limit', { per_minute: perMinute }), 200);
+  }
+
+  /** Puts the target's own rate limit back. */
+  async clearRateLimit(): Promise<void> {
+    const response = await this.#request('DELETE', '/rate-limit');
+    if (response.status !== 204) throw new ControlHookError('rate-limit', response.status, await response.text());
+  }
+
+  /** A redirecting hook's answer: a 302 (or 303) with a Location; anything else is outside its contract. */
+  async #redirect(hook: string, response: Response): Promise<HookRedirect> {
+    const text = await response.text();
+    const location = response.headers.get('location');
+    if ((response.status !== 302 && response.status !== 303) || !location) {
+      throw new ControlHookError(hook, response.status, text);
+    }
+    let body: Record<string, unknown> = {};
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+    } catch {
+      // The Location is the answer; a body is optional.
+    }
+    return { location, body };
   }
 
   async #json(hook: string, response: Response, status: number): Promise<unknown> {

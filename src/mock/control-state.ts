@@ -56,3 +56,8 @@ export const defaultPasswordlessSettings: Readonly<PasswordlessSettings> = {
 export function passwordlessSettings(state: MockState): PasswordlessSettings {
   return state.slice('control.passwordless', () => ({ ...defaultPasswordlessSettings }));
 }
+
+/** The invitation tokens the `initiate-login` hook handed out, which /oauth/authorize takes back (EPT-003). */
+export function invitationTokens(state: MockState): Set<string> {
+  return state.slice('control.invitation-tokens', () => new Set<string>());
+}

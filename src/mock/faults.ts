@@ -767,6 +767,66 @@ export const faults = [
     drift: [{ kind: 'undeclared-operation', rule: 'OAS-017' }],
     description: 'GET /api/v1/clients, which the SDK reads and the spec does not declare, answers an empty client list',
   },
+  // Auth-flow interceptors (issue 20)
+  {
+    id: 'interceptors.webhook-headers',
+    rules: ['WHS-008'],
+    description: 'interceptor calls are signed under webhook-id/-timestamp/-signature instead of interceptor-*',
+  },
+  {
+    id: 'interceptors.deny-ignored',
+    rules: ['OTH-001'],
+    description: 'a DENY from the interceptor is ignored: the flow goes on as if it had allowed',
+  },
+  {
+    id: 'interceptors.block-fails-open',
+    rules: ['OTH-002'],
+    description: 'under fail_policy block, an interceptor that does not answer in time lets the flow through',
+  },
+  {
+    id: 'interceptors.generic-message-wrong',
+    rules: ['OTH-003'],
+    description: 'a DENY without error.message shows "Access denied." instead of the documented generic message',
+  },
+  {
+    id: 'interceptors.claims-top-level',
+    rules: ['OTH-005'],
+    description: "PRE_SESSION_CREATION claims land at the access token's top level instead of under custom_claims",
+  },
+  // The initiate-login endpoint, IdP-initiated login and public clients (issue 20)
+  {
+    id: 'endpoints.initiate-login-to-callback',
+    rules: ['EPT-002'],
+    description:
+      'the initiate-login occasions send the browser to the first callback URI instead of the initiate-login URI',
+  },
+  {
+    id: 'endpoints.invitation-params-refused',
+    rules: ['EPT-003'],
+    description:
+      '/oauth/authorize refuses the invitation parameters an app forwards from its initiate-login route (400)',
+  },
+  {
+    id: 'endpoints.idp-token-foreign-key',
+    rules: ['EPT-004'],
+    description: 'the idp_initiated_login token is signed with a key /keys does not publish',
+  },
+  {
+    id: 'oauth.public-client-secret-required',
+    rules: ['EPT-013'],
+    description: "a public client's code exchange without a client secret is refused with invalid_client",
+  },
+  // Rate limits and transport (issue 20)
+  {
+    id: 'rate-limit.503',
+    rules: ['TOK-009'],
+    description: 'a request over the rate limit is answered 503 UNAVAILABLE instead of 429 RATE_LIMITED',
+  },
+  {
+    id: 'tls.plain-http-served',
+    rules: ['TOK-006'],
+    description: 'the TLS mock also answers plain http:// requests on its port',
+  },
   // Webhook delivery, retries and signatures
   {
     id: 'webhooks.first-retry-late',

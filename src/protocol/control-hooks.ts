@@ -19,6 +19,11 @@ export const hookNames = [
   'clock',
   'passwordless',
   'idle',
+  'idp-initiated-login',
+  'initiate-login',
+  'interceptors',
+  'public-clients',
+  'rate-limit',
 ] as const;
 export type HookName = (typeof hookNames)[number];
 
@@ -105,4 +110,46 @@ export interface PasswordlessSettings {
   type: PasswordlessType;
   regenerate_on_resend: boolean;
   enforce_same_browser_origin: boolean;
+}
+
+/** OTH-001: the four moments an interceptor is called at. */
+export const interceptorTriggers = [
+  'PRE_SIGNUP',
+  'PRE_SESSION_CREATION',
+  'PRE_USER_INVITATION',
+  'PRE_M2M_TOKEN_CREATION',
+] as const;
+export type InterceptorTrigger = (typeof interceptorTriggers)[number];
+
+/**
+ * An interceptor as the `interceptors` hook registers it (the dashboard's form): where the target POSTs, the secret
+ * it signs with (`whsec_...`, as for webhooks, WHS-008), how long it waits, and what it does when no valid answer
+ * comes in time (OTH-002: "allow or block the flow").
+ */
+export interface InterceptorRegistration {
+  url: string;
+  secret: string;
+  /** Milliseconds on the target's clock; the docs recommend 3 to 5 seconds. */
+  timeout_ms: number;
+  fail_policy: 'allow' | 'block';
+}
+
+/**
+ * What the `initiate-login` hook asks the target to do: what it does on each occasion (EPT-002) that sends the
+ * browser to the registered initiate-login URI.
+ */
+export const initiateLoginScenarios = [
+  'expired_transaction',
+  'password_reset',
+  'email_verification',
+  'invitation',
+  'cookies_disabled',
+] as const;
+export type InitiateLoginScenario = (typeof initiateLoginScenarios)[number];
+
+/** A public client (EPT-013): a single-page or native app, with no secret, that must use PKCE. */
+export interface PublicClient {
+  client_id: string;
+  type: 'spa' | 'native';
+  redirect_uris: string[];
 }

@@ -1,3 +1,4 @@
+import { generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { HttpResponse, http } from 'msw';
 import { parseStatus } from '../../oracles/auth-log-filter.js';
 import { referencedVariables, TemplateSyntaxError } from '../../oracles/email-template.js';
@@ -7,6 +8,10 @@ import {
   type EmailTemplateName,
   emailTemplateNames,
   hookNames,
+  type InitiateLoginScenario,
+  type InterceptorTrigger,
+  initiateLoginScenarios,
+  interceptorTriggers,
   type PasswordlessSettings as PasswordlessHookSettings,
   passwordlessTypes,
   type RedirectType,
@@ -16,6 +21,7 @@ import {
 import type { RuleId } from '../../rules/catalogue.js';
 import {
   emailTemplates,
+  invitationTokens,
   loginScript,
   type PasswordlessSettings,
   passwordlessSettings,
@@ -23,7 +29,10 @@ import {
   webhookEndpoint,
 } from '../control-state.js';
 import { type FaultId, faults, isFaultId } from '../faults.js';
+import { interceptorRegistry } from '../interceptors.js';
 import { signJwt } from '../oidc-keys.js';
+import { publicClients } from '../public-clients.js';
+import { rateLimit } from '../rate-limit.js';
 import { authenticate, errorInfo, unauthenticated } from '../responses.js';
 import { decodePathSegment } from '../route.js';
 import type { AuthLogEntry, MockState } from '../state.js';
@@ -52,7 +61,7 @@ export interface HookServices {
  * Every control hook of the target contract (RUNNING.md, part 2), plus this mock's extensions: `faults`, and
  * `idp-initiated-login` (what an identity provider's tile does, which no API call can).
  */
-export const implementedHooks = [...hookNames, 'faults', 'idp-initiated-login'] as const;
+export const implementedHooks = [...hookNames, 'faults'] as const;
 
 /** How long an IdP-initiated login token stays valid: the app is meant to redeem it at once. */
 const idpInitiatedLoginLifetimeSeconds = 5 * 60;
@@ -279,7 +288,8 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
           return errorInfo(400, 'FAILED_PRECONDITION', 'register an initiate_login URI first (redirects hook)');
         }
         const iat = Math.floor(state.clock.now() / 1000);
-        const token = await signJwt(state, {
+        const sign = state.has('endpoints.idp-token-foreign-key') ? signWithForeignKey : signJwt;
+        const token = await sign(state, {
           iss: new URL(request.url).origin,
           aud: [state.credentials.clientId],
           iat,
@@ -493,6 +503,148 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
       }),
     ),
 
+    // An extension: what the target does on each occasion that sends the browser to the initiate-login URI
+    // (EPT-002). The parameters it appends are its own (G-26): the issuer, as OIDC third-party initiated login
+    // has it, the email as login_hint, and for an invitation the organization and a token the authorize endpoint
+    // takes back when the app forwards them (EPT-003).
+    http.post(
+      hook('/initiate-login'),
+      guarded(async ({ request }) => {
+        const body = await readJson(request);
+        const scenario = body?.scenario as InitiateLoginScenario;
+        if (!initiateLoginScenarios.includes(scenario)) {
+          return errorInfo(400, 'INVALID_ARGUMENT', `scenario must be one of ${initiateLoginScenarios.join(', ')}`);
+        }
+        const email = typeof body?.email === 'string' ? body.email : undefined;
+        const organizationId = typeof body?.organization_id === 'string' ? body.organization_id : undefined;
+        if (organizationId && !findOrganization(state, organizationId)) {
+          return errorInfo(404, 'NOT_FOUND', `organization ${organizationId} not found`);
+        }
+        const registry = redirectRegistry(state);
+        const target = state.has('endpoints.initiate-login-to-callback')
+          ? registry.callback[0]
+          : registry.initiate_login[0];
+        if (target === undefined) {
+          return errorInfo(400, 'FAILED_PRECONDITION', 'register an initiate_login URI first (redirects hook)');
+        }
+        const params = new URLSearchParams({ iss: new URL(request.url).origin });
+        if (email && scenario !== 'expired_transaction' && scenario !== 'cookies_disabled') {
+          params.set('login_hint', email);
+        }
+        if (scenario === 'invitation') {
+          if (organizationId) params.set('organization_id', organizationId);
+          params.set('invitation_token', invitationToken(state));
+        }
+        const location = `${target}${target.includes('?') ? '&' : '?'}${params}`;
+        return HttpResponse.json({ location }, { status: 302, headers: { location, 'cache-control': 'no-store' } });
+      }),
+    ),
+
+    // An extension: auth-flow interceptors (OTH-001), as the dashboard registers them.
+    http.put(
+      hook('/interceptors/:trigger'),
+      guarded(async ({ request, segment }) => {
+        const trigger = segment as InterceptorTrigger;
+        if (!interceptorTriggers.includes(trigger)) {
+          return errorInfo(404, 'NOT_FOUND', `unknown trigger ${trigger}: one of ${interceptorTriggers.join(', ')}`);
+        }
+        const body = await readJson(request);
+        const url = typeof body?.url === 'string' ? body.url : '';
+        const timeout = body?.timeout_ms ?? 5000;
+        const policy = body?.fail_policy ?? 'allow';
+        const secret = typeof body?.secret === 'string' ? body.secret : '';
+        if (
+          !/^https?:\/\//i.test(url) ||
+          !URL.canParse(url) ||
+          !isWebhookSecret(secret) ||
+          typeof timeout !== 'number' ||
+          !Number.isInteger(timeout) ||
+          timeout < 1 ||
+          timeout > 60_000 ||
+          (policy !== 'allow' && policy !== 'block')
+        ) {
+          return errorInfo(
+            400,
+            'INVALID_ARGUMENT',
+            'body must be { "url": "http(s)://...", "secret": "whsec_...", "timeout_ms"?: 1..60000, "fail_policy"?: "allow" | "block" }',
+          );
+        }
+        interceptorRegistry(state)[trigger] = {
+          url,
+          secret,
+          timeout_ms: timeout,
+          fail_policy: policy,
+        };
+        return HttpResponse.json({ trigger, url, timeout_ms: timeout, fail_policy: policy });
+      }),
+    ),
+    http.delete(
+      hook('/interceptors/:trigger'),
+      guarded(({ segment }) => {
+        const registry = interceptorRegistry(state);
+        const trigger = segment as InterceptorTrigger;
+        if (!interceptorTriggers.includes(trigger) || !registry[trigger]) {
+          return errorInfo(404, 'NOT_FOUND', `no interceptor for ${segment}`);
+        }
+        delete registry[trigger];
+        return new HttpResponse(null, { status: 204 });
+      }),
+    ),
+
+    // An extension: single-page and native apps (EPT-013), which have no secret and must use PKCE.
+    http.post(
+      hook('/public-clients'),
+      guarded(async ({ request }) => {
+        const body = await readJson(request);
+        const type = body?.type;
+        const uris = body?.redirect_uris;
+        const absolute = (uri: string) => URL.canParse(uri) && !uri.includes('#');
+        if (
+          (type !== 'spa' && type !== 'native') ||
+          !isStringArray(uris) ||
+          uris.length === 0 ||
+          !uris.every(absolute)
+        ) {
+          return errorInfo(
+            400,
+            'INVALID_ARGUMENT',
+            'body must be { "type": "spa" | "native", "redirect_uris": [absolute URIs without a fragment] }',
+          );
+        }
+        const client = { client_id: state.id('skc_'), type, redirect_uris: uris } as const;
+        publicClients(state).set(client.client_id, { ...client, redirect_uris: [...uris] });
+        return HttpResponse.json(client, { status: 201 });
+      }),
+    ),
+    http.delete(
+      hook('/public-clients/:id'),
+      guarded(({ segment }) =>
+        publicClients(state).delete(segment)
+          ? new HttpResponse(null, { status: 204 })
+          : errorInfo(404, 'NOT_FOUND', `no public client ${segment}`),
+      ),
+    ),
+
+    // An extension: lowers the environment's API rate limit for a test (TOK-009), so nothing is flooded.
+    http.put(
+      hook('/rate-limit'),
+      guarded(async ({ request }) => {
+        const perMinute = (await readJson(request))?.per_minute;
+        if (typeof perMinute !== 'number' || !Number.isInteger(perMinute) || perMinute < 1 || perMinute > 100_000) {
+          return errorInfo(400, 'INVALID_ARGUMENT', 'body must be { "per_minute": N } with 1 <= N <= 100000');
+        }
+        rateLimit(state).perMinute = perMinute;
+        return HttpResponse.json({ per_minute: perMinute });
+      }),
+    ),
+    http.delete(
+      hook('/rate-limit'),
+      guarded(() => {
+        delete rateLimit(state).perMinute;
+        return new HttpResponse(null, { status: 204 });
+      }),
+    ),
+
     http.get(
       hook('/faults'),
       guarded(() =>
@@ -512,4 +664,16 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
       }),
     ),
   ];
+}
+
+function invitationToken(state: MockState): string {
+  const token = state.id('inv_', 24);
+  invitationTokens(state).add(token);
+  return token;
+}
+
+/** The seeded fault of EPT-004: the token signed with a key of its own, one /keys never publishes. */
+async function signWithForeignKey(_state: MockState, claims: JWTPayload): Promise<string> {
+  const { privateKey } = await generateKeyPair('RS256');
+  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'foreign', typ: 'JWT' }).sign(privateKey);
 }

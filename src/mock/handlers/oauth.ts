@@ -3,9 +3,11 @@ import { HttpResponse, http } from 'msw';
 import { matchRedirectUri } from '../../oracles/redirect-match.js';
 import type { TemplateOrganization } from '../../oracles/redirect-template.js';
 import { splitUri } from '../../oracles/redirect-uri.js';
+import type { PublicClient } from '../../protocol/control-hooks.js';
 import { notifyBackChannelLogout } from '../back-channel-logout.js';
-import { loginScript, type RedirectType, redirectRegistry } from '../control-state.js';
+import { invitationTokens, loginScript, type RedirectType, redirectRegistry } from '../control-state.js';
 import { publicJwks, publicKeyPem, signJwt, verifyJwt } from '../oidc-keys.js';
+import { publicClients } from '../public-clients.js';
 import { MockError, pathMatcher } from '../route.js';
 import type { AuthLogEntry, MockState } from '../state.js';
 import { findOrganization, organizationStore } from './organizations.js';
@@ -274,6 +276,28 @@ function pkceMatches(challenge: { value: string; method: string }, verifier: str
   return createHash('sha256').update(verifier).digest('base64url') === challenge.value;
 }
 
+/**
+ * A public client's callbacks (EPT-013): an exact match, and for a native app a loopback callback on any port
+ * (RFC 8252 §7.3: the app takes whatever port is free), the host and path as registered.
+ */
+function publicClientAccepts(client: PublicClient, requested: string): boolean {
+  if (client.redirect_uris.includes(requested)) return true;
+  if (client.type !== 'native' || !URL.canParse(requested)) return false;
+  const asked = new URL(requested);
+  const loopback = (url: URL) => url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === '[::1]');
+  if (!loopback(asked)) return false;
+  return client.redirect_uris.some((uri) => {
+    if (!URL.canParse(uri)) return false;
+    const registered = new URL(uri);
+    return (
+      loopback(registered) &&
+      registered.hostname === asked.hostname &&
+      registered.pathname === asked.pathname &&
+      registered.search === asked.search
+    );
+  });
+}
+
 // --- handlers ------------------------------------------------------------------------------------------------
 
 export function oauthHandlers(state: MockState) {
@@ -414,8 +438,17 @@ export function oauthHandlers(state: MockState) {
   }
 
   async function authorizationCodeGrant(issuer: string, form: URLSearchParams, clientId?: string, secret?: string) {
-    if (clientId !== state.credentials.clientId) return oauthError(401, 'invalid_client', 'unknown client_id');
-    if (secret !== undefined && secret !== state.credentials.clientSecret) {
+    // EPT-013: a public client has no secret; PKCE (required at authorize) stands in for it.
+    const publicClient = clientId === undefined ? undefined : publicClients(state).get(clientId);
+    if (publicClient) {
+      if (secret !== undefined) return oauthError(401, 'invalid_client', 'a public client has no client secret');
+      if (state.has('oauth.public-client-secret-required')) {
+        return oauthError(401, 'invalid_client', 'client_secret is required');
+      }
+    } else if (clientId !== state.credentials.clientId) {
+      return oauthError(401, 'invalid_client', 'unknown client_id');
+    }
+    if (!publicClient && secret !== undefined && secret !== state.credentials.clientSecret) {
       return oauthError(401, 'invalid_client', 'wrong client secret');
     }
     const codeValue = form.get('code');
@@ -587,7 +620,8 @@ export function oauthHandlers(state: MockState) {
         requestedClient !== 'duplicate' && state.has('oauth.unknown-client-accepted')
           ? state.credentials.clientId
           : requestedClient;
-      if (clientId !== state.credentials.clientId) {
+      const publicClient = typeof clientId === 'string' ? publicClients(state).get(clientId) : undefined;
+      if (clientId !== state.credentials.clientId && !publicClient) {
         return errorPage(request, 'invalid_client', 'client_id is missing or unknown');
       }
       // The fault goes on with the first registered callback when redirect_uri is left out (EPT-005).
@@ -602,7 +636,10 @@ export function oauthHandlers(state: MockState) {
       // expand only for the organization the request names (RDT-005, RDT-006).
       const requestedOrganization = single(query, 'organization_id');
       const inScope = requestedOrganization === 'duplicate' ? undefined : requestedOrganization;
-      if (!isRegistered('callback', redirectUri, inScope)) {
+      const registered = publicClient
+        ? publicClientAccepts(publicClient, redirectUri)
+        : isRegistered('callback', redirectUri, inScope);
+      if (!registered) {
         const fallback = redirectRegistry(state).callback[0];
         if (state.has('oauth.redirect-fallback') && fallback !== undefined) {
           return redirectTo(fallback, { error: 'invalid_redirect_uri', state: query.get('state') ?? undefined });
@@ -639,6 +676,16 @@ export function oauthHandlers(state: MockState) {
       if (challenge && !pkceValue.test(challenge.value)) {
         return fail('invalid_request', 'code_challenge must be 43 to 128 unreserved characters');
       }
+      // EPT-013: a public client has no secret, so only PKCE binds the code to the app that asked for it.
+      if (publicClient && !challenge) return fail('invalid_request', 'a public client must use PKCE (code_challenge)');
+      // EPT-003: the invitation parameters an app forwards from its initiate-login route are taken back here.
+      const invitation = query.get('invitation_token');
+      if (invitation !== null) {
+        if (state.has('endpoints.invitation-params-refused')) {
+          return fail('invalid_request', 'unexpected parameter invitation_token');
+        }
+        if (!invitationTokens(state).has(invitation)) return fail('invalid_request', 'unknown invitation_token');
+      }
       const prompt = query.get('prompt');
       // The fault ignores a prompt outside the list instead of refusing it (EPT-005).
       if (prompt !== null && !promptValues.has(prompt) && !state.has('oauth.unknown-prompt-ignored')) {
@@ -667,7 +714,7 @@ export function oauthHandlers(state: MockState) {
       state.authRequests.push(authLog);
 
       const transaction: PendingAuthorization = {
-        clientId,
+        clientId: publicClient?.client_id ?? state.credentials.clientId,
         redirectUri,
         ...(stateParam === undefined ? {} : { state: stateParam }),
         ...(organizationId ? { organizationId } : {}),
