@@ -75,8 +75,12 @@ describe('control hooks of the standalone mock', () => {
         'clock',
         'passwordless',
         'idle',
-        'faults',
         'idp-initiated-login',
+        'initiate-login',
+        'interceptors',
+        'public-clients',
+        'rate-limit',
+        'faults',
       ],
     });
   });
