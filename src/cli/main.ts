@@ -237,6 +237,12 @@ function buildProgram(): Command {
     .addOption(shared.maxRps())
     .addOption(option('--plan', 'Print the settings, the write decision and the tests that would run; contact nothing'))
     .addOption(
+      repeatable(
+        '--without-hook <NAME>',
+        'Switch a control hook of the embedded mock off (repeatable): its tests are skipped, naming the hook',
+      ),
+    )
+    .addOption(
       option(
         '--wait-for-target <S>',
         'Wait up to S seconds for a URL target that does not answer yet (one that is starting)',

@@ -95,7 +95,15 @@ export async function mockCommand(
   try {
     served = await serveMock(mock, port, {
       ...(onRequest ? { onRequest } : {}),
-      ...(tls ? { tls: { key: tls.key, cert: tls.cert } } : {}),
+      ...(tls
+        ? {
+            tls: {
+              key: tls.key,
+              cert: tls.cert,
+              ...(flags.fault?.includes('tls.plain-http-served') ? { plainHttpToo: true } : {}),
+            },
+          }
+        : {}),
     });
   } catch (error) {
     // Only a port problem is the user's to fix; anything else is a bug and surfaces as one.

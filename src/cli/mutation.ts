@@ -7,7 +7,8 @@ import { type DriftFinding, driftKey } from '../checks/drift.js';
 import { systemClock } from '../clock.js';
 import { defaultProfile, mergeProfile, type Profile } from '../config/profile.js';
 import { ExitCode, UserError } from '../errors.js';
-import { newRunId } from '../harness/context.js';
+import { newRunId, type TargetSpec } from '../harness/context.js';
+import type { TlsUrlTarget } from '../harness/target.js';
 import { diagnosticsOf, driftOf, type Fault, faults, isFaultId, profilesOf } from '../mock/faults.js';
 import { type ServedMock, serveMock } from '../mock/http-server.js';
 import { createMock, type Mock } from '../mock/index.js';
@@ -23,6 +24,7 @@ import {
   type SuiteResults,
   type SuiteSession,
 } from './execute.js';
+import { needsTls, runTlsMaterial } from './run-target.js';
 
 export interface MutationResult {
   fault: string;
@@ -131,6 +133,8 @@ async function runBatch(
     name: string;
     served?: ServedMock;
     mock?: Mock;
+    /** The CA the workers trust for this job's mock, when it is served over TLS. */
+    ca?: string;
   }[] = jobs.map((job, n) => {
     const file = join(folder, `${n}-${basename(job.file)}`);
     const from = relative(folder, resolve(packageRoot, job.file)).split(sep).join('/');
@@ -148,25 +152,41 @@ async function runBatch(
   try {
     // The mocks are made when their file first calls, and dropped when it ends: a few are alive at a time, not all.
     for (const run of runs) {
-      run.served = await serveMock({
-        // Read on every request: the mock is made by the first.
-        get handlers() {
-          run.mock ??= createMock({
-            clock: systemClock,
-            credentials,
-            faults: run.job.fault ? [run.job.fault.id] : [],
-            seed: options.seed,
-            profile: run.job.profile,
-          });
-          return run.mock.handlers;
+      // A file about the transport itself gets its mock over TLS (run-target.ts), with the run's CA.
+      const tls = needsTls([run.job.file]) ? await runTlsMaterial() : undefined;
+      if (tls) run.ca = tls.ca;
+      run.served = await serveMock(
+        {
+          // Read on every request: the mock is made by the first.
+          get handlers() {
+            run.mock ??= createMock({
+              clock: systemClock,
+              credentials,
+              faults: run.job.fault ? [run.job.fault.id] : [],
+              seed: options.seed,
+              profile: run.job.profile,
+            });
+            return run.mock.handlers;
+          },
         },
-      });
+        0,
+        tls
+          ? {
+              tls: {
+                key: tls.key,
+                cert: tls.cert,
+                ...(run.job.fault?.id === 'tls.plain-http-served' ? { plainHttpToo: true } : {}),
+              },
+            }
+          : {},
+      );
     }
-    const target = (run: (typeof runs)[number]) => ({
-      kind: 'url' as const,
-      baseUrl: run.served?.url ?? '',
-      ...credentials,
-    });
+    const target = (run: (typeof runs)[number]): TargetSpec => {
+      const spec = { kind: 'url' as const, baseUrl: run.served?.url ?? '', ...credentials };
+      if (!run.ca) return spec;
+      const overTls: TlsUrlTarget = { ...spec, ca: run.ca };
+      return overTls;
+    };
     const byFile = new Map(runs.map((run) => [run.file, run]));
     const outcome = await session.run(
       {

@@ -12,7 +12,7 @@ import { defaultCacheDir, type ResolvedSpec } from '../spec/resolve.js';
 import { cachedSuiteIndex, executeSuites, type IndexedTest, type SuiteResults, selectFiles } from './execute.js';
 import type { RunInterrupts } from './run-interrupts.js';
 import type { RunSettings } from './run-settings.js';
-import type { RunTarget } from './run-target.js';
+import { type RunTarget, tlsSuiteFiles } from './run-target.js';
 import { runLedgerFile } from './sweep.js';
 
 /** How the run's console shows it: test lines through `out`; a progress line when the output is a terminal. */
@@ -43,7 +43,6 @@ export async function runSuites(
   interrupts: RunInterrupts,
   console: SuiteConsole,
 ): Promise<(SuiteResults & { maxFailures?: MaxFailuresOutcome }) | undefined> {
-  const context = runContext(settings, spec, target, interrupts);
   const progress = console.terminal ? new ProgressLine(console.terminal) : undefined;
   const print = (line: string) => (progress ? progress.print(line, console.out) : console.out(line));
   const ticking = progress && setInterval(() => progress.refresh(), 1000);
@@ -54,6 +53,10 @@ export async function runSuites(
     if (interrupts.interrupted) return undefined;
     // With --only or --exclude, only the files holding a selected test are loaded (the others would be dropped).
     const selection = await selectFiles({ only: settings.only, exclude: settings.exclude }, interrupts.signal);
+    // The embedded mock's TLS side, made only when a selected file needs it (tlsSuiteFiles).
+    const tls = await target.tlsSide?.(selection?.files);
+    if (tls) console.out(`  over TLS:  ${tlsSuiteFiles.join(', ')} against ${tls.url} (a CA made for this run)`);
+    const context = { ...runContext(settings, spec, target, interrupts), ...(tls ? { files: tls.files } : {}) };
     const onTest = (test: TestOutcome) => {
       // Left out by the selection: counted in one line at the end, not listed.
       if (isSelectionNote(test.message)) return;

@@ -1,17 +1,20 @@
 // The target of a run: the embedded mock served on loopback, or a URL; the run's ID and tag; and, decided once here,
 // whether the run must clean up after itself. `preflight` proves the target answers before anything else is sent.
 import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
 import { setTimeout as pause } from 'node:timers/promises';
 import { createTokenSession } from '../client/api.js';
 import { TokenError } from '../client/oauth.js';
 import { TransportError } from '../client/transport.js';
 import { systemClock } from '../clock.js';
 import { describeError, UserError } from '../errors.js';
-import { newRunId, type TargetSpec } from '../harness/context.js';
-import { serveMock } from '../mock/http-server.js';
+import type { RunContext, TargetSpec } from '../harness/context.js';
+import { newRunId } from '../harness/context.js';
+import type { TlsUrlTarget } from '../harness/target.js';
+import { makeTlsMaterial, type ServedMock, serveMock } from '../mock/http-server.js';
 import { createMock } from '../mock/index.js';
 import type { Redactor } from '../reporters/redact.js';
-import { toolName } from '../version.js';
+import { packageRoot, toolName } from '../version.js';
 import type { RunSettings } from './run-settings.js';
 
 export interface RunTarget {
@@ -29,18 +32,50 @@ export interface RunTarget {
   sweepable: boolean;
   /** What to run later when the run's own sweep could not finish. */
   sweepLater: string;
+  /**
+   * The embedded mock only: serves it over TLS too, when `files` (the selected suite files, all when undefined) hold
+   * one of `tlsSuiteFiles`, and answers those files' targets (RunContext.files); undefined when none is selected.
+   */
+  tlsSide?(files: readonly string[] | undefined): Promise<{ files: RunContext['files']; url: string } | undefined>;
   /** Stops the embedded mock; nothing for a URL target. */
   close(): Promise<void>;
 }
+
+/**
+ * The suite files about the transport itself (TOK-006), which need a target served over TLS: `run` and `mutation`
+ * serve the embedded mock to them on a TLS port of its own, with a CA made for the run and trusted by the run's
+ * workers for that origin only. Every other file keeps the cleartext port (replay lines work as they are, and no
+ * run pays for TLS it does not use). Relative to the package.
+ */
+export const tlsSuiteFiles: readonly string[] = ['suites/platform/https.test.ts'];
+
+/** Whether a selection of suite files (all when undefined) holds one that needs TLS. */
+export function needsTls(files: readonly string[] | undefined): boolean {
+  if (files === undefined) return true;
+  const selected = new Set(files.map((file) => resolve(packageRoot, file)));
+  return tlsSuiteFiles.some((file) => selected.has(resolve(packageRoot, file)));
+}
+
+/** The CA and certificate a process's TLS mocks share: made once, on first use, never written anywhere. */
+let tlsMaterial: Promise<{ ca: string; cert: string; key: string }> | undefined;
+export const runTlsMaterial = () => {
+  tlsMaterial ??= makeTlsMaterial();
+  return tlsMaterial;
+};
 
 type MockTarget = Extract<RunSettings['target'], { kind: 'mock' }>;
 
 /** The run's target, ready for the preflight: the embedded mock served (its secret redacted), or the URL as given. */
 export async function openTarget(settings: RunSettings, redactor: Redactor): Promise<RunTarget> {
-  const { label, connection, close } =
+  const { label, connection, close, tlsSide } =
     settings.target.kind === 'mock'
       ? await serveEmbeddedMock(settings, settings.target, redactor)
-      : { label: settings.target.baseUrl, connection: urlConnection(settings.target), close: async () => {} };
+      : {
+          label: settings.target.baseUrl,
+          connection: urlConnection(settings.target),
+          close: async () => {},
+          tlsSide: undefined,
+        };
   const runId = newRunId();
   const tag = `conf${runId}`;
   return {
@@ -50,6 +85,7 @@ export async function openTarget(settings: RunSettings, redactor: Redactor): Pro
     tag,
     sweepable: settings.target.kind === 'url' && settings.writes.allowed,
     sweepLater: `run \`${toolName} sweep --target ${connection.baseUrl} --tag ${tag}\``,
+    ...(tlsSide ? { tlsSide } : {}),
     close,
   };
 }
@@ -59,18 +95,45 @@ function urlConnection({ baseUrl, clientId, clientSecret }: RunTarget['connectio
 }
 
 // The embedded mock is served on loopback, so a default run takes the same socket path as a live target.
-async function serveEmbeddedMock(settings: RunSettings, { faults }: MockTarget, redactor: Redactor) {
+async function serveEmbeddedMock(settings: RunSettings, { faults, withoutHooks }: MockTarget, redactor: Redactor) {
   const credentials = { clientId: 'skc_embedded_mock', clientSecret: `mock-${randomUUID()}` };
   redactor.addSecret(credentials.clientSecret);
-  const served = await serveMock(
-    // The mock follows the run's profile too, so a config that decides an open point differently still passes.
-    createMock({ clock: systemClock, credentials, faults, seed: settings.seed, profile: settings.profile }),
-  );
-  const faultNote = faults.length > 0 ? ` with fault(s) ${faults.join(', ')}` : '';
+  // The mock follows the run's profile too, so a config that decides an open point differently still passes.
+  const mock = createMock({
+    clock: systemClock,
+    credentials,
+    faults,
+    seed: settings.seed,
+    profile: settings.profile,
+    ...(withoutHooks ? { disabledHooks: withoutHooks } : {}),
+  });
+  const served = await serveMock(mock);
+  let overTls: ServedMock | undefined;
+  // The same mock (one state) on a second port, over TLS, for the files that need it.
+  const tlsSide = async (files: readonly string[] | undefined) => {
+    if (!needsTls(files)) return undefined;
+    const { ca, cert, key } = await runTlsMaterial();
+    overTls ??= await serveMock(mock, 0, {
+      tls: { key, cert, ...(faults.includes('tls.plain-http-served') ? { plainHttpToo: true } : {}) },
+    });
+    const target: TlsUrlTarget = { kind: 'url', baseUrl: overTls.url, ...credentials, ca };
+    return {
+      url: overTls.url,
+      files: Object.fromEntries(
+        tlsSuiteFiles.map((file) => [resolve(packageRoot, file), { target, profile: settings.profile }]),
+      ),
+    };
+  };
+  const faultNote =
+    (faults.length > 0 ? ` with fault(s) ${faults.join(', ')}` : '') +
+    (withoutHooks ? ` without hook(s) ${withoutHooks.join(', ')}` : '');
   return {
     label: `embedded mock (${served.url})${faultNote}`,
     connection: { kind: 'url' as const, baseUrl: served.url, ...credentials },
-    close: served.close,
+    tlsSide,
+    close: async () => {
+      await Promise.all([served.close(), overTls?.close()]);
+    },
   };
 }
 

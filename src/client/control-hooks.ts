@@ -390,6 +390,8 @@ export class ControlHooks {
     return this.#transport(
       new Request(`${this.#baseUrl.replace(/\/$/, '')}/_conformance/v1${path}`, {
         method,
+        // A redirecting hook (initiate-login, idp-initiated-login) answers with where the browser goes: read, never followed.
+        redirect: 'manual',
         headers: {
           authorization: `Bearer ${await this.#token()}`,
           accept: 'application/json',

@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Agent, request as httpsRequest } from 'node:https';
 import { type Clock, systemClock } from '../clock.js';
 import { describeError } from '../errors.js';
 import { userAgent } from '../version.js';
@@ -10,6 +12,72 @@ import {
   sleep,
   type TrafficControl,
 } from './safety.js';
+
+/** Set while a caller wants every 429 as it came (`answersAsSent`). */
+const asSent = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `call` with the transports handing back a 429 as the target sent it, without waiting out its Retry-After and
+ * retrying: what a test of the rate limit itself (TOK-009) must see, and never a real-time wait.
+ */
+export function answersAsSent<T>(call: () => Promise<T>): Promise<T> {
+  return asSent.run(true, call);
+}
+
+/** The origins whose certificate a run's own CA vouches for (`trustCertificateAuthority`), and how to reach them. */
+const trustedOrigins = new Map<string, typeof fetch>();
+
+/**
+ * Trusts `ca` (PEM) for requests to `origin` only, in this thread, for the rest of the run: a run's mock served over
+ * TLS with a CA made at its start. Node's fetch takes no CA of its own (NODE_EXTRA_CA_CERTS is read at process start
+ * only), so those requests go through node:https with that CA alone; every other origin keeps Node's roots.
+ */
+export function trustCertificateAuthority(origin: string, ca: string): void {
+  if (!trustedOrigins.has(origin)) trustedOrigins.set(origin, fetchTrusting(ca));
+}
+
+/**
+ * The part of fetch the transport uses, over node:https with one CA: HTTP/1.1, keep-alive, and never a redirect
+ * followed (the transport's callers ask for none on the API; a 3xx is handed back as it came).
+ */
+function fetchTrusting(ca: string): typeof fetch {
+  const agent = new Agent({ keepAlive: true, ca });
+  return async (input, init) => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
+    const headers: Record<string, string> = Object.fromEntries(request.headers);
+    if (body) headers['content-length'] = String(body.length);
+    return new Promise<Response>((resolve, reject) => {
+      const outgoing = httpsRequest(
+        request.url,
+        { method: request.method, headers, agent, signal: init?.signal ?? request.signal },
+        (incoming) => {
+          const chunks: Buffer[] = [];
+          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+          incoming.once('error', reject);
+          incoming.once('end', () => {
+            const answer = new Headers();
+            for (const [name, value] of Object.entries(incoming.headers)) {
+              for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+                answer.append(name, item);
+              }
+            }
+            const status = incoming.statusCode ?? 0;
+            resolve(
+              new Response(nullBodyStatuses.has(status) ? null : Buffer.concat(chunks), {
+                status,
+                statusText: incoming.statusMessage ?? '',
+                headers: answer,
+              }),
+            );
+          });
+        },
+      );
+      outgoing.once('error', reject);
+      outgoing.end(body);
+    });
+  };
+}
 
 /** The fetch signature openapi-fetch takes: one Request in, one Response out. */
 export type Transport = (request: Request) => Promise<Response>;
@@ -116,7 +184,7 @@ export function createTransport(options: TransportOptions): Transport {
       }
     };
     const first = await attempt();
-    if (first.status !== 429) return first;
+    if (first.status !== 429 || asSent.getStore()) return first;
     const wait = retryAfterMs(first.headers.get('retry-after'), (options.clock ?? systemClock).now());
     if (wait === undefined || wait > maxRetryAfterMs) return first;
     await sleep(wait, request.signal);
@@ -132,7 +200,7 @@ async function send(
   headers: Headers,
   body: ArrayBuffer | undefined,
 ): Promise<{ response: Response; bytes: ArrayBuffer }> {
-  const doFetch = options.fetch ?? globalThis.fetch;
+  const doFetch = options.fetch ?? trustedOrigins.get(new URL(request.url).origin) ?? globalThis.fetch;
   const started = performance.now();
   // A timer, not AbortSignal.timeout(): nothing holds that signal, and once garbage-collected it never fires.
   const controller = new AbortController();

@@ -4,6 +4,7 @@ import { checkResponseSchema } from '../checks/http.js';
 import type { Exchange } from '../client/transport.js';
 import type { ErrorSettings } from '../config/profile.js';
 import type { RuleId } from '../rules/catalogue.js';
+import type { OpenApiDocument } from '../spec/document.js';
 import type { SchemaRegistry } from '../spec/schemas.js';
 import { idPrefixViolations } from './id-prefixes.js';
 import type { OperationInfo } from './operations.js';
@@ -368,5 +369,57 @@ export function undeclaredErrorStatus(
       ...finding,
       detail: `the target answered ${exchange.status} ${responseSummary(exchange)}, which the spec does not declare`,
     }
+  );
+}
+
+/**
+ * The response headers the spec declares for an operation and status (the status's own response, else `default`),
+ * by their names as written. Content-Type is left out: OpenAPI says a header of that name is ignored (the media
+ * type is OAS-011's). Reads a document with or without its refs resolved (a local `$ref` to the response is
+ * followed). The pinned spec declares none (test/spec/response-headers.test.ts holds that).
+ */
+export function declaredResponseHeaders(
+  document: OpenApiDocument,
+  operation: { path: string; method: string },
+  status: number,
+): string[] {
+  const responses = (document.paths[operation.path]?.[operation.method] as { responses?: Record<string, unknown> })
+    ?.responses;
+  const response = localRef(document, responses?.[String(status)] ?? responses?.default) as
+    | { headers?: Record<string, unknown> }
+    | undefined;
+  return Object.keys(response?.headers ?? {}).filter((name) => name.toLowerCase() !== 'content-type');
+}
+
+/** A local `$ref` (`#/components/responses/X`) followed once; anything else as it is. */
+function localRef(document: OpenApiDocument, value: unknown): unknown {
+  const ref = (value as { $ref?: unknown } | undefined)?.$ref;
+  if (typeof ref !== 'string' || !ref.startsWith('#/')) return value;
+  return ref
+    .slice(2)
+    .split('/')
+    .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], document);
+}
+
+/**
+ * OAS-012 (Schemathesis's response_headers_conformance): every header the spec declares for the answered status is
+ * in the response (names compared without case, as HTTP does). Not among `contractChecks` while the pinned spec
+ * declares no header: a suite test of it could never fail; the rule is held by the harness until then.
+ */
+export function responseHeadersConformance(
+  rule: 'OAS-012',
+  declared: readonly string[],
+  exchange: Exchange,
+): Failure | undefined {
+  const present = new Set(Object.keys(exchange.responseHeaders).map((name) => name.toLowerCase()));
+  const missing = declared.filter((name) => !present.has(name.toLowerCase()));
+  if (missing.length === 0) return undefined;
+  return failure(
+    rule,
+    'declared response headers',
+    `every header the spec declares for ${exchange.status} (${declared.join(', ')})`,
+    `no ${missing.join(', ')}`,
+    exchange,
   );
 }

@@ -9,7 +9,14 @@ export type TargetSpec =
   /** The reference mock, inside the worker, behind msw (no socket). */
   | { kind: 'in-process-mock'; faults: string[] }
   /** Any server reachable over HTTP: a live target, or the mock served on a loopback port. */
-  | { kind: 'url'; baseUrl: string; clientId: string; clientSecret: string };
+  | {
+      kind: 'url';
+      baseUrl: string;
+      clientId: string;
+      clientSecret: string;
+      /** A CA (PEM) the workers trust for this origin only: the embedded mock's TLS side (src/cli/run-target.ts). */
+      ca?: string;
+    };
 
 export interface RunContext {
   target: TargetSpec;

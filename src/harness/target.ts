@@ -1,5 +1,7 @@
+import { request as httpRequest } from 'node:http';
 import type { Faker } from '@faker-js/faker';
 import { inject, TestRunner } from 'vitest';
+import type { PlainHttpProbe } from '../checks/platform.js';
 import { type ApiClient, createApiClient, createTokenSession } from '../client/api.js';
 import { ControlHooks } from '../client/control-hooks.js';
 import { appendEntry, entryFor } from '../client/ledger.js';
@@ -13,13 +15,19 @@ import {
   useTrafficControl,
   type WriteRefused,
 } from '../client/safety.js';
-import { createTransport, type Exchange } from '../client/transport.js';
+import { createTransport, type Exchange, trustCertificateAuthority } from '../client/transport.js';
 import { systemClock } from '../clock.js';
 import type { Profile } from '../config/profile.js';
 import { seededFaker } from '../generation/faker.js';
 import { readSpecFile } from '../spec/document.js';
 import { type SchemaRegistry, schemaRegistryFor } from '../spec/schemas.js';
+import { userAgent } from '../version.js';
 import type { RunContext, TargetSpec } from './context.js';
+
+export { answersAsSent } from '../client/transport.js';
+
+/** A URL target served over TLS with a CA made for the run (the embedded mock's TLS side, src/cli/run-target.ts). */
+export type TlsUrlTarget = Extract<TargetSpec, { kind: 'url' }> & { ca: string };
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -176,6 +184,7 @@ async function build(context: RunContext, file: string): Promise<{ target: Targe
   } else {
     baseUrl = target.baseUrl;
     credentials = { clientId: target.clientId, clientSecret: target.clientSecret };
+    if (target.ca) trustCertificateAuthority(new URL(baseUrl).origin, target.ca);
   }
 
   const timeoutMs = context.timeoutMs;
@@ -209,4 +218,45 @@ async function build(context: RunContext, file: string): Promise<{ target: Targe
 /** The target's now: its clock hook when advertised, else ours (a live target's clock is close enough to verify). */
 export async function targetNow(target: Target): Promise<number> {
   return (await target.hooks.has('clock')) ? target.hooks.now() : Date.now();
+}
+
+/**
+ * Skips the current test, reported as "precondition not met", unless the target is served over TLS (`https:`): the
+ * rules about the transport itself (TOK-006) say nothing of a plain-http target, such as the mock on a loopback port.
+ */
+export function requireTls(target: Pick<Target, 'baseUrl'>, skip: (note?: string) => never): void {
+  if (new URL(target.baseUrl).protocol === 'https:') return;
+  const note = `precondition not met: the target is served over plain http (${target.baseUrl}); TOK-006 needs a target served over TLS (https://)`;
+  const task = TestRunner.getCurrentTest();
+  if (task) task.meta.precondition = note;
+  skip(note);
+}
+
+/**
+ * A GET of `path` in plain http to the target's own host and port, without credentials (nothing secret crosses the
+ * network in clear), within the request timeout. Sent beside the run's transport, so it is not recorded among the
+ * file's exchanges, nor counted as the target failing to answer: no answer is what a TLS-only target gives.
+ */
+export function probePlainHttp(target: Pick<Target, 'baseUrl' | 'timeoutMs'>, path: string): Promise<PlainHttpProbe> {
+  const url = new URL(path, target.baseUrl);
+  url.protocol = 'http:';
+  // An https URL without a port is on 443: the plain request goes to that port, not to http's 80.
+  if (url.port === '' && new URL(target.baseUrl).port === '') url.port = '443';
+  const href = url.href;
+  return new Promise((resolve) => {
+    const outgoing = httpRequest(
+      href,
+      { method: 'GET', headers: { 'user-agent': userAgent }, timeout: target.timeoutMs, agent: false },
+      (incoming) => {
+        incoming.resume();
+        const location = incoming.headers.location;
+        resolve({ url: href, status: incoming.statusCode ?? 0, ...(location ? { location } : {}) });
+      },
+    );
+    outgoing.once('timeout', () => outgoing.destroy(new Error(`no answer within ${target.timeoutMs} ms`)));
+    outgoing.once('error', (error: NodeJS.ErrnoException) =>
+      resolve({ url: href, noAnswer: error.code ? `${error.code} ${error.message}` : error.message }),
+    );
+    outgoing.end();
+  });
 }

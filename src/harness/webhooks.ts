@@ -1,10 +1,11 @@
+import type { InterceptorTrigger } from '../client/control-hooks.js';
 import { type DeliveryAttempt, type Receiver, startReceiver } from '../webhooks/receiver.js';
 import type { Target } from './target.js';
 
-// The suite's side of webhook delivery: a receiver registered with the target through the `webhooks` hook, and
-// the walk that observes a retry schedule on the target's clock (the `clock` hook) or, when the profile allows it,
-// in real time. Time never comes from sleeps: the clock hook moves the target, and the receiver's waits are
-// event-driven with deadlines.
+// The suite's side of webhook delivery: a receiver registered with the target through the `webhooks` hook (or as an
+// auth-flow interceptor through the `interceptors` hook), and the walk that observes a retry schedule on the target's
+// clock (the `clock` hook) or, when the profile allows it, in real time. Time never comes from sleeps: the clock hook
+// moves the target, and the receiver's waits are event-driven with deadlines.
 
 export interface WebhookSession {
   receiver: Receiver;
@@ -35,6 +36,69 @@ export async function withWebhookEndpoint<T>(
   } finally {
     await receiver.close();
   }
+}
+
+export interface InterceptorSession {
+  /** Records every call and answers as the test scripts it; unscripted, 200 with no body: no decision. */
+  receiver: Receiver;
+  /** The signing secret registered with the interceptor (whsec_ + base64); redacted from every report. */
+  secret: string;
+  /** The timeout registered, in ms on the target's clock. */
+  timeoutMs: number;
+}
+
+/** The interceptor timeout the suites register: the top of the docs' recommended 3-5 seconds (OTH-002). */
+export const interceptorTimeoutMs = 5_000;
+
+/**
+ * Runs `body` with a fresh receiver registered as the interceptor of `trigger` (the `interceptors` hook) with the
+ * given fail policy, then removes the interceptor and closes the receiver however `body` ends. The secret comes from
+ * the file's seeded faker, as the webhook endpoint's does.
+ */
+export async function withInterceptor<T>(
+  target: Target,
+  trigger: InterceptorTrigger,
+  options: { failPolicy: 'allow' | 'block' },
+  body: (session: InterceptorSession) => Promise<T>,
+): Promise<T> {
+  const { receiverPublicUrl: publicUrl, receiverPort: port } = target.profile.webhooks;
+  const path = `/interceptors/${trigger.toLowerCase().replaceAll('_', '-')}`;
+  const receiver = await startReceiver({ port, path, ...(publicUrl ? { publicUrl } : {}) });
+  const secret = `whsec_${Buffer.from(target.faker.string.alphanumeric(32)).toString('base64')}`;
+  try {
+    await target.hooks.setInterceptor(trigger, {
+      url: receiver.url,
+      secret,
+      timeout_ms: interceptorTimeoutMs,
+      fail_policy: options.failPolicy,
+    });
+    try {
+      return await body({ receiver, secret, timeoutMs: interceptorTimeoutMs });
+    } finally {
+      await target.hooks.removeInterceptor(trigger);
+    }
+  } finally {
+    await receiver.close();
+  }
+}
+
+/**
+ * The calls the receiver holds once `count` have arrived, or once `flow` (the request that makes the target call)
+ * has been answered without them: a target waits for its interceptor before it answers, so none is still coming.
+ * Bounded by `timeoutMs` all the same (a target that neither calls nor answers).
+ */
+export async function callsDuring(
+  receiver: Receiver,
+  flow: Promise<unknown>,
+  count: number,
+  timeoutMs: number,
+): Promise<DeliveryAttempt[]> {
+  const arrived = receiver.waitForAttempts(count, { timeoutMs }).catch(() => receiver.attempts());
+  const answered = flow.then(
+    () => receiver.attempts(),
+    () => receiver.attempts(),
+  );
+  return Promise.race([arrived, answered]);
 }
 
 export interface ObservedSchedule {

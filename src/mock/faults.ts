@@ -781,12 +781,14 @@ export const faults = [
   {
     id: 'interceptors.block-fails-open',
     rules: ['OTH-002'],
-    description: 'under fail_policy block, an interceptor that does not answer in time lets the flow through',
+    description:
+      'under fail_policy block, a failed interceptor call (no answer in time, an answer that is no decision) lets the flow through',
   },
   {
     id: 'interceptors.generic-message-wrong',
     rules: ['OTH-003'],
-    description: 'a DENY without error.message shows "Access denied." instead of the documented generic message',
+    description:
+      'the generic message (a DENY without error.message, a failed call under fail_policy block) reads "Access denied." instead of the documented one',
   },
   {
     id: 'interceptors.claims-top-level',
@@ -815,6 +817,11 @@ export const faults = [
     id: 'oauth.public-client-secret-required',
     rules: ['EPT-013'],
     description: "a public client's code exchange without a client secret is refused with invalid_client",
+  },
+  {
+    id: 'oauth.public-client-verifier-optional',
+    rules: ['EPT-013'],
+    description: "a public client's code is redeemed without its code_verifier, though it was issued with a challenge",
   },
   // Rate limits and transport (issue 20)
   {

@@ -6,7 +6,7 @@ import {
   type Http2ServerRequest,
   type Http2ServerResponse,
 } from 'node:http2';
-import type { AddressInfo, Socket } from 'node:net';
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { getResponse, HttpHandler, matchRequestUrl, type RequestHandler } from 'msw';
 import type { GrpcServing, RestDispatch } from './grpc/server.js';
@@ -24,6 +24,12 @@ export type { TlsFiles } from './tls.js';
 export async function makeTlsFiles(dir: string): Promise<TlsFiles> {
   const tls = await import('./tls.js');
   return tls.makeTlsFiles(dir);
+}
+
+/** `makeTlsFiles` without the files: a CA, a certificate for 127.0.0.1 and its key, in memory (a run's TLS mock). */
+export async function makeTlsMaterial(): Promise<{ ca: string; cert: string; key: string }> {
+  const tls = await import('./tls.js');
+  return tls.makeTlsMaterial();
 }
 
 /** One line of the request log: what was asked and what was answered (0: no answer was sent). */
@@ -49,7 +55,15 @@ export interface ServeOptions {
    * Serve HTTPS instead (src/mock/tls.ts makes the files): HTTP/1.1 over TLS as the cleartext server answers it,
    * and gRPC over HTTP/2 when the client offers h2 by ALPN. The URL is then `https://127.0.0.1:PORT`.
    */
-  tls?: { key: string; cert: string };
+  tls?: {
+    key: string;
+    cert: string;
+    /**
+     * The seeded fault `tls.plain-http-served` (TOK-006): plain HTTP/1.1 is answered on the TLS port too, told apart
+     * by the connection's first byte. Off, a plain request is refused as Node's TLS server refuses it.
+     */
+    plainHttpToo?: boolean;
+  };
 }
 
 export interface ServedMock {
@@ -203,7 +217,7 @@ const rpcPath = /^\/[A-Za-z_]\w*(\.\w+)+\/\w+$/;
  * (CONNECT 405, 400/431 on a malformed request) are not repeated here: Node closes such a connection.
  */
 async function serveTls(
-  tls: { key: string; cert: string },
+  { plainHttpToo, ...tls }: NonNullable<ServeOptions['tls']>,
   port: number,
   onHttp1Request: (req: IncomingMessage, res: ServerResponse) => void,
   onHttp2Request: (req: Http2ServerRequest, res: Http2ServerResponse) => void,
@@ -226,19 +240,62 @@ async function serveTls(
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
+  const plain = plainHttpToo ? plainHttpBeside(server, onHttp1Request) : undefined;
+  const listening = plain?.front ?? server;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    listening.once('error', reject);
+    listening.listen(port, '127.0.0.1', () => resolve());
   });
-  const { port: actual } = server.address() as AddressInfo;
+  const { port: actual } = listening.address() as AddressInfo;
   return {
     url: `https://127.0.0.1:${actual}`,
     server,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        if (plain) {
+          plain.close();
+          server.close();
+          listening.close(() => resolve());
+        } else {
+          server.close(() => resolve());
+        }
         for (const socket of sockets) socket.destroy();
       }),
+  };
+}
+
+/** A TLS record starts with its content type; a handshake's is 22 (RFC 8446 §5.1). */
+const tlsHandshake = 0x16;
+
+/**
+ * The fault `tls.plain-http-served`: a listener in front of the TLS server that reads each connection's first byte
+ * and hands a TLS handshake to the TLS server (through a stream that replays it) and anything else to a cleartext
+ * HTTP/1.1 server answering the same requests.
+ */
+function plainHttpBeside(
+  tlsServer: Http2SecureServer,
+  onHttp1Request: (req: IncomingMessage, res: ServerResponse) => void,
+) {
+  const plain = createServer({ maxHeaderSize: maxHeaderBytes, requireHostHeader: false }, onHttp1Request);
+  const front = createNetServer((socket) => {
+    socket.on('error', () => {});
+    socket.once('data', (first: Buffer) => {
+      socket.pause();
+      if (first[0] === tlsHandshake) {
+        tlsServer.emit('connection', withFirstBytes(socket, first));
+        return;
+      }
+      socket.unshift(first);
+      plain.emit('connection', socket);
+      socket.resume();
+    });
+  });
+  return {
+    front,
+    close: () => {
+      plain.closeAllConnections();
+      plain.close();
+    },
   };
 }
 

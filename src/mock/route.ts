@@ -1,5 +1,6 @@
 import { type HttpHandler, HttpResponse, http, type RequestHandler } from 'msw';
 import type { paths } from '../../generated/openapi.js';
+import { overRateLimit } from './rate-limit.js';
 import { responseFaultsActive, withResponseFaults } from './response-faults.js';
 import { authenticateHeader, errorInfo, unauthenticated } from './responses.js';
 import type { MockState } from './state.js';
@@ -153,6 +154,9 @@ export function route<P extends keyof paths, M extends Method & keyof paths[P]>(
 ): HttpHandler {
   const matcher = pathMatcher(path);
   const answer = async (input: RouteRequest): Promise<Answer> => {
+    // The rate limit (TOK-009) is the environment's: every REST request counts, answered or refused after it.
+    const limited = overRateLimit(state);
+    if (limited) return limited;
     // The auth faults (TOK-004, TOK-005) open one operation: the organization list.
     const open =
       path === '/api/v1/organizations' &&

@@ -31,6 +31,28 @@ const dayMs = 24 * 60 * 60 * 1000;
  * the mock that runs now (a client started before a restart must restart too).
  */
 export async function makeTlsFiles(dir: string, now = new Date()): Promise<TlsFiles> {
+  const { ca, cert, key } = await makeTlsMaterial(now);
+  const files: TlsFiles = {
+    dir,
+    caPath: join(dir, 'ca.pem'),
+    certPath: join(dir, 'cert.pem'),
+    keyPath: join(dir, 'key.pem'),
+    ca,
+    cert,
+    key,
+  };
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(files.caPath, `${files.ca}\n`);
+  writeFileSync(files.certPath, `${files.cert}\n`);
+  writeFileSync(files.keyPath, `${files.key}\n`, { mode: 0o600 });
+  return files;
+}
+
+/**
+ * The same CA, certificate and key in memory only: what a run serving its embedded mock over TLS needs (the run's
+ * own transport trusts the CA; nothing outlives the run).
+ */
+export async function makeTlsMaterial(now = new Date()): Promise<{ ca: string; cert: string; key: string }> {
   const notBefore = new Date(now.getTime() - 60_000); // a client whose clock lags a little still accepts it
   const notAfter = new Date(now.getTime() + 30 * dayMs);
   const caKeys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
@@ -76,20 +98,7 @@ export async function makeTlsFiles(dir: string, now = new Date()): Promise<TlsFi
     crypto,
   );
   const key = x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', leafKeys.privateKey), 'PRIVATE KEY');
-  const files: TlsFiles = {
-    dir,
-    caPath: join(dir, 'ca.pem'),
-    certPath: join(dir, 'cert.pem'),
-    keyPath: join(dir, 'key.pem'),
-    ca: caCert.toString('pem'),
-    cert: leafCert.toString('pem'),
-    key,
-  };
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(files.caPath, `${files.ca}\n`);
-  writeFileSync(files.certPath, `${files.cert}\n`);
-  writeFileSync(files.keyPath, `${files.key}\n`, { mode: 0o600 });
-  return files;
+  return { ca: caCert.toString('pem'), cert: leafCert.toString('pem'), key };
 }
 
 /** A random positive serial, so two CAs made in a row are never taken for one. */

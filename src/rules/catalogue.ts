@@ -1975,6 +1975,9 @@ export const rules = [
     area: 'openapi',
     via: ['api'],
     sources: [{ kind: 'spec', pointer: '/paths' }],
+    provenByHarness:
+      'a fact of the pinned spec: it declares no response header (test/spec/response-headers.test.ts); the check ' +
+      '(responseHeadersConformance in src/contract/checks.ts) is proven in test/contract/response-headers.test.ts',
   },
   {
     id: 'OAS-013',

@@ -3,10 +3,14 @@ import type { AddressInfo } from 'node:net';
 
 // The webhook endpoint the suite hosts (WHD-*, WHS-*, WHP-*): it records every delivery attempt exactly as it
 // arrived and answers as the test scripts it (500, 500, 200; a slow answer; no answer at all), so retry, timeout
-// and signature rules can be observed from the receiving side of any target, the mock's dispatcher included.
+// and signature rules can be observed from the receiving side of any target, the mock's dispatcher included. It is
+// also the auth-flow interceptor the suite registers (WHS-008, OTH-001..OTH-005): answered with a scripted decision.
 
-/** How the receiver answers one attempt: a status, optionally after a delay, or never (until it is closed). */
-export type Answer = { status: number; delayMs?: number } | { hang: true };
+/**
+ * How the receiver answers one attempt: a status, optionally after a delay and with a body (an interceptor's decision,
+ * sent as `contentType`, JSON by default), or never (until it is closed).
+ */
+export type Answer = { status: number; delayMs?: number; body?: string; contentType?: string } | { hang: true };
 
 export interface DeliveryAttempt {
   /** Arrival of the request line and headers, in ms since the epoch on the receiver's clock. */
@@ -18,7 +22,10 @@ export interface DeliveryAttempt {
   headers: Record<string, string>;
   /** The raw body decoded as UTF-8, never re-serialised; only its first `maxBodyBytes` when too large. */
   body: string;
-  /** The top-level `id` of a JSON body, else the `webhook-id` header: what per-event scripts match on. */
+  /**
+   * The top-level `id` of a JSON body, else the `webhook-id` (or `interceptor-id`) header: what per-event scripts
+   * match on.
+   */
   eventId: string | undefined;
   /** The status answered (or being answered after `delayMs`); undefined when the receiver never answers. */
   status: number | undefined;
@@ -36,10 +43,12 @@ export interface ReceiverOptions {
   /** The suite's clock, ms since the epoch. */
   clock?: () => number;
   maxBodyBytes?: number;
+  /** The path of the URL to register (`/webhooks` by default); any path is answered alike. */
+  path?: string;
 }
 
 export interface Receiver {
-  /** The endpoint URL to register with the target. */
+  /** The endpoint URL to register with the target: `path` on the receiver's address, or the public URL. */
   readonly url: string;
   /** Every attempt so far, in arrival order; copies, so a test cannot alter the record. */
   attempts(): DeliveryAttempt[];
@@ -123,12 +132,16 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const answer = (res: ServerResponse, given: Answer) => {
     // A hanging answer is never written; close() drops its connection with the others.
     if ('hang' in given) return;
+    const write = () => {
+      if (given.body === undefined) res.writeHead(given.status).end();
+      else res.writeHead(given.status, { 'content-type': given.contentType ?? 'application/json' }).end(given.body);
+    };
     if (!given.delayMs) {
-      res.writeHead(given.status).end();
+      write();
       return;
     }
     const timer = setTimeout(() => {
-      if (!res.destroyed) res.writeHead(given.status).end();
+      if (!res.destroyed) write();
     }, given.delayMs);
     // The sender gave up (its own timeout) or close() dropped the connection: the delay is cancelled.
     res.on('close', () => clearTimeout(timer));
@@ -189,7 +202,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   });
   const address = server.address() as AddressInfo;
   const hostInUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = options.publicUrl ?? `http://${hostInUrl}:${address.port}/webhooks`;
+  const url = options.publicUrl ?? `http://${hostInUrl}:${address.port}${options.path ?? '/webhooks'}`;
 
   return {
     url,
@@ -271,7 +284,7 @@ function eventIdOf(body: string, headers: Record<string, string>): string | unde
   } catch {
     // Not JSON: the header is all there is.
   }
-  return headers['webhook-id'];
+  return headers['webhook-id'] ?? headers['interceptor-id'];
 }
 
 function copyAttempt(attempt: DeliveryAttempt): DeliveryAttempt {

@@ -1,8 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 
-// The suite's own check of a delivery's signature (WHS-001..WHS-005): Standard Webhooks, as the Node SDK verifies
-// it (C-07, C-08). Deliberately independent of the mock's signing code, which it is there to check.
+// The suite's own check of a delivery's signature (WHS-001..WHS-005), and of an interceptor call's (WHS-008, the same
+// scheme under interceptor-* headers): Standard Webhooks, as the Node SDK verifies it (C-07, C-08). Deliberately
+// independent of the mock's signing code, which it is there to check.
 //
 // Why not `Webhook.verify`: it compares the timestamp with `Date.now()`, and the target's clock (read through the
 // clock hook) can be hours ahead of ours. So the tolerance is checked here against the injected `now`, and the
@@ -29,6 +30,17 @@ export type Verification =
 
 export const signatureHeaders = ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const;
 
+/**
+ * Whose headers carry the signature: a webhook delivery's (`webhook-*`), or an auth-flow interceptor call's, which
+ * the same scheme signs under `interceptor-id`, `interceptor-timestamp` and `interceptor-signature` (WHS-008).
+ */
+export type SignatureScheme = 'webhook' | 'interceptor';
+
+/** The id, timestamp and signature header names of a scheme. */
+export function signatureHeadersOf(scheme: SignatureScheme = 'webhook'): readonly [string, string, string] {
+  return [`${scheme}-id`, `${scheme}-timestamp`, `${scheme}-signature`];
+}
+
 const defaultToleranceSeconds = 300;
 
 /**
@@ -38,17 +50,19 @@ const defaultToleranceSeconds = 300;
 export function verifyAttempt(
   attempt: SignedDelivery,
   secret: string,
-  options: { now: number; toleranceSeconds?: number },
+  options: { now: number; toleranceSeconds?: number; scheme?: SignatureScheme },
 ): Verification {
   const webhook = webhookFor(secret);
-  const [id, timestampText, signatures] = signatureHeaders.map((name) => headerOf(attempt, name));
+  const names = signatureHeadersOf(options.scheme);
+  const [, timestampName, signatureName] = names;
+  const [id, timestampText, signatures] = names.map((name) => headerOf(attempt, name));
   if (!id || !timestampText || !signatures) {
-    const missing = signatureHeaders.filter((name) => !headerOf(attempt, name));
+    const missing = names.filter((name) => !headerOf(attempt, name));
     return invalid('missing-header', `missing ${missing.join(', ')}`);
   }
   // Stricter than the library's parseInt, which would take "1700000000abc": the header is Unix seconds.
   if (!/^\d+$/.test(timestampText)) {
-    return invalid('malformed-timestamp', `webhook-timestamp "${timestampText}" is not Unix seconds`);
+    return invalid('malformed-timestamp', `${timestampName} "${timestampText}" is not Unix seconds`);
   }
   const timestamp = Number(timestampText);
   const tolerance = options.toleranceSeconds ?? defaultToleranceSeconds;
@@ -56,18 +70,18 @@ export function verifyAttempt(
   if (age > tolerance) {
     return invalid(
       'timestamp-too-old',
-      `webhook-timestamp is ${age} s behind the target's clock (tolerance ${tolerance} s)`,
+      `${timestampName} is ${age} s behind the target's clock (tolerance ${tolerance} s)`,
     );
   }
   if (-age > tolerance) {
     return invalid(
       'timestamp-too-new',
-      `webhook-timestamp is ${-age} s ahead of the target's clock (tolerance ${tolerance} s)`,
+      `${timestampName} is ${-age} s ahead of the target's clock (tolerance ${tolerance} s)`,
     );
   }
   const expected = webhook.sign(id, new Date(timestamp * 1000), attempt.body).slice('v1,'.length);
   if (!v1Signatures(signatures).some((candidate) => sameText(candidate, expected))) {
-    return invalid('bad-signature', `no v1 entry of webhook-signature "${signatures}" matches the body and secret`);
+    return invalid('bad-signature', `no v1 entry of ${signatureName} "${signatures}" matches the body and secret`);
   }
   try {
     return { valid: true, payload: JSON.parse(attempt.body) };
@@ -92,13 +106,17 @@ export interface TamperedVariant<T extends SignedDelivery> {
 export function tamperedVariants<T extends SignedDelivery>(
   attempt: T,
   secret: string,
-  options: { toleranceSeconds?: number } = {},
+  options: { toleranceSeconds?: number; scheme?: SignatureScheme } = {},
 ): TamperedVariant<T>[] {
   const webhook = webhookFor(secret);
   const wrongKey = wrongKeyFor(secret);
-  const [id, timestampText, signature] = signatureHeaders.map((name) => headerOf(attempt, name));
+  const names = signatureHeadersOf(options.scheme);
+  const [, timestampName, signatureName] = names;
+  const [id, timestampText, signature] = names.map((name) => headerOf(attempt, name));
   if (!id || !timestampText || !/^\d+$/.test(timestampText) || !signature) {
-    throw new TypeError('tamperedVariants needs a delivery with all three webhook-* headers; pass one as it arrived');
+    throw new TypeError(
+      `tamperedVariants needs a delivery with all three ${options.scheme ?? 'webhook'}-* headers; pass one as it arrived`,
+    );
   }
   const timestamp = Number(timestampText);
   const shift = (options.toleranceSeconds ?? defaultToleranceSeconds) + 60;
@@ -111,14 +129,14 @@ export function tamperedVariants<T extends SignedDelivery>(
   };
   const resignedAt = (seconds: number) =>
     withHeaders({
-      'webhook-timestamp': String(seconds),
-      'webhook-signature': webhook.sign(id, new Date(seconds * 1000), attempt.body),
+      [timestampName]: String(seconds),
+      [signatureName]: webhook.sign(id, new Date(seconds * 1000), attempt.body),
     });
   const wrongSignature = wrongKey.sign(id, new Date(timestamp * 1000), attempt.body);
   return [
     {
       name: 'signed with another secret',
-      attempt: withHeaders({ 'webhook-signature': wrongSignature }),
+      attempt: withHeaders({ [signatureName]: wrongSignature }),
       expect: 'invalid',
       reason: 'bad-signature',
     },
@@ -140,7 +158,7 @@ export function tamperedVariants<T extends SignedDelivery>(
       expect: 'invalid',
       reason: 'timestamp-too-new',
     },
-    ...signatureHeaders.map(
+    ...names.map(
       (name): TamperedVariant<T> => ({
         name: `${name} missing`,
         attempt: withHeaders({ [name]: undefined }),
@@ -150,13 +168,13 @@ export function tamperedVariants<T extends SignedDelivery>(
     ),
     {
       name: 'v1 entries relabelled v1a',
-      attempt: withHeaders({ 'webhook-signature': signature.replaceAll(/(^| )v1,/g, '$1v1a,') }),
+      attempt: withHeaders({ [signatureName]: signature.replaceAll(/(^| )v1,/g, '$1v1a,') }),
       expect: 'invalid',
       reason: 'bad-signature',
     },
     {
       name: 'a wrong v1 signature before the right one (key rotation)',
-      attempt: withHeaders({ 'webhook-signature': `${wrongSignature} ${signature}` }),
+      attempt: withHeaders({ [signatureName]: `${wrongSignature} ${signature}` }),
       expect: 'valid',
     },
   ];

@@ -1,14 +1,22 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { connect as http2Connect } from 'node:http2';
 import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTransport,
+  type Exchange,
+  TransportError,
+  trustCertificateAuthority,
+} from '../../src/client/transport.js';
 import { systemClock } from '../../src/clock.js';
 import {
   makeTlsFiles,
+  makeTlsMaterial,
   type RequestLogEntry,
   type ServedMock,
   serveMock,
@@ -194,5 +202,64 @@ describe('mock served over TLS', () => {
     expect(output).toContain(`TLS files:     ${tlsDir} `);
     expect(output).toContain(`\nexport NODE_EXTRA_CA_CERTS=${join(tlsDir, 'ca.pem')}\n`);
     expect(readFileSync(join(tlsDir, 'ca.pem'), 'utf8')).toContain('-----BEGIN CERTIFICATE-----');
+  });
+});
+
+/** A plain http GET to the TLS mock's own port: its status, or the error that came instead of an answer. */
+function plainGet(httpsUrl: string, path: string): Promise<{ status?: number; error?: string }> {
+  const url = new URL(path, httpsUrl);
+  url.protocol = 'http:';
+  return new Promise((resolve) => {
+    httpGet(url, { agent: false }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0 });
+    }).on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
+  });
+}
+
+// TOK-006: the TLS port speaks only TLS; the seeded fault `tls.plain-http-served` makes it answer plain http too.
+describe('plain http on the TLS port', () => {
+  it('gets no answer from the TLS mock, and an answer under the fault, while TLS keeps working beside it', async () => {
+    const refused = await plainGet(served.url, '/.well-known/openid-configuration');
+    expect(refused.status).toBeUndefined();
+    expect(refused.error).toMatch(/ECONNRESET|EPIPE|socket hang up/i);
+
+    const material = await makeTlsMaterial();
+    const mock = createMock({ clock: systemClock, credentials, seed: 23, faults: ['tls.plain-http-served'] });
+    const faulty = await serveMock(mock, 0, {
+      tls: { key: material.key, cert: material.cert, plainHttpToo: true },
+    });
+    try {
+      expect((await plainGet(faulty.url, '/.well-known/openid-configuration')).status).toBe(200);
+      const overTls = await getOverTls(`${faulty.url}/.well-known/openid-configuration`, material.ca);
+      expect(overTls.status).toBe(200);
+      expect((JSON.parse(overTls.body) as { issuer: string }).issuer).toBe(faulty.url);
+    } finally {
+      await faulty.close();
+    }
+  });
+});
+
+// A run's transport trusts the run's CA for its TLS mock's origin only (src/cli/run-target.ts, src/harness/target.ts).
+describe('the transport trusting a run CA', () => {
+  it('reaches the origin it trusts the CA for, and still refuses the certificate elsewhere', async () => {
+    // The same certificate on another port: another origin, which the trust does not reach.
+    const other = await serveMock(createMock({ clock: systemClock, credentials, seed: 23 }), 0, {
+      tls: { key: files.key, cert: files.cert },
+    });
+    try {
+      const exchanges: Exchange[] = [];
+      const transport = createTransport({ timeoutMs: 10_000, record: (e) => exchanges.push(e) });
+      trustCertificateAuthority(new URL(served.url).origin, files.ca);
+      const trusted = await transport(new Request(`${served.url}/.well-known/openid-configuration`));
+      expect(trusted.status).toBe(200);
+      expect(exchanges.at(-1)?.url).toMatch(/^https:/);
+      // Node's roots only there, so the certificate check fails: no answer.
+      await expect(transport(new Request(`${other.url}/.well-known/openid-configuration`))).rejects.toThrow(
+        TransportError,
+      );
+    } finally {
+      await other.close();
+    }
   });
 });

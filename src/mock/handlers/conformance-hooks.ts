@@ -32,7 +32,7 @@ import { type FaultId, faults, isFaultId } from '../faults.js';
 import { interceptorRegistry } from '../interceptors.js';
 import { signJwt } from '../oidc-keys.js';
 import { publicClients } from '../public-clients.js';
-import { rateLimit } from '../rate-limit.js';
+import { setRateLimit } from '../rate-limit.js';
 import { authenticate, errorInfo, unauthenticated } from '../responses.js';
 import { decodePathSegment } from '../route.js';
 import type { AuthLogEntry, MockState } from '../state.js';
@@ -633,14 +633,14 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
         if (typeof perMinute !== 'number' || !Number.isInteger(perMinute) || perMinute < 1 || perMinute > 100_000) {
           return errorInfo(400, 'INVALID_ARGUMENT', 'body must be { "per_minute": N } with 1 <= N <= 100000');
         }
-        rateLimit(state).perMinute = perMinute;
+        setRateLimit(state, perMinute);
         return HttpResponse.json({ per_minute: perMinute });
       }),
     ),
     http.delete(
       hook('/rate-limit'),
       guarded(() => {
-        delete rateLimit(state).perMinute;
+        setRateLimit(state, undefined);
         return new HttpResponse(null, { status: 204 });
       }),
     ),

@@ -6,13 +6,15 @@ import { splitUri } from '../../oracles/redirect-uri.js';
 import type { PublicClient } from '../../protocol/control-hooks.js';
 import { notifyBackChannelLogout } from '../back-channel-logout.js';
 import { invitationTokens, loginScript, type RedirectType, redirectRegistry } from '../control-state.js';
+import { callInterceptor } from '../interceptors.js';
 import { publicJwks, publicKeyPem, signJwt, verifyJwt } from '../oidc-keys.js';
 import { publicClients } from '../public-clients.js';
 import { MockError, pathMatcher } from '../route.js';
 import type { AuthLogEntry, MockState } from '../state.js';
+import { organizationClientCredentials } from './clients.js';
 import { findOrganization, organizationStore } from './organizations.js';
 import { findSession, logoutSession, seedSession } from './sessions.js';
-import { ensureUserByEmail, findUser, type User } from './users.js';
+import { ensureUserByEmail, findUser, findUserByEmail, type User } from './users.js';
 
 // The OAuth 2.0 / OIDC surface of the target contract, part 1: outside the OpenAPI spec, so errors follow RFC 6749
 // (token endpoint JSON, §5.2) and browser-facing endpoints answer with an error page, not errdetailsErrorInfo.
@@ -54,6 +56,8 @@ interface Grant {
   scopes: string[];
   sessionId: string;
   organizationId?: string;
+  /** OTH-005: the claims the PRE_SESSION_CREATION interceptor returned, for every access token of the session. */
+  customClaims?: Record<string, unknown>;
 }
 
 interface AuthorizationCode extends Grant {
@@ -351,7 +355,12 @@ export function oauthHandlers(state: MockState) {
     const exp = iat + state.tokenLifetimeSeconds;
     const scope = grant.scopes.join(' ');
     const organizationClaim = grant.organizationId ? { oid: grant.organizationId } : {};
+    // OTH-005: the interceptor's claims under custom_claims; the fault spreads them over the token's top level.
+    const custom = grant.customClaims;
+    const customClaims =
+      custom === undefined ? {} : state.has('interceptors.claims-top-level') ? custom : { custom_claims: custom };
     const accessToken = await signJwt(state, {
+      ...customClaims,
       iss: issuer,
       sub: grant.user.id,
       aud: [grant.clientId],
@@ -400,6 +409,14 @@ export function oauthHandlers(state: MockState) {
 
   async function clientCredentialsGrant(issuer: string, clientId?: string, clientSecret?: string) {
     const credentials = state.credentials;
+    // An organization's M2M client (TOK-010) gets a token for its organization, if its interceptor allows it.
+    const organizationId =
+      clientId !== undefined && clientSecret !== undefined && clientId !== credentials.clientId
+        ? organizationClientCredentials(state, clientId, clientSecret)
+        : undefined;
+    if (clientId !== undefined && organizationId !== undefined) {
+      return organizationClientToken(issuer, clientId, organizationId);
+    }
     // The fault issues a token to the known client whatever its secret, or without one (TOK-001).
     const secretChecked = !state.has('oauth.client-secret-not-checked');
     if (clientId !== credentials.clientId || (secretChecked && clientSecret !== credentials.clientSecret)) {
@@ -433,6 +450,36 @@ export function oauthHandlers(state: MockState) {
         // The fault leaves out scope (TOK-003).
         ...(state.has('oauth.token-without-scope') ? {} : { scope: '' }),
       },
+      { headers: noStore },
+    );
+  }
+
+  /**
+   * A client-credentials token for an organization's M2M client, once its PRE_M2M_TOKEN_CREATION interceptor (if
+   * any) allows it (OTH-001). A DENY is a 403 `access_denied` with the interceptor's message (or the generic one) as
+   * `error_description`: the token endpoint's error body (RFC 6749 §5.2), where the client reads why. The token is
+   * for the organization's own APIs, not a credential of this environment's API.
+   */
+  async function organizationClientToken(issuer: string, clientId: string, organizationId: string) {
+    const outcome = await callInterceptor(state, 'PRE_M2M_TOKEN_CREATION', {
+      context: { client_id: clientId, organization_id: organizationId },
+      data: { client: { id: clientId, organization_id: organizationId } },
+    });
+    if (outcome.decision === 'DENY') return oauthError(403, 'access_denied', outcome.message);
+    const iat = epochSeconds(state);
+    const accessToken = await signJwt(state, {
+      iss: issuer,
+      sub: clientId,
+      aud: [clientId],
+      client_id: clientId,
+      oid: organizationId,
+      iat,
+      nbf: iat,
+      exp: iat + state.tokenLifetimeSeconds,
+      jti: state.secret(24),
+    });
+    return HttpResponse.json(
+      { access_token: accessToken, token_type: 'Bearer', expires_in: state.tokenLifetimeSeconds, scope: '' },
       { headers: noStore },
     );
   }
@@ -472,8 +519,11 @@ export function oauthHandlers(state: MockState) {
     }
     const verifier = form.get('code_verifier');
     if (code.challenge) {
-      if (verifier === null) return oauthError(400, 'invalid_grant', 'code_verifier is required: PKCE was used');
-      if (!pkceValue.test(verifier) || !pkceMatches(code.challenge, verifier)) {
+      if (verifier === null) {
+        // The fault redeems a public client's code without its verifier: nothing binds the code to the app (EPT-013).
+        const verifierOptional = publicClient !== undefined && state.has('oauth.public-client-verifier-optional');
+        if (!verifierOptional) return oauthError(400, 'invalid_grant', 'code_verifier is required: PKCE was used');
+      } else if (!pkceValue.test(verifier) || !pkceMatches(code.challenge, verifier)) {
         return oauthError(400, 'invalid_grant', 'code_verifier does not match the code_challenge');
       }
     } else {
@@ -520,10 +570,19 @@ export function oauthHandlers(state: MockState) {
     });
 
   /**
-   * The end of a login, scripted by the `login` hook or chosen on the sign-in page: a redirect with a code, or
-   * with access_denied.
+   * An interceptor's DENY ends the sign-in on the mock's own page, which shows the user its error.message or the
+   * generic one (OTH-001, OTH-003); nothing goes back to the app, and the attempt is logged FAILED (ALG-005).
    */
-  function completeLogin(transaction: PendingAuthorization, outcome: LoginOutcome): Response {
+  function interceptorDenied(authLog: AuthLogEntry, message: string): Response {
+    authLog.status = 'FAILED';
+    return page(403, 'Sign-in blocked', [message]);
+  }
+
+  /**
+   * The end of a login, scripted by the `login` hook or chosen on the sign-in page: a redirect with a code, or
+   * with access_denied; or the page of an interceptor's DENY.
+   */
+  async function completeLogin(transaction: PendingAuthorization, outcome: LoginOutcome): Promise<Response> {
     const { authLog, clientId, redirectUri, challenge, nonce } = transaction;
     const stateParam = transaction.state;
     const fail = failTo(redirectUri, stateParam);
@@ -535,6 +594,18 @@ export function oauthHandlers(state: MockState) {
       return fail('access_denied', 'User denied access');
     }
     const organizationId = outcome.organizationId;
+    const sessionOrganization = organizationId?.startsWith('org_') ? organizationId : undefined;
+    const inOrganization = sessionOrganization ? { organization_id: sessionOrganization } : {};
+
+    // OTH-001: the first sign-in of an email creates its user, which the PRE_SIGNUP interceptor may refuse.
+    if (!findUserByEmail(state, outcome.email)) {
+      // The mock serves loopback only, so the address is the loopback one and its region unknown (ISO 3166 ZZ).
+      const signup = await callInterceptor(state, 'PRE_SIGNUP', {
+        context: { user_email: outcome.email, ip_address: '127.0.0.1', region: 'ZZ', ...inOrganization },
+        data: { user: { email: outcome.email } },
+      });
+      if (signup.decision === 'DENY') return interceptorDenied(authLog, signup.message);
+    }
 
     // The login signs in a real user (created on first login, a member of the organization when it exists)
     // and opens a real session, so the users and sessions APIs show both.
@@ -546,7 +617,15 @@ export function oauthHandlers(state: MockState) {
       authLog.status = 'FAILED';
       return fail('access_denied', error.message);
     }
-    const sessionOrganization = organizationId?.startsWith('org_') ? organizationId : undefined;
+    // OTH-001, OTH-005: before the session and its code; an ALLOW's claims go into every access token it issues.
+    const sessionCheck = await callInterceptor(state, 'PRE_SESSION_CREATION', {
+      context: { user_id: user.id, user_email: user.email, ...inOrganization },
+      data: {
+        user: { id: user.id, email: user.email },
+        ...(sessionOrganization ? { organization: { id: sessionOrganization } } : {}),
+      },
+    });
+    if (sessionCheck.decision === 'DENY') return interceptorDenied(authLog, sessionCheck.message);
     const seeded = seedSession(state, user.id, {
       authenticated_clients: [
         { client_id: clientId, ...(sessionOrganization ? { organization_id: sessionOrganization } : {}) },
@@ -569,6 +648,7 @@ export function oauthHandlers(state: MockState) {
       scopes: transaction.scopes,
       sessionId: session.id,
       ...(organizationId ? { organizationId } : {}),
+      ...(sessionCheck.claims ? { customClaims: sessionCheck.claims } : {}),
       redirectUri,
       ...(nonce === undefined ? {} : { nonce }),
       ...(challenge ? { challenge } : {}),

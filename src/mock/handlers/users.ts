@@ -1,7 +1,8 @@
 import type { HttpHandler } from 'msw';
 import type { components } from '../../../generated/openapi.js';
+import { callInterceptor } from '../interceptors.js';
 import { paginate } from '../pagination.js';
-import { badRequest, conflict, notFound, route } from '../route.js';
+import { badRequest, conflict, MockError, notFound, route } from '../route.js';
 import type { MockState } from '../state.js';
 import {
   type Fields,
@@ -94,6 +95,32 @@ export function requireUser(state: MockState, id: string): User {
 export function findUser(state: MockState, id: string): User | undefined {
   const user = store(state).users.get(id);
   return user ? userView(state, user) : undefined;
+}
+
+/** The user with this email, compared case-insensitively as sign-in compares it; undefined when there is none. */
+export function findUserByEmail(state: MockState, email: string): User | undefined {
+  const wanted = email.toLowerCase();
+  const user = [...store(state).users.values()].find((u) => u.email.toLowerCase() === wanted);
+  return user ? userView(state, user) : undefined;
+}
+
+/**
+ * OTH-001: the PRE_USER_INVITATION interceptor, before an invitation to an organization is created or sent through
+ * the API. A DENY refuses the request with 403 PERMISSION_DENIED, the interceptor's message (or the generic one) as
+ * the ErrorInfo's message, and nothing is created or sent.
+ */
+async function invitationAllowed(
+  state: MockState,
+  organizationId: string,
+  email: string,
+  fields: Fields | undefined,
+): Promise<void> {
+  const inviter = fields ? optionalString(fields, 'inviter_email') : undefined;
+  const outcome = await callInterceptor(state, 'PRE_USER_INVITATION', {
+    context: { user_email: email, organization_id: organizationId, ...(inviter ? { inviter_email: inviter } : {}) },
+    data: { user: { email }, organization: { id: organizationId } },
+  });
+  if (outcome.decision === 'DENY') throw new MockError(403, 'PERMISSION_DENIED', outcome.message);
 }
 
 function requireUserRecord(state: MockState, id: string): UserRecord {
@@ -503,7 +530,7 @@ export function userHandlers(state: MockState): HttpHandler[] {
       return { status: 200, body: userPage(state, found, query, searchLimits) };
     }),
 
-    route(state, 'post', '/api/v1/organizations/{organization_id}/users', ({ params, query, body }) => {
+    route(state, 'post', '/api/v1/organizations/{organization_id}/users', async ({ params, query, body }) => {
       const organizationId = requireOrganization(state, params.organization_id ?? '').id as string;
       const fields = fieldsOf(body);
       const email = optionalString(fields, 'email');
@@ -521,6 +548,7 @@ export function userHandlers(state: MockState): HttpHandler[] {
       // Everything is checked before the user exists, so a refused membership leaves no half-made user.
       const requested = readRoleNames(membership);
       if (requested) checkAssignableRoles(state, organizationId, requested);
+      if (sendInvitation) await invitationAllowed(state, organizationId, email, membership);
       const now = state.nowIso();
       const user: UserRecord = {
         id: state.id('usr_'),
@@ -563,11 +591,13 @@ export function userHandlers(state: MockState): HttpHandler[] {
       state,
       'post',
       '/api/v1/memberships/organizations/{organization_id}/users/{id}',
-      ({ params, query, body }) => {
+      async ({ params, query, body }) => {
         const organizationId = requireOrganization(state, params.organization_id ?? '').id as string;
         const user = requireUserRecord(state, params.id ?? '');
         const sendInvitation = queryBoolean(query, 'send_invitation_email', true);
-        addMembership(state, organizationId, user, membershipFields(body), sendInvitation);
+        const fields = membershipFields(body);
+        if (sendInvitation) await invitationAllowed(state, organizationId, user.email, fields);
+        addMembership(state, organizationId, user, fields, sendInvitation);
         return { status: 201, body: { user: userView(state, user) } };
       },
     ),
@@ -586,11 +616,13 @@ export function userHandlers(state: MockState): HttpHandler[] {
       state,
       'post',
       '/api/v1/memberships/organizations/{organization_id}/users:external/{external_id}',
-      ({ params, query, body }) => {
+      async ({ params, query, body }) => {
         const organizationId = requireOrganization(state, params.organization_id ?? '').id as string;
         const user = requireUserByExternalId(state, params.external_id ?? '');
         const sendInvitation = queryBoolean(query, 'send_invitation_email', true);
-        addMembership(state, organizationId, user, membershipFields(body), sendInvitation);
+        const fields = membershipFields(body);
+        if (sendInvitation) await invitationAllowed(state, organizationId, user.email, fields);
+        addMembership(state, organizationId, user, fields, sendInvitation);
         return { status: 201, body: { user: userView(state, user) } };
       },
     ),
@@ -615,13 +647,14 @@ export function userHandlers(state: MockState): HttpHandler[] {
       },
     ),
 
-    route(state, 'patch', '/api/v1/invites/organizations/{organization_id}/users/{id}/resend', ({ params }) => {
+    route(state, 'patch', '/api/v1/invites/organizations/{organization_id}/users/{id}/resend', async ({ params }) => {
       const organizationId = requireOrganization(state, params.organization_id ?? '').id as string;
       const user = requireUserRecord(state, params.id ?? '');
       const membership = requireMembership(state, organizationId, user.id);
       if (membership.status !== 'PENDING_INVITE' || !membership.invite) {
         throw badRequest(`user ${user.id} has already accepted the invitation to ${organizationId}`);
       }
+      await invitationAllowed(state, organizationId, user.email, undefined);
       const now = state.nowIso();
       const invite = membership.invite;
       // An expired invitation is replaced by a new one; a live one is only reminded.
