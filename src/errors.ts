@@ -1,3 +1,5 @@
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 // Exit codes are part of the CLI contract (README "Exit codes"); keep this table and the docs in step.
 export const ExitCode = {
   /** Every MUST rule that ran passed. */
@@ -51,4 +53,36 @@ export function describeError(error: unknown): string {
     return causeMessage ? `${error.message} (${causeMessage})` : error.message;
   }
   return String(error);
+}
+
+/**
+ * One entry of a file a user writes (expectations, accepted changes), as a mapping with only the allowed keys; a
+ * one-line UserError naming the entry otherwise. `what` says what the mapping holds ("match, outcome and reason").
+ */
+export function entryFields(
+  raw: unknown,
+  where: string,
+  allowed: readonly string[],
+  what: string,
+  fix: string,
+): Record<string, unknown> {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new UserError(`${where} is not a mapping of ${what}`, fix);
+  const fields = raw as Record<string, unknown>;
+  const unknown = Object.keys(fields).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) {
+    throw new UserError(`${where} has unknown key(s) ${unknown.join(', ')}`, `Allowed keys: ${allowed.join(', ')}`);
+  }
+  return fields;
+}
+
+/** A YAML (or JSON, its subset) file a user writes, parsed; a one-line UserError naming the file when it is not. */
+export function parseUserYaml(text: string, file: string, fix: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    const json = extname(file).toLowerCase() === '.json';
+    const firstLine = describeError(error).split('\n')[0]?.replace(/:$/, '');
+    throw new UserError(`${file} is not valid ${json ? 'JSON' : 'YAML'} (${firstLine})`, fix);
+  }
 }

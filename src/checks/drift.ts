@@ -36,6 +36,8 @@ export interface DriftFinding {
   detail: string;
   /** Set by `drift --since`: the earlier run did not report this finding. */
   new?: boolean;
+  /** Set by `drift --accept`: an entry of the accepted-changes file covers this finding. */
+  accepted?: { reason: string; until?: string };
 }
 
 /** One observation: findings with the same key are the same drift, whichever test or run reported them. */

@@ -1,6 +1,8 @@
-import { closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DriftFinding } from '../checks/drift.js';
+import { dayOf } from '../clock.js';
+import { applyAcceptance, parseAcceptFile } from '../drift/accept.js';
 import { type DocsPage, readDocsFolder } from '../drift/docs-parse.js';
 import { docsVsSpec } from '../drift/docs-vs-spec.js';
 import {
@@ -8,9 +10,12 @@ import {
   type DriftReport,
   type FailOn,
   failingChanges,
+  type GroupBy,
   groupChanges,
   groupServerDrift,
+  renderGithub,
   renderJson,
+  renderJunit,
   renderMarkdown,
 } from '../drift/report.js';
 import { diffSpecs, summarise } from '../drift/spec-diff.js';
@@ -30,6 +35,10 @@ export interface DriftFlags {
   format?: string | undefined;
   output?: string | undefined;
   'fail-on'?: string | undefined;
+  accept?: string | undefined;
+  'group-by'?: string | undefined;
+  typecheck?: boolean | undefined;
+  /** The default since issue 21; kept so older scripts still run. */
   'skip-typecheck'?: boolean | undefined;
 }
 
@@ -37,9 +46,12 @@ export interface DriftIo {
   out: (line: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Today as YYYY-MM-DD, for the `until` of accepted changes (default: the local day). */
+  today?: string;
 }
 
-const formats = ['markdown', 'json'] as const;
+const formats = ['markdown', 'json', 'github', 'junit'] as const;
+const groupBys: readonly GroupBy[] = ['endpoint', 'kind'];
 const failOns: readonly FailOn[] = ['breaking', 'breaking-for-servers', 'new-drift'];
 const isFailOn = (value: string): value is FailOn => (failOns as readonly string[]).includes(value);
 const specValue = 'PATH|URL|pinned (JSON or YAML)';
@@ -101,6 +113,21 @@ function assertWritable(path: string, flag: string): void {
   }
 }
 
+/** The accepted-changes file, read and checked before anything slow runs. */
+function readAccept(path: string, io: DriftIo) {
+  const file = resolve(io.cwd, path);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UserError(
+      `cannot read --accept ${path} (${describeError(error)})`,
+      'Pass the path of an accepted-changes file',
+    );
+  }
+  return { file: path, entries: parseAcceptFile(text, path) };
+}
+
 const specRef = (spec: ResolvedSpec) => ({ origin: spec.origin, sha256: spec.sha256 });
 
 export async function driftCommand(flags: DriftFlags, io: DriftIo): Promise<ExitCode> {
@@ -113,9 +140,19 @@ export async function driftCommand(flags: DriftFlags, io: DriftIo): Promise<Exit
   const format = flags.format ?? 'markdown';
   if (!(formats as readonly string[]).includes(format)) {
     throw new UserError(
-      `--format must be markdown or json, got "${format}"`,
-      'Pass --format markdown or --format json',
+      `--format must be markdown, json, github or junit, got "${format}"`,
+      'Pass --format markdown, json, github (workflow annotations) or junit',
     );
+  }
+  const groupBy = flags['group-by'] ?? 'endpoint';
+  if (!(groupBys as readonly string[]).includes(groupBy)) {
+    throw new UserError(
+      `--group-by must be endpoint or kind, got "${groupBy}"`,
+      'Pass --group-by endpoint (per operation) or --group-by kind (per change kind)',
+    );
+  }
+  if (flags['group-by'] !== undefined && format !== 'markdown') {
+    throw new UserError('--group-by applies to --format markdown only', 'Drop --group-by or pass --format markdown');
   }
   const failOn = flags['fail-on'];
   if (failOn !== undefined && !isFailOn(failOn)) {
@@ -133,6 +170,9 @@ export async function driftCommand(flags: DriftFlags, io: DriftIo): Promise<Exit
   if (failOn !== undefined && failOn !== 'new-drift' && flags.from === undefined) {
     throw new UserError('--fail-on needs --from: it counts breaking spec changes', 'Pass --from SPEC');
   }
+  if (flags.typecheck && flags['skip-typecheck']) {
+    throw new UserError('--typecheck and --skip-typecheck contradict each other', 'Pass one of them');
+  }
   if (flags.since !== undefined && flags['run-report'] === undefined) {
     throw new UserError('--since needs --run-report: it compares two runs', 'Pass --run-report NEW --since OLD');
   }
@@ -147,6 +187,7 @@ export async function driftCommand(flags: DriftFlags, io: DriftIo): Promise<Exit
   const runReport = flags['run-report'];
   const run = runReport === undefined ? undefined : { file: runReport, ...readRunReport(runReport, io) };
   const earlier = flags.since === undefined ? undefined : readRunReport(flags.since, io);
+  const accept = flags.accept === undefined ? undefined : readAccept(flags.accept, io);
 
   const report: DriftReport = { tool: { name: toolName, version: toolVersion } };
   if (from) report.from = specRef(from);
@@ -155,9 +196,8 @@ export async function driftCommand(flags: DriftFlags, io: DriftIo): Promise<Exit
     const changes = diffSpecs(from.document, to.document);
     report.specDiff = { summary: summarise(changes, from.document, to.document), groups: groupChanges(changes) };
   }
-  if (to && (flags.from !== undefined || flags.to !== undefined)) {
-    report.typecheck = flags['skip-typecheck'] ? { skipped: '--skip-typecheck' } : await typecheckAgainst(to);
-  }
+  // The suites' own typecheck against --to is for this project's maintainers, not for a spec's: asked for only.
+  if (to && flags.typecheck) report.typecheck = await typecheckAgainst(to);
   if (docs && to) {
     const findings = docsVsSpec(docs.pages, to.document);
     report.docs = {
@@ -181,7 +221,15 @@ export async function driftCommand(flags: DriftFlags, io: DriftIo): Promise<Exit
     };
   }
 
-  const rendered = format === 'json' ? renderJson(report) : renderMarkdown(report);
+  if (accept) applyAcceptance(report, accept.entries, accept.file, io.today ?? dayOf(new Date()));
+  const rendered =
+    format === 'json'
+      ? renderJson(report)
+      : format === 'github'
+        ? renderGithub(report)
+        : format === 'junit'
+          ? renderJunit(report)
+          : renderMarkdown(report, { groupBy: groupBy as GroupBy });
   const failing = failOn === undefined ? 0 : failingChanges(report, failOn);
   if (output) {
     writeFileSync(output, rendered);

@@ -8,6 +8,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -19,7 +20,7 @@ import { rules } from '../rules/catalogue.js';
 import { leftOutBy, type RuleSelection, ruleSelector } from '../rules/selector.js';
 import { ruleTags } from '../rules/tags.js';
 import { defaultCacheDir } from '../spec/resolve.js';
-import { packageRoot } from '../version.js';
+import { packageRoot, toolVersion } from '../version.js';
 import { markPhase, noteFile, notingPhases } from './phases.js';
 
 /**
@@ -42,16 +43,46 @@ function baseOptions() {
   };
 }
 
-/** vitest's transforms kept in the cache folder, when it can be written: a cache only saves time, never fails a run. */
+/**
+ * vitest's transforms kept in the cache folder, when it can be written: a cache only saves time, never fails a run.
+ * One folder per install (its path and lockfile): vitest empties the whole folder when it meets another lockfile,
+ * so two installs sharing one folder would delete each other's transforms under a run in progress.
+ */
 function transformCache() {
-  const path = join(defaultCacheDir(), 'vitest-modules');
+  const parent = join(defaultCacheDir(), 'vitest-modules');
+  const path = join(parent, installKey());
   try {
     mkdirSync(path, { recursive: true });
+    forgetOldInstalls(parent, path);
     accessSync(path, constants.W_OK);
     return { experimental: { fsModuleCache: true, fsModuleCachePath: path } };
   } catch {
     return {};
   }
+}
+
+/** Transforms of other installs left untouched for 30 days (an upgrade leaves its predecessor's): removed. */
+function forgetOldInstalls(parent: string, current: string): void {
+  const cutoff = Date.now() - 30 * 24 * 60 * 60 * 1000;
+  for (const name of readdirSync(parent)) {
+    const other = join(parent, name);
+    try {
+      if (other !== current && statSync(other).mtimeMs < cutoff) rmSync(other, { recursive: true, force: true });
+    } catch {
+      // Another run may be removing it too: a cache only saves time.
+    }
+  }
+}
+
+/** A short key of this install: its folder and its lockfile (absent in a published package: then its version). */
+function installKey(): string {
+  let lock = toolVersion;
+  try {
+    lock = readFileSync(join(packageRoot, 'package-lock.json'), 'utf8');
+  } catch {
+    // A published package carries no lockfile; its version names its dependencies' ranges.
+  }
+  return createHash('sha256').update(`${packageRoot}\0${lock}`).digest('hex').slice(0, 16);
 }
 
 /** What a run of the suites leaves: every test's outcome, and the errors outside tests (a suite that failed to load). */

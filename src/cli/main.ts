@@ -324,9 +324,11 @@ function buildProgram(): Command {
 
   program
     .command('drift')
-    .summary("Compare spec with spec, docs with spec, and a run's server drift (Markdown or JSON report)")
+    .summary(
+      "Compare spec with spec, docs with spec, and a run's server drift (Markdown, JSON, GitHub annotations or JUnit)",
+    )
     .description(
-      "Compare spec with spec, docs with spec, and a run's server drift (Markdown or JSON report); " +
+      "Compare spec with spec, docs with spec, and a run's server drift (Markdown, JSON, GitHub annotations or JUnit); " +
         'at least one of --from, --docs, --run-report',
     )
     .addOption(
@@ -341,9 +343,30 @@ function buildProgram(): Command {
       option('--since <PATH>', 'An earlier run report: mark the findings it did not have, list those now gone'),
     )
     .addOption(
-      option('--skip-typecheck', 'Skip type-checking src/, suites/, fixtures/ against types generated from --to'),
+      option(
+        '--typecheck',
+        "Also type-check this project's src/, suites/, fixtures/ against types generated from --to (slow)",
+      ),
     )
-    .addOption(option('--format <markdown|json>', 'Default markdown, to stdout'))
+    .addOption(option('--skip-typecheck', 'No longer needed: the typecheck runs only with --typecheck').hideHelp())
+    .addOption(
+      option(
+        '--accept <FILE>',
+        'Accepted changes (YAML: kind, location, reason, until?): listed as accepted, not counted by --fail-on',
+      ),
+    )
+    .addOption(
+      option(
+        '--format <FORMAT>',
+        'markdown (default), json (everything; schemas/drift-report.schema.json), github (::error/::warning lines), junit',
+      ),
+    )
+    .addOption(
+      option(
+        '--group-by <VIEW>',
+        'Markdown: endpoint (default; per operation, most severe first) or kind (per change kind)',
+      ),
+    )
     .addOption(option('--output <PATH>', 'Write the report there instead (prints one line saying where)'))
     .addOption(
       option(

@@ -14,13 +14,16 @@
 // whatever the file's extension); so does a file with no entries at all (empty, or only comments). Everything here but readExpectations is pure.
 
 import { readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { describeError, UserError } from '../errors.js';
+import { resolve } from 'node:path';
+import { isCalendarDay } from '../clock.js';
+import { describeError, entryFields, parseUserYaml, UserError } from '../errors.js';
 import { rules as catalogue } from '../rules/catalogue.js';
 import { closestIds, ruleSelector } from '../rules/selector.js';
 import { toolName } from '../version.js';
 import type { Expectation, ExpectationsOutcome, MetExpectation, RuleOutcome, RunReport, TestOutcome } from './model.js';
+
+// Kept here for the callers that read `until` days with the expectations.
+export { dayOf } from '../clock.js';
 
 const entryKeys = ['match', 'outcome', 'reason', 'link', 'until'] as const;
 const outcomes = ['fail', 'skip'] as const;
@@ -55,21 +58,6 @@ function quoted(value: unknown, max = 80): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** A real calendar day written YYYY-MM-DD (2027-02-30 is not one). */
-function isCalendarDay(text: string): boolean {
-  const parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!parts) return false;
-  const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
-
-/** The local calendar day of `date`, as `until` is written: for the CLI edge, which owns the clock. */
-export function dayOf(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
 function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text);
@@ -83,14 +71,7 @@ const entryFix = 'Each entry needs match (a rule ID, a rule glob or a test name)
 
 /** One entry, checked; `where` names the file and the entry in every message. */
 function parseEntry(raw: unknown, where: string): Expectation {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new UserError(`${where} is not a mapping of match, outcome and reason`, entryFix);
-  }
-  const fields = raw as Record<string, unknown>;
-  const unknown = Object.keys(fields).filter((key) => !(entryKeys as readonly string[]).includes(key));
-  if (unknown.length > 0) {
-    throw new UserError(`${where} has unknown key(s) ${unknown.join(', ')}`, `Allowed keys: ${entryKeys.join(', ')}`);
-  }
+  const fields = entryFields(raw, where, entryKeys, 'match, outcome and reason', entryFix);
   for (const key of ['match', 'outcome', 'reason'] as const) {
     if (fields[key] === undefined || fields[key] === null) throw new UserError(`${where} has no ${key}`, entryFix);
   }
@@ -195,14 +176,7 @@ function entriesOf(document: unknown, file: string): unknown[] {
  * line naming the file, the entry (its position from 1, and its match) and the problem.
  */
 export function parseExpectations(text: string, file: string): Expectation[] {
-  let document: unknown;
-  try {
-    document = parseYaml(text);
-  } catch (error) {
-    const json = extname(file).toLowerCase() === '.json';
-    const firstLine = describeError(error).split('\n')[0]?.replace(/:$/, '');
-    throw new UserError(`${file} is not valid ${json ? 'JSON' : 'YAML'} (${firstLine})`, 'Fix the expectations file');
-  }
+  const document = parseUserYaml(text, file, 'Fix the expectations file');
   const seen = new Map<string, number>();
   return entriesOf(document, file).map((raw, index) => {
     const match = (raw as { match?: unknown } | null)?.match;

@@ -16,6 +16,7 @@ const specPath = process.env.SCALEKIT_OPENAPI;
 if (!specPath) throw new Error('set SCALEKIT_OPENAPI to the spec file before running these tests');
 const historyDir = join(dirname(resolve(packageDir, specPath)), 'history');
 const oldSpec = join(historyDir, readdirSync(historyDir).find((name) => name.includes('.2026-05-18.')) ?? 'missing');
+const oldestSpec = join(historyDir, readdirSync(historyDir).sort()[0] ?? 'missing');
 // The docs sit beside the spec's folder in shared/ (shared/openapi, shared/docs), wherever the clone is.
 const docsDir = resolve(process.env.SCALEKIT_DOCS ?? join(dirname(resolve(packageDir, specPath)), '..', 'docs'));
 
@@ -51,6 +52,15 @@ async function userError(flags: DriftFlags): Promise<UserError> {
   return error;
 }
 
+/** A server finding as a run reports it: `status` answered on `operation`, which the spec does not declare. */
+const undeclaredStatus = (operation: string, status: number) => ({
+  kind: 'undeclared-status',
+  rule: 'OAS-010',
+  operation,
+  status,
+  detail: `the target answered ${status}, which the spec does not declare`,
+});
+
 /** A one-operation spec file; `extra` adds paths. */
 function specFile(dir: string, name: string, extra: Record<string, unknown> = {}): string {
   const ok = { responses: { '200': { description: 'ok' } } };
@@ -62,7 +72,7 @@ function specFile(dir: string, name: string, extra: Record<string, unknown> = {}
 
 describe('scalekit-conformance drift', () => {
   it('reports 91 → 111 operations, the schema changes and the enum additions as breaking for clients', async () => {
-    const flags = { from: oldSpec, to: specPath, 'skip-typecheck': true };
+    const flags = { from: oldSpec, to: specPath };
     const { code, report } = await driftJson(flags);
     expect(code).toBe(0);
     const diff = report.specDiff;
@@ -81,13 +91,17 @@ describe('scalekit-conformance drift', () => {
       'GET /api/v1/connected_accounts response 200 .connected_accounts[].authorization_type',
     );
     expect(connectorType?.locations.length).toBeGreaterThan(1);
-    expect(report.typecheck).toEqual({ skipped: '--skip-typecheck' });
+    // The suites' typecheck runs only with --typecheck: a spec's maintainer has no use for it.
+    expect(report.typecheck).toBeUndefined();
 
     const markdown = (await drift(flags)).stdout;
     expect(markdown).toMatch(/^\| operations \| 91 \| 111 \|$/m);
     expect(markdown).toMatch(/^\| breaking \| \d+ \| \d+ \|$/m);
     expect(markdown).toContain('#### Breaking for clients');
-    expect(markdown).toContain('**SD-209** response enum value added');
+    expect(markdown).toContain('enum values added: `TRUSTED_IDP`');
+    expect(markdown).toContain('· SD-209');
+    const byKind = (await drift({ ...flags, 'group-by': 'kind' })).stdout;
+    expect(byKind).toContain('**SD-209** response enum value added');
     expect(markdown.length).toBeLessThan(65_536);
   });
 
@@ -95,20 +109,19 @@ describe('scalekit-conformance drift', () => {
     const { code, report } = await driftJson({
       from: specPath,
       to: specPath,
-      'skip-typecheck': true,
       'fail-on': 'breaking',
     });
     expect(code).toBe(0);
     expect(report.specDiff?.summary.total).toBe(0);
     expect(report.specDiff?.groups).toEqual([]);
-    expect((await drift({ from: specPath, to: specPath, 'skip-typecheck': true })).stdout).toContain('No changes.');
+    expect((await drift({ from: specPath, to: specPath })).stdout).toContain('No changes.');
   });
 
   it('reads `pinned` as the verified pinned download, here from a cache holding the shared spec', async () => {
     const cache = tempDir();
     symlinkSync(resolve(packageDir, specPath), join(cache, `pinned-${pinnedSpec.sha256}.json`));
     vi.stubEnv('SCALEKIT_CONFORMANCE_CACHE', cache);
-    const { report } = await driftJson({ from: 'pinned', to: specPath, 'skip-typecheck': true });
+    const { report } = await driftJson({ from: 'pinned', to: specPath });
     expect(report.from?.origin).toBe(`pinned ${pinnedSpec.commit.slice(0, 12)}`);
     expect(report.specDiff?.summary.total).toBe(0);
   });
@@ -134,7 +147,7 @@ describe('scalekit-conformance drift', () => {
     const before = specFile(dir, 'before.json');
     // An added operation breaks no client, but every server must implement it.
     const after = specFile(dir, 'after.json', { '/b': { get: { responses: { '200': { description: 'ok' } } } } });
-    const base = { from: before, to: after, 'skip-typecheck': true };
+    const base = { from: before, to: after };
     expect((await drift(base)).code).toBe(0);
     expect((await drift({ ...base, 'fail-on': 'breaking' })).code).toBe(0);
     expect((await drift({ ...base, 'fail-on': 'breaking-for-servers' })).code).toBe(1);
@@ -208,15 +221,69 @@ describe('scalekit-conformance drift', () => {
     cliBudgetMs,
   );
 
+  it('accepts changes listed in --accept: --fail-on breaking passes when every breaking change is accepted, fails when one is not', async () => {
+    const dir = tempDir();
+    const base = { from: oldestSpec, to: specPath, 'fail-on': 'breaking' };
+    const { code, report } = await driftJson(base);
+    expect(code).toBe(1);
+    const breaking = report.specDiff?.groups.filter((group) => group.clients === 'breaking') ?? [];
+    expect(breaking.length).toBeGreaterThan(1);
+    const entries = breaking.map((group) => ({
+      kind: group.kind,
+      location: (group.fromPointer ?? group.pointer).replace(/~1/g, '/'),
+      reason: 'shipped on purpose',
+    }));
+    const write = (name: string, listed: unknown[]) => {
+      const file = join(dir, name);
+      writeFileSync(file, JSON.stringify(listed));
+      return file;
+    };
+    const all = await driftJson({ ...base, accept: write('all.json', entries) });
+    expect(all.code).toBe(0);
+    expect(all.report.acceptance).toEqual({ file: join(dir, 'all.json'), unmatched: [], expired: [] });
+    expect(all.report.specDiff?.groups.filter((g) => g.clients === 'breaking').every((g) => g.accepted)).toBe(true);
+    // One entry fewer: that change counts again. An entry naming nothing, and one past its day, are reported.
+    const fewer = [
+      ...entries.slice(1),
+      { kind: 'SD-001', location: 'DELETE /api/v1/nowhere', reason: 'r' },
+      { ...entries[0], until: '2026-01-31' },
+    ];
+    const one = await driftJson({ ...base, accept: write('fewer.json', fewer) });
+    expect(one.code).toBe(1);
+    expect(one.report.acceptance?.unmatched).toEqual([{ entry: 'SD-001 DELETE /api/v1/nowhere', reason: 'r' }]);
+    expect(one.report.acceptance?.expired).toHaveLength(1);
+    const markdown = (await drift({ ...base, accept: write('fewer.json', fewer) })).stdout;
+    expect(markdown).toContain('DELETE /api/v1/nowhere');
+  });
+
+  it('accepts server findings by kind, operation and status', async () => {
+    const dir = tempDir();
+    const runReport = join(dir, 'r.json');
+    const finding = undeclaredStatus;
+    writeFileSync(
+      runReport,
+      JSON.stringify({
+        target: 't',
+        spec: { origin: 's', sha256: '' },
+        drift: [finding('GET /a', 401), finding('GET /a', 404)],
+      }),
+    );
+    const accept = join(dir, 'accept.yaml');
+    writeFileSync(
+      accept,
+      '- kind: undeclared-status\n  location: GET /a\n  status: 401\n  reason: the gateway answers 401\n',
+    );
+    const { report } = await driftJson({ 'run-report': runReport, accept });
+    const findings = report.server?.operations.flatMap((group) => group.findings) ?? [];
+    expect(findings.map((f) => [f.status, f.accepted?.reason])).toEqual([
+      [401, 'the gateway answers 401'],
+      [404, undefined],
+    ]);
+  });
+
   it('compares a run report with an earlier one (--since): new findings marked, gone ones listed, new-drift fails', async () => {
     const dir = tempDir();
-    const finding = (operation: string, status: number) => ({
-      kind: 'undeclared-status',
-      rule: 'OAS-010',
-      operation,
-      status,
-      detail: `the target answered ${status}, which the spec does not declare`,
-    });
+    const finding = undeclaredStatus;
     const write = (name: string, drift: unknown[]) => {
       const file = join(dir, name);
       writeFileSync(file, JSON.stringify({ target: 'embedded mock', spec: { origin: 's', sha256: '' }, drift }));
@@ -256,7 +323,9 @@ describe('scalekit-conformance drift', () => {
       [{ docs: 'no/such/docs' }, /the docs folder no\/such\/docs does not exist/],
       [{ 'run-report': 'package.json' }, /package\.json is not a run report/],
       [{}, /drift needs at least one of --from SPEC, --docs DIR, --run-report FILE/],
-      [{ from: specPath, format: 'html' }, /--format must be markdown or json/],
+      [{ from: specPath, format: 'html' }, /--format must be markdown, json, github or junit/],
+      [{ from: specPath, 'group-by': 'tag' }, /--group-by must be endpoint or kind/],
+      [{ from: specPath, format: 'json', 'group-by': 'kind' }, /--group-by applies to --format markdown only/],
       [{ docs: docsDir, 'fail-on': 'breaking' }, /--fail-on needs --from/],
       [{ docs: docsDir, since: 'old.json' }, /--since needs --run-report/],
       [{ 'run-report': 'r.json', 'fail-on': 'new-drift' }, /--fail-on new-drift needs --since/],
@@ -269,11 +338,11 @@ describe('scalekit-conformance drift', () => {
     }
   });
 
-  it('type-checks the suites against --to in a temp copy, listing files that break, without touching generated/', {
+  it('with --typecheck, type-checks the suites against --to in a temp copy, listing files that break, without touching generated/', {
     timeout: cliBudgetMs,
   }, async () => {
     const generatedBefore = statSync(generatedTypesPath).mtimeMs;
-    const { code, report } = await driftJson({ from: specPath, to: oldSpec });
+    const { code, report } = await driftJson({ from: specPath, to: oldSpec, typecheck: true });
     expect(code).toBe(0);
     const typecheck = report.typecheck;
     if (!typecheck || 'skipped' in typecheck) throw new Error('the typecheck did not run');

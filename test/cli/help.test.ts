@@ -57,8 +57,8 @@ const commandOptions: Record<string, { values: string[]; repeatable?: string[]; 
   mutation: { values: ['seed', 'shard', 'jobs', 'baseline', 'report-json'], repeatable: ['fault'], booleans: ['full'] },
   rules: { values: ['explain'], booleans: ['uncovered', 'json'] },
   drift: {
-    values: ['from', 'to', 'docs', 'run-report', 'since', 'format', 'output', 'fail-on'],
-    booleans: ['skip-typecheck'],
+    values: ['from', 'to', 'docs', 'run-report', 'since', 'format', 'output', 'fail-on', 'accept', 'group-by'],
+    booleans: ['typecheck', 'skip-typecheck'],
   },
   generate: { values: ['spec'] },
   token: { values: ['target', 'client-id', 'client-secret', 'config', 'timeout-ms'] },
