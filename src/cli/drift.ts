@@ -233,10 +233,11 @@ export async function driftCommand(flags: DriftFlags, io: DriftIo): Promise<Exit
   const failing = failOn === undefined ? 0 : failingChanges(report, failOn);
   if (output) {
     writeFileSync(output, rendered);
+    const one = failing === 1;
     const what =
       failOn === 'new-drift'
-        ? 'new drift findings'
-        : `changes breaking for ${failOn === 'breaking' ? 'clients' : 'servers'}`;
+        ? `new drift finding${one ? '' : 's'}`
+        : `change${one ? '' : 's'} breaking for ${failOn === 'breaking' ? 'clients' : 'servers'}`;
     const verdict = failing > 0 ? `; ${failing} ${what}` : '';
     io.out(`drift report (${format}) written to ${output}${verdict}`);
   } else {
