@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Agent, request as httpsRequest } from 'node:https';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { type Clock, systemClock } from '../clock.js';
 import { describeError } from '../errors.js';
 import { userAgent } from '../version.js';
@@ -29,54 +29,32 @@ const trustedOrigins = new Map<string, typeof fetch>();
 
 /**
  * Trusts `ca` (PEM) for requests to `origin` only, in this thread, for the rest of the run: a run's mock served over
- * TLS with a CA made at its start. Node's fetch takes no CA of its own (NODE_EXTRA_CA_CERTS is read at process start
- * only), so those requests go through node:https with that CA alone; every other origin keeps Node's roots.
+ * TLS with a CA made at its start. Node reads NODE_EXTRA_CA_CERTS at process start only, so those requests go through
+ * a fetch whose agent trusts that CA alone; every other origin keeps Node's fetch and roots.
  */
 export function trustCertificateAuthority(origin: string, ca: string): void {
   if (!trustedOrigins.has(origin)) trustedOrigins.set(origin, fetchTrusting(ca));
 }
 
 /**
- * The part of fetch the transport uses, over node:https with one CA: HTTP/1.1, keep-alive, and never a redirect
- * followed (the transport's callers ask for none on the API; a 3xx is handed back as it came).
+ * A fetch that trusts `ca` alone: undici's own fetch (the library behind Node's) with an Agent holding the CA, since
+ * Node's global fetch cannot be handed a dispatcher from another copy of undici.
  */
 function fetchTrusting(ca: string): typeof fetch {
-  const agent = new Agent({ keepAlive: true, ca });
-  return async (input, init) => {
+  const dispatcher = new Agent({ connect: { ca } });
+  return (async (input: Request | string | URL, init?: RequestInit) => {
+    // A Request of Node's fetch is not one of this undici's: it is handed over as its parts.
     const request = input instanceof Request ? input : new Request(input, init);
-    const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
-    const headers: Record<string, string> = Object.fromEntries(request.headers);
-    if (body) headers['content-length'] = String(body.length);
-    return new Promise<Response>((resolve, reject) => {
-      const outgoing = httpsRequest(
-        request.url,
-        { method: request.method, headers, agent, signal: init?.signal ?? request.signal },
-        (incoming) => {
-          const chunks: Buffer[] = [];
-          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-          incoming.once('error', reject);
-          incoming.once('end', () => {
-            const answer = new Headers();
-            for (const [name, value] of Object.entries(incoming.headers)) {
-              for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
-                answer.append(name, item);
-              }
-            }
-            const status = incoming.statusCode ?? 0;
-            resolve(
-              new Response(nullBodyStatuses.has(status) ? null : Buffer.concat(chunks), {
-                status,
-                statusText: incoming.statusMessage ?? '',
-                headers: answer,
-              }),
-            );
-          });
-        },
-      );
-      outgoing.once('error', reject);
-      outgoing.end(body);
+    const body = request.body ? await request.arrayBuffer() : undefined;
+    return undiciFetch(request.url, {
+      method: request.method,
+      headers: [...request.headers],
+      redirect: request.redirect,
+      signal: init?.signal ?? request.signal,
+      ...(body ? { body } : {}),
+      dispatcher,
     });
-  };
+  }) as unknown as typeof fetch;
 }
 
 /** The fetch signature openapi-fetch takes: one Request in, one Response out. */
