@@ -317,6 +317,17 @@ export class ControlHooks {
     await this.#json('interceptors', await this.#request('PUT', `/interceptors/${trigger}`, registration), 200);
   }
 
+  /**
+   * The interceptor registered for one trigger (its secret too, so a run can register it again; never printed),
+   * null when none is; undefined when the target offers no read (`GET /interceptors/{trigger}`).
+   */
+  async interceptor(trigger: InterceptorTrigger): Promise<InterceptorRegistration | null | undefined> {
+    const response = await this.#request('GET', `/interceptors/${trigger}`);
+    if (response.status === 404 || response.status === 405) return undefined;
+    const body = (await this.#json('interceptors', response, 200)) as { interceptor: InterceptorRegistration | null };
+    return body.interceptor;
+  }
+
   /** Removes the interceptor of one trigger; removing one that is not there is not an error. */
   async removeInterceptor(trigger: InterceptorTrigger): Promise<void> {
     const response = await this.#request('DELETE', `/interceptors/${trigger}`);

@@ -1,5 +1,5 @@
 // The environment-wide settings a run changes through the control hooks (environment kind, redirect allowlists,
-// passwordless settings, email templates, the webhook endpoint): read before the suites start and put back after
+// passwordless settings, email templates, the webhook endpoint, the interceptors): read before the suites start and put back after
 // they end, so a shared staging target is left configured as its owners had it. The clock only moves forward: how
 // far the run moved it is measured and said instead.
 import type { Clock } from '../clock.js';
@@ -9,6 +9,9 @@ import {
   type EmailTemplateSource,
   type EnvironmentKind,
   emailTemplateNames,
+  type InterceptorRegistration,
+  type InterceptorTrigger,
+  interceptorTriggers,
   type PasswordlessSettings,
   type RedirectType,
   redirectTypes,
@@ -26,6 +29,8 @@ export interface HookStateSnapshot {
   emailTemplates: Partial<Record<EmailTemplateName, EmailTemplateSource | null>>;
   /** null: no endpoint registered. */
   webhookEndpoint?: WebhookEndpoint | null;
+  /** Per trigger; null: none registered. */
+  interceptors: Partial<Record<InterceptorTrigger, InterceptorRegistration | null>>;
   /** The target's clock and ours, read together: the run's own advances are the difference of the differences. */
   clock?: { target: number; local: number };
   /** Settings a test may change that could not be read, so cannot be put back; said in the report. */
@@ -60,7 +65,7 @@ async function attempt<T>(
 
 /** Reads every setting the advertised hooks can show; never throws (what cannot be read is listed). */
 export async function snapshotHookState(hooks: ControlHooks, clock: Clock): Promise<HookStateSnapshot> {
-  const snapshot: HookStateSnapshot = { redirects: {}, emailTemplates: {}, unreadable: [] };
+  const snapshot: HookStateSnapshot = { redirects: {}, emailTemplates: {}, interceptors: {}, unreadable: [] };
   const { unreadable } = snapshot;
   const advertised = await attempt('the control hooks', () => hooks.advertised(), unreadable);
   if (!advertised) return snapshot;
@@ -98,6 +103,19 @@ export async function snapshotHookState(hooks: ControlHooks, clock: Clock): Prom
         setting: 'webhook endpoint',
         reason: "the target offers no GET /_conformance/v1/webhooks/endpoint; the suite's receiver may stay registered",
       });
+    }
+  }
+  if (advertised.has('interceptors')) {
+    for (const trigger of interceptorTriggers) {
+      const setting = `${trigger} interceptor`;
+      const registration = await attempt(setting, () => hooks.interceptor(trigger), unreadable);
+      if (registration !== undefined) snapshot.interceptors[trigger] = registration;
+      else if (!unreadable.some((u) => u.setting === setting)) {
+        unreadable.push({
+          setting,
+          reason: 'the target offers no GET /_conformance/v1/interceptors/{trigger}; the tests remove theirs after use',
+        });
+      }
     }
   }
   if (advertised.has('clock')) {
@@ -174,6 +192,17 @@ export async function restoreHookState(
       if (sameJson(await hooks.webhookEndpoint(), endpoint)) return false;
       if (endpoint) await hooks.setWebhookEndpoint(endpoint);
       else if (!(await hooks.removeWebhookEndpoint())) throw new Error('the target offers no DELETE for it');
+      return true;
+    });
+  }
+  for (const [trigger, registration] of Object.entries(snapshot.interceptors) as [
+    InterceptorTrigger,
+    InterceptorRegistration | null,
+  ][]) {
+    await putBack(`${trigger} interceptor`, async () => {
+      if (sameJson(await hooks.interceptor(trigger), registration)) return false;
+      if (registration) await hooks.setInterceptor(trigger, registration);
+      else await hooks.removeInterceptor(trigger);
       return true;
     });
   }

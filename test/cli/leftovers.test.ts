@@ -10,7 +10,7 @@ import { systemClock } from '../../src/clock.js';
 import { type ServedMock, serveMock } from '../../src/mock/http-server.js';
 import { createMock } from '../../src/mock/index.js';
 import type { RunReport } from '../../src/reporters/model.js';
-import { hooksFor, ownersEndpoint, settingsOf } from '../support/hook-settings.js';
+import { hooksFor, ownersEndpoint, ownersInterceptor, settingsOf } from '../support/hook-settings.js';
 import { cacheWithSuiteIndex, cliBudgetMs, runCli, startCli } from './run-cli.js';
 
 const credentials = { clientId: 'skc_leftovers', clientSecret: 'leftovers-secret' };
@@ -81,22 +81,23 @@ describe('what a run leaves on its target', { timeout: cliBudgetMs }, () => {
   it('a finished run puts back the settings it changed, and its reports say so and how far it moved the clock', async () => {
     const served = await servedMock();
     const hooks = hooksFor(served.url, credentials);
-    // The owners' configuration: production, their own allowlist and webhook endpoint.
+    // The owners' configuration: production, their own allowlist, webhook endpoint and sign-up interceptor.
     await hooks.setEnvironment('production');
     await hooks.requireRedirects('callback', ['https://app.example.com/callback']);
     await hooks.setWebhookEndpoint(ownersEndpoint);
+    await hooks.setInterceptor('PRE_SIGNUP', ownersInterceptor);
     const before = await settingsOf(hooks);
     const cache = await cacheWithSuiteIndex('skc-leftovers-');
     const json = join(cache, 'r.json');
     const xml = join(cache, 'r.xml');
     // RDR-005 registers allowlists in both environment kinds; WHD-001 registers the suite's receiver and moves the
-    // clock through a retry schedule.
+    // clock through a retry schedule; OTH-001 replaces the sign-up interceptor with the suite's and removes it.
     const args = [
       'run',
       '--target',
       served.url,
       '--only',
-      'RDR-005,WHD-001',
+      'RDR-005,WHD-001,OTH-001',
       '--report-json',
       json,
       '--report-junit',
@@ -108,7 +109,7 @@ describe('what a run leaves on its target', { timeout: cliBudgetMs }, () => {
 
     const report = JSON.parse(readFileSync(json, 'utf8')) as RunReport;
     expect(report.targetSettings?.restored).toEqual(
-      expect.arrayContaining(['callback redirect URIs', 'webhook endpoint']),
+      expect.arrayContaining(['callback redirect URIs', 'webhook endpoint', 'PRE_SIGNUP interceptor']),
     );
     expect(report.targetSettings?.notRestored).toEqual([]);
     expect(report.targetSettings?.clock?.movedMs).toBeGreaterThan(60_000);

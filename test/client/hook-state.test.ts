@@ -12,7 +12,7 @@ import { createTransport, type Transport } from '../../src/client/transport.js';
 import { ManualClock } from '../../src/clock.js';
 import { type ServedMock, serveMock } from '../../src/mock/http-server.js';
 import { createMock } from '../../src/mock/index.js';
-import { hooksFor as hooksForTarget, ownersEndpoint, settingsOf } from '../support/hook-settings.js';
+import { hooksFor as hooksForTarget, ownersEndpoint, ownersInterceptor, settingsOf } from '../support/hook-settings.js';
 
 const credentials = { clientId: 'skc_hook_state', clientSecret: 'hook-state-secret' };
 const clock = new ManualClock(Date.UTC(2026, 5, 1, 12));
@@ -36,6 +36,7 @@ describe('the target settings a run puts back', () => {
     await hooks.requireRedirects('callback', ['https://app.example.com/callback']);
     await hooks.setEmailTemplate('SIGNIN', template);
     await hooks.setWebhookEndpoint(ownersEndpoint);
+    await hooks.setInterceptor('PRE_SIGNUP', ownersInterceptor);
     const before = await settingsOf(hooks);
     const snapshot = await snapshotHookState(hooks, clock);
     expect(snapshot.unreadable).toEqual([]);
@@ -48,6 +49,9 @@ describe('the target settings a run puts back', () => {
     await hooks.restoreEmailTemplate('SIGNIN');
     await hooks.setEmailTemplate('SIGNUP', template);
     await hooks.setWebhookEndpoint({ url: 'http://127.0.0.1:9/webhooks', secret: ownersEndpoint.secret });
+    // An interceptor test replaces the owners' one and removes its own; another leaves one where there was none.
+    await hooks.removeInterceptor('PRE_SIGNUP');
+    await hooks.setInterceptor('PRE_SESSION_CREATION', { ...ownersInterceptor, url: 'http://127.0.0.1:9/suite' });
     await hooks.advanceClock(26 * 3_600_000);
     clock.advance(1_000);
 
@@ -61,6 +65,8 @@ describe('the target settings a run puts back', () => {
       'SIGNIN email template',
       'SIGNUP email template',
       'webhook endpoint',
+      'PRE_SIGNUP interceptor',
+      'PRE_SESSION_CREATION interceptor',
     ]);
     expect(outcome.notRestored).toEqual([]);
     expect(outcome.clock?.movedMs).toBe(26 * 3_600_000);

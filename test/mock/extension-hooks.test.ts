@@ -123,8 +123,16 @@ describe('the issue-20 extension hooks of the standalone mock', () => {
       status: 200,
       json: { timeout_ms: 5000, fail_policy: 'allow' },
     });
+    // Read back with its secret (a run puts the owners' interceptor back with it), null once removed.
+    expect(await call('GET', '/interceptors/PRE_SIGNUP')).toEqual({
+      status: 200,
+      location: null,
+      json: { interceptor: registration },
+    });
+    expect((await call('GET', '/interceptors/POST_SIGNUP')).status).toBe(404);
     expect((await call('DELETE', '/interceptors/PRE_SIGNUP')).status).toBe(204);
     expect((await call('DELETE', '/interceptors/PRE_SIGNUP')).status).toBe(404);
+    expect((await call('GET', '/interceptors/PRE_SIGNUP')).json).toEqual({ interceptor: null });
   });
 
   it('public-clients makes a client with no secret that needs PKCE, and deletes it', async () => {

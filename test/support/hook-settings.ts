@@ -33,6 +33,8 @@ export async function settingsOf(hooks: ControlHooks) {
     signin: await hooks.emailTemplate('SIGNIN'),
     signup: await hooks.emailTemplate('SIGNUP'),
     endpoint: await hooks.webhookEndpoint(),
+    preSignup: await hooks.interceptor('PRE_SIGNUP'),
+    preSessionCreation: await hooks.interceptor('PRE_SESSION_CREATION'),
   };
 }
 
@@ -41,4 +43,12 @@ export const ownersEndpoint = {
   // Refused at once: deliveries to it fail fast instead of waiting on a DNS lookup.
   url: 'http://127.0.0.1:9/owners-hooks',
   secret: 'whsec_b3duZXJzLXNlY3JldC0xMjM0NTY=',
+};
+
+/** An interceptor the owners registered: the run must leave it as it found it. */
+export const ownersInterceptor = {
+  url: 'http://127.0.0.1:9/owners-interceptor',
+  secret: 'whsec_b3duZXJzLXNlY3JldC0xMjM0NTY=',
+  timeout_ms: 4000,
+  fail_policy: 'block' as const,
 };

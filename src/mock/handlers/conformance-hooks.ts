@@ -578,6 +578,15 @@ export function conformanceHookHandlers(state: MockState, services: HookServices
         return HttpResponse.json({ trigger, url, timeout_ms: timeout, fail_policy: policy });
       }),
     ),
+    // Read back with its secret, as the webhooks endpoint is, so a run can put the owners' interceptor back.
+    http.get(
+      hook('/interceptors/:trigger'),
+      guarded(({ segment }) => {
+        const trigger = segment as InterceptorTrigger;
+        if (!interceptorTriggers.includes(trigger)) return errorInfo(404, 'NOT_FOUND', `unknown trigger ${trigger}`);
+        return HttpResponse.json({ interceptor: interceptorRegistry(state)[trigger] ?? null });
+      }),
+    ),
     http.delete(
       hook('/interceptors/:trigger'),
       guarded(({ segment }) => {
