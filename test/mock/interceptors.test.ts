@@ -9,6 +9,7 @@ import { genericInterceptorMessage, interceptorRegistry } from '../../src/mock/i
 import type { InterceptorTrigger } from '../../src/protocol/control-hooks.js';
 import { type Answer, type Receiver, startReceiver } from '../../src/webhooks/receiver.js';
 import { tamperedVariants, verifyAttempt } from '../../src/webhooks/verify.js';
+import { exchangeCode, postToken } from '../support/token.js';
 
 // The mock's auth-flow interceptors (WHS-008, OTH-001..OTH-003, OTH-005), driven in-process through msw, with the
 // suite's receiver as the interceptor on a real socket. The mock's clock is a manual one: a silent interceptor times
@@ -69,23 +70,9 @@ async function signIn(email = `user${++emails}@example.test`, scope = 'openid') 
   return { status: response.status, code, text: await response.text(), email };
 }
 
-async function token(fields: Record<string, string>) {
-  const response = await fetch(`${origin}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields),
-  });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
+const token = (fields: Record<string, string>) => postToken(origin, fields);
 
-const redeem = (code: string) =>
-  token({
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: callback,
-    client_id: credentials.clientId,
-    client_secret: credentials.clientSecret,
-  });
+const redeem = (code: string) => exchangeCode(origin, credentials, code, callback);
 
 async function api(method: string, path: string, body?: unknown) {
   const { json } = await token({

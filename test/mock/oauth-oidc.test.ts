@@ -9,6 +9,7 @@ import { createMock, type Mock } from '../../src/mock/index.js';
 import type { EmittedEvent } from '../../src/mock/state.js';
 import { readSpecFile } from '../../src/spec/document.js';
 import { SchemaRegistry } from '../../src/spec/schemas.js';
+import { exchangeCode, postToken } from '../support/token.js';
 
 // The mock's OAuth 2.0 / OIDC surface (target contract part 1; rules RDR-001/002/019, EPT-005..008/010/011/013,
 // TOK-001..003/011), driven in-process through msw.
@@ -85,28 +86,11 @@ async function approvedCode(extra: Record<string, string | undefined> = {}): Pro
   return code;
 }
 
-async function token(fields: Record<string, string>, headers: Record<string, string> = {}) {
-  const response = await fetch(`${origin}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(fields),
-  });
-  return {
-    status: response.status,
-    headers: response.headers,
-    json: (await response.json()) as Record<string, unknown>,
-  };
-}
+const token = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+  postToken(origin, fields, headers);
 
 const exchange = (code: string, extra: Record<string, string> = {}) =>
-  token({
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: callback,
-    client_id: credentials.clientId,
-    client_secret: credentials.clientSecret,
-    ...extra,
-  });
+  exchangeCode(origin, credentials, code, callback, extra);
 
 const clientCredentials = () =>
   token({ grant_type: 'client_credentials', client_id: credentials.clientId, client_secret: credentials.clientSecret });

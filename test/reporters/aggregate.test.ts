@@ -4,6 +4,7 @@ import { aggregateRules, deselectOutside, hasMustFailure, summarise } from '../.
 import { renderJunit } from '../../src/reporters/junit.js';
 import type { RunReport, TestOutcome } from '../../src/reporters/model.js';
 import type { Rule } from '../../src/rules/types.js';
+import { testOutcome } from '../support/outcomes.js';
 
 const rule = (id: string, force: Rule['force'], area: Rule['area'], statement: string): Rule => ({
   id,
@@ -26,17 +27,7 @@ const outcome = (
   state: TestOutcome['state'],
   rules: string[],
   extra: Partial<TestOutcome> = {},
-): TestOutcome => ({
-  name,
-  fullName: `suite > ${name}`,
-  file: 'suites/auth-logs/list.test.ts',
-  state,
-  rules,
-  durationMs: 5,
-  failures: [],
-  drift: [],
-  ...extra,
-});
+): TestOutcome => testOutcome(`suite > ${name}`, state, rules, extra);
 
 const f007: Failure = { rule: 'ALG-007', title: 'status filter', expected: 'only FAILED', received: 'SUCCESS' };
 const f013: Failure = { rule: 'ALG-013', title: 'order', expected: 'newest first', received: 'oldest first' };

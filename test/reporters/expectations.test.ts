@@ -13,6 +13,7 @@ import {
   todoReason,
 } from '../../src/reporters/expectations.js';
 import type { Expectation, RuleOutcome, RunReport, TestOutcome } from '../../src/reporters/model.js';
+import { testOutcome } from '../support/outcomes.js';
 
 // Reports are built by hand: a rule's status is given, not aggregated, so each case states exactly what it applies to.
 
@@ -26,18 +27,8 @@ function tempDir(): string {
   return dir;
 }
 
-function testOutcome(fullName: string, state: TestOutcome['state'], rules: string[]): TestOutcome {
-  return {
-    name: fullName.split(' > ').at(-1) ?? fullName,
-    fullName,
-    file: 'suites/auth-logs/list.test.ts',
-    state,
-    rules,
-    durationMs: 1,
-    failures: [],
-    drift: [],
-  };
-}
+const outcomeOf = (fullName: string, state: TestOutcome['state'], rules: string[]): TestOutcome =>
+  testOutcome(fullName, state, rules, { durationMs: 1 });
 
 function ruleOutcome(id: string, status: RuleOutcome['status'], extra: Partial<RuleOutcome> = {}): RuleOutcome {
   return {
@@ -368,9 +359,9 @@ describe('applyExpectations', () => {
       const report = runReport(
         [ruleOutcome('ALG-010', 'failed'), ruleOutcome('ALG-011', 'failed')],
         [
-          testOutcome(filterTest, 'failed', ['ALG-010', 'ALG-011']),
-          testOutcome(otherTest, 'failed', ['ALG-011']),
-          testOutcome(passingTest, 'passed', ['ALG-010']),
+          outcomeOf(filterTest, 'failed', ['ALG-010', 'ALG-011']),
+          outcomeOf(otherTest, 'failed', ['ALG-011']),
+          outcomeOf(passingTest, 'passed', ['ALG-010']),
         ],
       );
       const applied = apply(report, [fail(filterTest)]);
@@ -383,7 +374,7 @@ describe('applyExpectations', () => {
     });
 
     it('lists a test expected to fail that passed as an unexpected pass, by its name', () => {
-      const report = runReport([ruleOutcome('ALG-010', 'passed')], [testOutcome(passingTest, 'passed', ['ALG-010'])]);
+      const report = runReport([ruleOutcome('ALG-010', 'passed')], [outcomeOf(passingTest, 'passed', ['ALG-010'])]);
       const applied = apply(report, [fail(passingTest)]);
       expect(applied.tests[0]?.expectation).toEqual({ ...fail(passingTest), met: false });
       expect(ruleOf(applied, 'ALG-010').expectation).toBeUndefined();
@@ -392,7 +383,7 @@ describe('applyExpectations', () => {
     });
 
     it('meets a skip entry on a skipped test', () => {
-      const report = runReport([ruleOutcome('ALG-010', 'skipped')], [testOutcome(filterTest, 'skipped', ['ALG-010'])]);
+      const report = runReport([ruleOutcome('ALG-010', 'skipped')], [outcomeOf(filterTest, 'skipped', ['ALG-010'])]);
       const applied = apply(report, [skip(filterTest)]);
       expect(applied.tests[0]?.expectation?.met).toBe(true);
       expect(applied.expectations?.unexpectedPasses).toEqual([]);
@@ -403,7 +394,7 @@ describe('applyExpectations', () => {
     const testName = 'GET /logs > filters by end_time';
     const report = runReport(
       [ruleOutcome('ALG-010', 'failed'), ruleOutcome('ALG-007', 'failed')],
-      [testOutcome(testName, 'failed', ['ALG-010'])],
+      [outcomeOf(testName, 'failed', ['ALG-010'])],
     );
 
     it('an exact ID over a test name and a glob, in any order in the file', () => {
@@ -440,7 +431,7 @@ describe('applyExpectations', () => {
   it('lists entries that match no rule and no test of the run as unmatched', () => {
     const report = runReport(
       [ruleOutcome('ALG-010', 'failed'), ruleOutcome('TOK-005', 'uncovered')],
-      [testOutcome('GET /logs > filters', 'failed', ['ALG-010'])],
+      [outcomeOf('GET /logs > filters', 'failed', ['ALG-010'])],
     );
     const entries = [fail('ALG-010'), fail('TOK-005'), fail('TOK-*'), fail('GET /logs > no such test')];
     expect(apply(report, entries).expectations?.unmatched).toEqual(entries.slice(1));
@@ -460,7 +451,7 @@ describe('applyExpectations', () => {
   it('leaves its input alone, and applying twice gives the same report', () => {
     const report = runReport(
       [ruleOutcome('ALG-010', 'failed'), ruleOutcome('ALG-007', 'passed')],
-      [testOutcome('GET /logs > filters', 'failed', ['ALG-010'])],
+      [outcomeOf('GET /logs > filters', 'failed', ['ALG-010'])],
     );
     const before = structuredClone(report);
     const entries = [fail('GET /logs > filters'), fail('ALG-007')];

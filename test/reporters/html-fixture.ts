@@ -3,6 +3,7 @@ import type { Failure } from '../../src/checks/failure.js';
 import type { MetExpectation, RuleOutcome, RunReport, TestOutcome } from '../../src/reporters/model.js';
 import { catalogue, type RuleId } from '../../src/rules/catalogue.js';
 import type { Force } from '../../src/rules/types.js';
+import { testOutcome } from '../support/outcomes.js';
 
 /** What a hostile or broken server may put in a body: it must show as text, never run. */
 export const hostileBody = '<script>window.__xss=1</script>';
@@ -30,18 +31,12 @@ const test = (
   state: TestOutcome['state'],
   rules: RuleId[],
   extra: Partial<TestOutcome> = {},
-) =>
-  ({
-    name,
-    fullName: `${file.replace(/^suites\/|\.test\.ts$/g, '')} > ${name}`,
+): TestOutcome =>
+  testOutcome(`${file.replace(/^suites\/|\.test\.ts$/g, '')} > ${name}`, state, rules, {
     file,
-    state,
-    rules,
     durationMs: 12,
-    failures: [],
-    drift: [],
     ...extra,
-  }) satisfies TestOutcome;
+  });
 
 const cited = (t: TestOutcome) => ({ name: t.fullName, file: t.file, state: t.state });
 

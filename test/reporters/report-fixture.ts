@@ -4,6 +4,7 @@
 import type { Failure } from '../../src/checks/failure.js';
 import type { ExpectationsOutcome, RuleOutcome, RunReport, TestOutcome } from '../../src/reporters/model.js';
 import type { RuleId } from '../../src/rules/catalogue.js';
+import { testOutcome } from '../support/outcomes.js';
 
 export const listFile = 'suites/auth-logs/list.test.ts';
 export const tokenFile = 'suites/token-auth/token.test.ts';
@@ -55,41 +56,31 @@ export const expectedEntry = {
 };
 export const unexpectedEntry = { match: 'RDR-004', outcome: 'fail' as const, reason: 'flaky on staging' };
 
-export function testOutcome(
+const testOutcomeIn = (
   fullName: string,
   file: string,
   state: TestOutcome['state'],
   rules: RuleId[],
   durationMs: number,
   extra: Partial<TestOutcome> = {},
-): TestOutcome {
-  return {
-    name: fullName.split(' > ').at(-1) ?? fullName,
-    fullName,
-    file,
-    state,
-    rules,
-    durationMs,
-    failures: [],
-    drift: [],
-    ...extra,
-  };
-}
+): TestOutcome => testOutcome(fullName, state, rules, { file, durationMs, ...extra });
 
 export const tests: TestOutcome[] = [
-  testOutcome('auth logs > rejects a missing token', listFile, 'failed', ['ALG-010'], 120, {
+  testOutcomeIn('auth logs > rejects a missing token', listFile, 'failed', ['ALG-010'], 120, {
     failures: [mustFailure, secondMustFailure],
   }),
-  testOutcome('auth logs > rejects an expired token', listFile, 'passed', ['ALG-010'], 30),
-  testOutcome('auth logs > orders newest first', listFile, 'failed', ['ALG-013'], 45, { failures: [warningFailure] }),
-  testOutcome('auth logs > filters by status', listFile, 'errored', ['ALG-007'], 10_000, {
+  testOutcomeIn('auth logs > rejects an expired token', listFile, 'passed', ['ALG-010'], 30),
+  testOutcomeIn('auth logs > orders newest first', listFile, 'failed', ['ALG-013'], 45, { failures: [warningFailure] }),
+  testOutcomeIn('auth logs > filters by status', listFile, 'errored', ['ALG-007'], 10_000, {
     errored: transportProblem,
     message: 'GET http://target/api/v1/auth-logs: did not answer within 10000 ms',
   }),
-  testOutcome('auth logs > lists', listFile, 'passed', ['ALG-001'], 15),
-  testOutcome('token > live only', tokenFile, 'skipped', ['TOK-005'], 0, { message: 'needs a live target' }),
-  testOutcome('redirects > refuses unknown', redirectFile, 'failed', ['RDR-003'], 80, { failures: [expectedFailure] }),
-  testOutcome('redirects > allows listed', redirectFile, 'passed', ['RDR-004'], 20),
+  testOutcomeIn('auth logs > lists', listFile, 'passed', ['ALG-001'], 15),
+  testOutcomeIn('token > live only', tokenFile, 'skipped', ['TOK-005'], 0, { message: 'needs a live target' }),
+  testOutcomeIn('redirects > refuses unknown', redirectFile, 'failed', ['RDR-003'], 80, {
+    failures: [expectedFailure],
+  }),
+  testOutcomeIn('redirects > allows listed', redirectFile, 'passed', ['RDR-004'], 20),
 ];
 
 const rule = (

@@ -5,6 +5,7 @@ import type { RunReport, TestOutcome } from '../../src/reporters/model.js';
 import { otherShardNote } from '../../src/reporters/vitest-collector.js';
 import { catalogue } from '../../src/rules/catalogue.js';
 import { toolName, toolVersion } from '../../src/version.js';
+import { testOutcome } from './outcomes.js';
 
 // Shard reports built as a shard builds its own: the tests of its files with their outcomes, every other shard's test
 // skipped with the shard note, and the rules aggregated from that list.
@@ -15,17 +16,7 @@ export const outcome = (
   state: TestOutcome['state'],
   rules: string[],
   extra: Partial<TestOutcome> = {},
-): TestOutcome => ({
-  name,
-  fullName: `${file} > ${name}`,
-  file,
-  state,
-  rules,
-  durationMs: 5,
-  failures: [],
-  drift: [],
-  ...extra,
-});
+): TestOutcome => testOutcome(`${file} > ${name}`, state, rules, { file, ...extra });
 
 /** As another shard lists a test it did not run. */
 export const notRunHere = (test: TestOutcome, note: string): TestOutcome => ({
